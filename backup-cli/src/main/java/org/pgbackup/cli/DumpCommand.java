@@ -1,0 +1,54 @@
+package org.pgbackup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.DumpResult;
+import org.pgbackup.controller.ServiceOutcome;
+
+@Parameters(commandNames = "dump", commandDescription = "Dump a service (or every service with --all) to every"
+        + " destination of BACKUP_TARGET")
+final class DumpCommand extends Command {
+    @Parameter(description = "<service>")
+    private List<String> services = new ArrayList<>();
+
+    @Parameter(names = "--all", description = "Dump every service of DATABASE_LIST")
+    private boolean all;
+
+    @Parameter(names = "--shared", description = "Also replace shared/<service>/file.dump with the new archive")
+    private boolean shared;
+
+    @Override
+    void validate() {
+        ServiceArgument.check(services, all);
+    }
+
+    @Override
+    int run(BackupController controller, PrintStream out, PrintStream err) {
+        if (!all) {
+            return print(controller.dump(services.get(0), shared), out, err);
+        }
+        int status = 0;
+        for (ServiceOutcome<DumpResult> outcome : controller.dumpAll(shared)) {
+            if (outcome.result().isPresent()) {
+                status = Math.max(status, print(outcome.result().get(), out, err));
+            } else {
+                err.println("error: " + outcome.service() + ": " + Main.oneLine(outcome.failure().orElseThrow()
+                        .getMessage()));
+                status = Math.max(status, outcome.failure().orElseThrow().exitCode());
+            }
+        }
+        return status;
+    }
+
+    private static int print(DumpResult result, PrintStream out, PrintStream err) {
+        out.println(result.service() + ": " + result.name() + " (" + Main.bytes(result.size()) + ") stored in "
+                + String.join(", ", result.storedIn()));
+        result.failedDestinations().forEach((destination, why) -> err.println("error: " + result.service()
+                + ": destination " + destination + " failed: " + Main.oneLine(why)));
+        return result.complete() ? 0 : 1;
+    }
+}

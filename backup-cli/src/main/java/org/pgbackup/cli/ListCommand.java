@@ -1,0 +1,45 @@
+package org.pgbackup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import java.io.PrintStream;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.BackupController;
+
+@Parameters(commandNames = "list", commandDescription = "List a service's archives, newest first")
+final class ListCommand extends Command {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+    @Parameter(description = "<service>")
+    private List<String> services = new ArrayList<>();
+
+    @Parameter(names = "--long", description = "Also show each archive's size and when it was taken (in TZ)")
+    private boolean long_;
+
+    @Override
+    void validate() {
+        if (services.size() != 1) {
+            throw usage("Name one service");
+        }
+    }
+
+    @Override
+    int run(BackupController controller, PrintStream out, PrintStream err) {
+        List<ArchiveInfo> archives = controller.list(services.get(0));
+        for (ArchiveInfo archive : archives) {
+            if (long_) {
+                out.printf("%-44s %12s  %s%n", archive.name(), Main.bytes(archive.size()),
+                        TIME.format(archive.name().createdAt().atZone(controller.configuration().zone())));
+            } else {
+                out.println(archive.name());
+            }
+        }
+        if (archives.isEmpty()) {
+            err.println(services.get(0) + ": no archives");
+        }
+        return 0;
+    }
+}

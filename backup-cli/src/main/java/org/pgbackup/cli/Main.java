@@ -1,0 +1,128 @@
+package org.pgbackup.cli;
+
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.ParameterException;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.error.ConfigurationException;
+
+/**
+ * The {@code controller} command line. It parses, hands the work to
+ * {@link BackupController}, prints, and maps failures to exit codes in one place: 0 ok,
+ * 1 the operation failed, 2 bad usage or configuration.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err, System.getenv());
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @param env the environment to read the configuration from
+     * @return the exit status
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Map<String, Command> commands = new LinkedHashMap<>();
+        for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
+                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand())) {
+            commands.put(command.name(), command);
+        }
+        GlobalOptions global = new GlobalOptions();
+        JCommander.Builder builder = JCommander.newBuilder().programName("controller").addObject(global);
+        commands.values().forEach(builder::addCommand);
+        JCommander jc = builder.build();
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            String command = jc.getParsedCommand();
+            err.println("error: " + oneLine(e.getMessage()) + ". See 'controller " + (command == null ? "" : command + " ")
+                    + "--help'.");
+            return BackupException.USAGE;
+        }
+        String name = jc.getParsedCommand();
+        if (name == null) {
+            overview(jc, commands, global.help ? out : err);
+            return global.help ? 0 : BackupException.USAGE;
+        }
+        Command command = commands.get(name);
+        if (command.help()) {
+            usage(jc, name, out);
+            return 0;
+        }
+        try {
+            command.validate();
+        } catch (ParameterException e) {
+            err.println("error: " + oneLine(e.getMessage()) + ". See 'controller " + name + " --help'.");
+            return BackupException.USAGE;
+        }
+        try {
+            Logging.configure(env.get("LOG_LEVEL"));
+            Configuration config = Configuration.from(env);
+            try (BackupController controller = BackupController.open(config)) {
+                return command.run(controller, out, err);
+            }
+        } catch (ConfigurationException e) {
+            e.problems().forEach(p -> err.println("error: " + oneLine(p)));
+            return e.exitCode();
+        } catch (BackupException e) {
+            err.println("error: " + oneLine(e.getMessage()));
+            return e.exitCode();
+        }
+    }
+
+    private static void usage(JCommander jc, String command, PrintStream to) {
+        StringBuilder text = new StringBuilder();
+        jc.getUsageFormatter().usage(command, text);
+        to.print(text);
+        to.flush();
+    }
+
+    /** The commands, one line each; JCommander's own overview repeats every command's options. */
+    private static void overview(JCommander jc, Map<String, Command> commands, PrintStream to) {
+        to.println("Usage: controller <command> [options]");
+        to.println();
+        to.println("Commands:");
+        for (String name : commands.keySet()) {
+            to.printf("  %-21s %s%n", name, jc.getUsageFormatter().getCommandDescription(name));
+        }
+        to.println();
+        to.println("Run 'controller <command> --help' for a command's options. Configuration comes from environment");
+        to.println("variables (DATABASE_LIST, MODE, BACKUP_TARGET, <SERVICE>_POSTGRES_*, ...): see README.md.");
+        to.flush();
+    }
+
+    /** Messages are printed one line each, whatever a quoted tool's output held. */
+    static String oneLine(String message) {
+        return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    static String bytes(long size) {
+        if (size < 1024) {
+            return size + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = size;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}

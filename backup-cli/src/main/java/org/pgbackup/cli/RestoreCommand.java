@@ -1,0 +1,33 @@
+package org.pgbackup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgbackup.controller.BackupController;
+
+@Parameters(commandNames = "restore", commandDescription = "Restore an archive of a service into its database, in"
+        + " one transaction: a restore that fails changes nothing")
+final class RestoreCommand extends Command {
+    @Parameter(description = "<service> <archive name, as 'list' prints it>")
+    private List<String> arguments = new ArrayList<>();
+
+    @Parameter(names = "--no-owner", description = "Make the service's user own the restored objects and skip the"
+            + " archive's privileges, for a server whose roles differ from the dumped one")
+    private boolean noOwner;
+
+    @Override
+    void validate() {
+        if (arguments.size() != 2) {
+            throw usage("Give a service and an archive name, such as: restore users file_daily_2025-07-04T09:00:00Z.dump");
+        }
+    }
+
+    @Override
+    int run(BackupController controller, PrintStream out, PrintStream err) {
+        controller.restore(arguments.get(0), arguments.get(1), !noOwner);
+        out.println(arguments.get(0) + ": restored " + arguments.get(1));
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+package org.pgbackup.cli;
+
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.ServiceOutcome;
+
+@Parameters(commandNames = "restore-from-shared", commandDescription = "Restore shared/<service>/file.dump into a"
+        + " service's database (or every service's with --all), in one transaction")
+final class RestoreFromSharedCommand extends Command {
+    @Parameter(description = "<service>")
+    private List<String> services = new ArrayList<>();
+
+    @Parameter(names = "--all", description = "Restore every service of DATABASE_LIST")
+    private boolean all;
+
+    @Parameter(names = "--no-owner", description = "Make the service's user own the restored objects and skip the"
+            + " archive's privileges, for a server whose roles differ from the dumped one")
+    private boolean noOwner;
+
+    @Override
+    void validate() {
+        ServiceArgument.check(services, all);
+    }
+
+    @Override
+    int run(BackupController controller, PrintStream out, PrintStream err) {
+        if (!all) {
+            controller.restoreFromShared(services.get(0), !noOwner);
+            out.println(services.get(0) + ": restored " + BackupController.SHARED_FILE + " from the shared directory");
+            return 0;
+        }
+        int status = 0;
+        for (ServiceOutcome<String> outcome : controller.restoreAllFromShared(!noOwner)) {
+            if (outcome.failure().isPresent()) {
+                err.println("error: " + outcome.service() + ": " + Main.oneLine(outcome.failure().get().getMessage()));
+                status = Math.max(status, outcome.failure().get().exitCode());
+            } else {
+                out.println(outcome.service() + ": restored " + BackupController.SHARED_FILE
+                        + " from the shared directory");
+            }
+        }
+        return status;
+    }
+}

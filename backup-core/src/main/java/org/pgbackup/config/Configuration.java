@@ -1,0 +1,434 @@
+package org.pgbackup.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.error.UnknownServiceException;
+import org.pgbackup.internal.storage.StorageProviders;
+import org.pgbackup.spi.StorageProvider;
+
+/**
+ * The controller's configuration, read from environment variables. Parsing takes a
+ * {@code Map}, so that tests and embedders never touch the real environment, and it
+ * reports every problem at once.
+ *
+ * <p>The variables are those of the specification ({@code DATABASE_LIST}, {@code MODE},
+ * {@code SERVER}, {@code COPING_TO_SHARED}, {@code BACKUP_TARGET}, {@code TZ} and the
+ * per-service {@code <PREFIX>_POSTGRES_*}) plus {@code BACKUP_ROOT},
+ * {@code DATABASES_ROOT}, {@code <PREFIX>_POSTGRES_PORT}, {@code <PREFIX>_PGDATA},
+ * {@code PG_BIN_DIR} and {@code OPERATION_TIMEOUT}. Storage modules read their own settings.
+ */
+public final class Configuration {
+    /** Where production keeps archives: {@code data/} and {@code shared/} below it. */
+    public static final Path PRODUCTION_BACKUP_ROOT = Path.of("/var/lib/postgresql/backup");
+    /** Where production mounts the servers' data directories. */
+    public static final Path PRODUCTION_DATABASES_ROOT = Path.of("/var/lib/postgresql/databases");
+    /** The backup root outside production, relative to the working directory. */
+    public static final Path DEVELOPMENT_BACKUP_ROOT = Path.of("backup-data");
+
+    static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofHours(6);
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
+
+    private final Map<String, ServiceSettings> services;
+    private final Mode mode;
+    private final Mode server;
+    private final boolean copyToShared;
+    private final List<String> targets;
+    private final ZoneId zone;
+    private final Path backupRoot;
+    private final Path databasesRoot;
+    private final Optional<Path> pgBinDir;
+    private final Duration operationTimeout;
+    private final Map<String, String> environment;
+    private final StorageProviders providers;
+
+    private Configuration(Reader r) {
+        this.services = r.services;
+        this.mode = r.mode;
+        this.server = r.server;
+        this.copyToShared = r.copyToShared;
+        this.targets = r.targets;
+        this.zone = r.zone;
+        this.backupRoot = r.backupRoot;
+        this.databasesRoot = r.databasesRoot;
+        this.pgBinDir = r.pgBinDir;
+        this.operationTimeout = r.operationTimeout;
+        this.environment = r.env;
+        this.providers = r.providers;
+    }
+
+    /** Reads the process environment. */
+    public static Configuration fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /**
+     * Reads a configuration from variables, with the storage providers on the classpath.
+     *
+     * @throws ConfigurationException listing every problem found
+     */
+    public static Configuration from(Map<String, String> environment) {
+        return from(environment, StorageProviders.installed());
+    }
+
+    /**
+     * Reads a configuration from variables, with the given storage providers.
+     *
+     * @throws ConfigurationException listing every problem found
+     */
+    public static Configuration from(Map<String, String> environment, List<StorageProvider> providers) {
+        return from(environment, StorageProviders.of(providers));
+    }
+
+    private static Configuration from(Map<String, String> environment, StorageProviders providers) {
+        Reader reader = new Reader(Map.copyOf(requireNonNull(environment, "environment is null")), providers);
+        reader.read();
+        if (!reader.problems.isEmpty()) {
+            throw new ConfigurationException(reader.problems);
+        }
+        return new Configuration(reader);
+    }
+
+    /** The services of {@code DATABASE_LIST}, in its order. */
+    public List<ServiceSettings> services() {
+        return List.copyOf(services.values());
+    }
+
+    /** The names in {@code DATABASE_LIST}, in its order. */
+    public List<String> serviceNames() {
+        return List.copyOf(services.keySet());
+    }
+
+    /**
+     * One service by its name in {@code DATABASE_LIST}.
+     *
+     * @throws UnknownServiceException if the list does not name it
+     */
+    public ServiceSettings service(String name) {
+        ServiceSettings settings = services.get(name);
+        if (settings == null) {
+            throw new UnknownServiceException(name, serviceNames());
+        }
+        return settings;
+    }
+
+    /** {@code MODE}: production schedules dumps and uses the container's paths. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** {@code SERVER}: production creates the shared directories at start-up. */
+    public Mode server() {
+        return server;
+    }
+
+    /** {@code COPING_TO_SHARED}: scheduled production dumps also go to the shared directory. */
+    public boolean copyToShared() {
+        return copyToShared;
+    }
+
+    /**
+     * The destinations of {@code BACKUP_TARGET}, as provider ids, in its order and without
+     * aliases: {@code filesystem} reads as {@code local}.
+     */
+    public List<String> targets() {
+        return targets;
+    }
+
+    /** The provider of a destination named by {@link #targets()}. */
+    public StorageProvider provider(String target) {
+        return providers.find(target).orElseThrow(() -> new IllegalArgumentException("Not a target: " + target));
+    }
+
+    /** {@code TZ}, the zone of the schedule and of backup kinds; the system's zone when unset. */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** The backup root: {@code data/} and {@code shared/} are below it. */
+    public Path backupRoot() {
+        return backupRoot;
+    }
+
+    /** Where the archives of each service live: {@code <backup root>/data/<service>}. */
+    public Path dataRoot() {
+        return backupRoot.resolve("data");
+    }
+
+    /** Where the shared copy of each service lives: {@code <backup root>/shared/<service>}. */
+    public Path sharedRoot() {
+        return backupRoot.resolve("shared");
+    }
+
+    /** Where the servers' data directories are mounted, one per service. */
+    public Path databasesRoot() {
+        return databasesRoot;
+    }
+
+    /** {@code PG_BIN_DIR}: the only directory to take PostgreSQL programs from, when set. */
+    public Optional<Path> pgBinDir() {
+        return pgBinDir;
+    }
+
+    /** {@code OPERATION_TIMEOUT}: how long one dump, restore or WAL reset may run. */
+    public Duration operationTimeout() {
+        return operationTimeout;
+    }
+
+    /** The variables this configuration was read from, for storage providers' own settings. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * The environment prefix of a service: upper case, {@code -} becomes {@code _}, and a
+     * trailing {@code _}, for example {@code USER_DB_} for {@code user-db}.
+     */
+    public static String envPrefix(String service) {
+        return service.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+    }
+
+    /**
+     * Parses a duration setting: a whole number of seconds, or a number with {@code s},
+     * {@code m}, {@code h} or {@code d}, such as {@code 90m} or {@code 26h}.
+     */
+    static Optional<Duration> parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        Duration unit = switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(1);
+            case "h" -> Duration.ofHours(1);
+            case "d" -> Duration.ofDays(1);
+            default -> Duration.ofSeconds(1);
+        };
+        try {
+            return amount > 0 ? Optional.of(unit.multipliedBy(amount)) : Optional.empty();
+        } catch (ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One pass over the variables, collecting problems instead of stopping at the first. */
+    private static final class Reader {
+        final Map<String, String> env;
+        final StorageProviders providers;
+        final List<String> problems = new ArrayList<>();
+        Map<String, ServiceSettings> services = Map.of();
+        Mode mode = Mode.DEVELOPMENT;
+        Mode server = Mode.DEVELOPMENT;
+        boolean copyToShared;
+        List<String> targets = List.of();
+        ZoneId zone = ZoneId.systemDefault();
+        Path backupRoot;
+        Path databasesRoot;
+        Optional<Path> pgBinDir = Optional.empty();
+        Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+
+        Reader(Map<String, String> env, StorageProviders providers) {
+            this.env = env;
+            this.providers = providers;
+        }
+
+        void read() {
+            mode = readMode("MODE");
+            server = readMode("SERVER");
+            copyToShared = readBoolean("COPING_TO_SHARED", false);
+            readZone();
+            backupRoot = readPath("BACKUP_ROOT",
+                    mode == Mode.PRODUCTION ? Configuration.PRODUCTION_BACKUP_ROOT : DEVELOPMENT_BACKUP_ROOT);
+            databasesRoot = readPath("DATABASES_ROOT", mode == Mode.PRODUCTION
+                    ? Configuration.PRODUCTION_DATABASES_ROOT : DEVELOPMENT_BACKUP_ROOT.resolve("databases"));
+            readPgBinDir();
+            String timeout = value("OPERATION_TIMEOUT");
+            if (timeout != null) {
+                parseDuration(timeout).ifPresentOrElse(d -> operationTimeout = d, () -> problems.add(
+                        "Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
+                                + timeout));
+            }
+            readServices();
+            readTargets();
+        }
+
+        private String value(String name) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        private Mode readMode(String name) {
+            String raw = env.get(name);
+            return Mode.parse(raw).orElseGet(() -> {
+                problems.add("Invalid value for " + name + " (should be production, development or empty): " + raw);
+                return Mode.DEVELOPMENT;
+            });
+        }
+
+        private boolean readBoolean(String name, boolean fallback) {
+            String v = value(name);
+            if (v == null) {
+                return fallback;
+            }
+            switch (v.toLowerCase(Locale.ROOT)) {
+                case "true":
+                    return true;
+                case "false":
+                    return false;
+                default:
+                    problems.add("Invalid value for " + name + " (should be true or false): " + v);
+                    return fallback;
+            }
+        }
+
+        private void readZone() {
+            String tz = value("TZ");
+            if (tz == null) {
+                return;
+            }
+            try {
+                // A leading colon is the POSIX way to name a zone file; the name is the same.
+                zone = ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz);
+            } catch (DateTimeException e) {
+                problems.add("Invalid value for TZ (should be a zone such as UTC or Europe/Berlin): " + tz);
+            }
+        }
+
+        private Path readPath(String name, Path fallback) {
+            String v = value(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Path.of(v);
+            } catch (InvalidPathException e) {
+                problems.add("Invalid value for " + name + " (should be a directory path): " + v);
+                return fallback;
+            }
+        }
+
+        private void readPgBinDir() {
+            String v = value("PG_BIN_DIR");
+            if (v == null) {
+                return;
+            }
+            Path dir = readPath("PG_BIN_DIR", null);
+            if (dir != null && !Files.isDirectory(dir)) {
+                problems.add("Invalid value for PG_BIN_DIR (should be a directory holding pg_dump, pg_restore and psql): "
+                        + v + " is not a directory");
+            } else if (dir != null) {
+                pgBinDir = Optional.of(dir);
+            }
+        }
+
+        private void readServices() {
+            String list = env.get("DATABASE_LIST");
+            if (list == null || list.isBlank()) {
+                problems.add("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
+                        + " DATABASE_LIST=users,orders");
+                return;
+            }
+            Map<String, ServiceSettings> found = new LinkedHashMap<>();
+            Map<String, String> byPrefix = new HashMap<>();
+            for (String item : list.split(",", -1)) {
+                String name = item.trim();
+                if (name.isEmpty()) {
+                    problems.add("Invalid value for DATABASE_LIST (has an empty entry; remove the extra comma): " + list);
+                    continue;
+                }
+                if (!SERVICE_NAME.matcher(name).matches()) {
+                    problems.add("Invalid service '" + name + "' in DATABASE_LIST: a service is letters, digits, '-' and"
+                            + " '_', starting with a letter or digit");
+                    continue;
+                }
+                String prefix = envPrefix(name);
+                String earlier = byPrefix.putIfAbsent(prefix, name);
+                if (earlier != null) {
+                    problems.add(earlier.equals(name)
+                            ? "Invalid value for DATABASE_LIST: service '" + name + "' is listed twice"
+                            : "Invalid value for DATABASE_LIST: services '" + earlier + "' and '" + name
+                                    + "' both read variables " + prefix + "POSTGRES_*; rename one");
+                    continue;
+                }
+                found.put(name, readService(name, prefix));
+            }
+            services = found;
+        }
+
+        private ServiceSettings readService(String name, String prefix) {
+            int port = 5432;
+            String portText = value(prefix + "POSTGRES_PORT");
+            if (portText != null) {
+                try {
+                    port = Integer.parseInt(portText);
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+                if (port < 1 || port > 65535) {
+                    problems.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
+                            + portText);
+                    port = 5432;
+                }
+            }
+            Path dataDirectory = readPath(prefix + "PGDATA", databasesRoot.resolve(name));
+            // The password is taken as given, spaces included: it is not ours to trim.
+            String password = env.get(prefix + "POSTGRES_PASSWORD");
+            return new ServiceSettings(name, prefix,
+                    Optional.ofNullable(value(prefix + "POSTGRES_HOST")).orElse(name), port,
+                    Optional.ofNullable(value(prefix + "POSTGRES_USER")).orElse("postgres"),
+                    password == null || password.isEmpty() ? "postgres" : password,
+                    Optional.ofNullable(value(prefix + "POSTGRES_DB")).orElse("postgres"),
+                    dataDirectory);
+        }
+
+        private void readTargets() {
+            String raw = Optional.ofNullable(value("BACKUP_TARGET")).orElse("local");
+            Set<String> ids = new LinkedHashSet<>();
+            Set<StorageProvider> seen = new LinkedHashSet<>();
+            for (String item : raw.split(",", -1)) {
+                String id = item.trim().toLowerCase(Locale.ROOT);
+                if (id.isEmpty()) {
+                    problems.add("Invalid value for BACKUP_TARGET (has an empty entry; remove the extra comma): " + raw);
+                    continue;
+                }
+                Optional<StorageProvider> provider = providers.find(id);
+                if (provider.isEmpty()) {
+                    problems.add("Unknown destination '" + id + "' in BACKUP_TARGET: known destinations are "
+                            + String.join(", ", providers.ids()));
+                    continue;
+                }
+                if (!seen.add(provider.get())) {
+                    problems.add("Invalid value for BACKUP_TARGET: '" + id + "' names a destination already listed: "
+                            + raw);
+                    continue;
+                }
+                ids.add(provider.get().id());
+                problems.addAll(provider.get().validate(env));
+            }
+            targets = List.copyOf(ids);
+        }
+    }
+}

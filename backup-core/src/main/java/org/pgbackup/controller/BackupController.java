@@ -1,0 +1,451 @@
+package org.pgbackup.controller;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.config.Mode;
+import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.ArchiveNotFoundException;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.error.DumpFailedException;
+import org.pgbackup.error.RestoreFailedException;
+import org.pgbackup.error.StorageException;
+import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.postgres.PgDump;
+import org.pgbackup.internal.postgres.PgResetWal;
+import org.pgbackup.internal.postgres.PgRestore;
+import org.pgbackup.internal.postgres.PgVersion;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.storage.FanOut;
+import org.pgbackup.naming.BackupName;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StorageContext;
+import org.pgbackup.spi.StoredObject;
+import org.tinylog.Logger;
+
+/**
+ * The controller's operations: dump, list, restore, restore from the shared copy, and
+ * reset WAL. The command line only parses and prints; embedders call this class the same
+ * way.
+ *
+ * <p>Every operation names a service of {@code DATABASE_LIST}; an unknown one throws
+ * {@link org.pgbackup.error.UnknownServiceException} before anything is touched. Failures
+ * are {@link BackupException}s whose messages say what to do.
+ */
+public final class BackupController implements AutoCloseable {
+    /** The file name of a service's copy in the shared directory. */
+    public static final String SHARED_FILE = "file" + BackupName.EXTENSION;
+    /** The name under which {@link DumpResult#storedIn()} lists the shared directory. */
+    public static final String SHARED = "shared";
+
+    static final Set<PosixFilePermission> DATA_FILES = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> DATA_DIRECTORIES = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> SHARED_FILES = PosixFilePermissions.fromString("rw-r-----");
+    static final Set<PosixFilePermission> SHARED_DIRECTORIES = PosixFilePermissions.fromString("rwxr-x---");
+
+    /** Bytes at the start of every PostgreSQL custom-format archive. */
+    private static final byte[] CUSTOM_FORMAT_MAGIC = {'P', 'G', 'D', 'M', 'P'};
+    private static final int BUFFER = 64 * 1024;
+
+    private final Configuration config;
+    private final Clock clock;
+    private final PgBinaries binaries;
+    private final Map<String, Storage> destinations;
+
+    private BackupController(Configuration config, Clock clock, PgBinaries binaries) {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.binaries = requireNonNull(binaries, "binaries is null");
+        Map<String, Storage> created = new LinkedHashMap<>();
+        for (String target : config.targets()) {
+            created.put(target, config.provider(target).create(context(config.dataRoot(), DATA_FILES,
+                    DATA_DIRECTORIES)));
+        }
+        this.destinations = created;
+    }
+
+    /**
+     * Opens a controller on the system clock. With {@code SERVER=production} it creates the
+     * shared directories first.
+     */
+    public static BackupController open(Configuration config) {
+        return open(config, Clock.systemUTC());
+    }
+
+    /** Opens a controller on the given clock, which decides archive names and kinds. */
+    public static BackupController open(Configuration config, Clock clock) {
+        BackupController controller = new BackupController(config, clock,
+                PgBinaries.locate(config.pgBinDir(), PgBinaries.DEBIAN_ROOT, config.environment().get("PATH")));
+        if (config.server() == Mode.PRODUCTION) {
+            controller.createSharedDirectories();
+        }
+        return controller;
+    }
+
+    /** The configuration this controller runs on. */
+    public Configuration configuration() {
+        return config;
+    }
+
+    private void createSharedDirectories() {
+        for (String service : config.serviceNames()) {
+            Path dir = config.sharedRoot().resolve(service);
+            try {
+                createDirectories(dir, SHARED_DIRECTORIES);
+            } catch (IOException e) {
+                throw new StorageException("Cannot create the shared directory " + dir + " (SERVER=production): "
+                        + e.getMessage() + ". Make it writable by the controller's user", e);
+            }
+        }
+    }
+
+    private static void createDirectories(Path dir, Set<PosixFilePermission> permissions) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, permissions);
+        }
+    }
+
+    /**
+     * Dumps one service to every destination of {@code BACKUP_TARGET} at once, from one
+     * {@code pg_dump} run, and to the shared directory when asked. An archive becomes
+     * visible in a destination only once {@code pg_dump} succeeded and every byte arrived.
+     *
+     * @param service a service of {@code DATABASE_LIST}
+     * @param toShared whether to also replace {@code shared/<service>/file.dump}
+     * @return the archive; {@link DumpResult#complete()} is false if a destination failed
+     *     while others stored it
+     * @throws DumpFailedException if {@code pg_dump} failed; no destination keeps anything
+     * @throws StorageException if no destination could store the archive
+     */
+    public DumpResult dump(String service, boolean toShared) {
+        ServiceSettings settings = config.service(service);
+        PgConnection connection = new PgConnection(settings);
+        PgVersion server = connection.serverVersion(binaries);
+        Path program = binaries.clientFor("pg_dump", server);
+        BackupName name = freshName(service);
+        Instant started = clock.instant();
+        Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
+                settings.address(), server, name);
+
+        Map<String, PendingObject> pending = new LinkedHashMap<>();
+        Map<String, String> openFailures = new LinkedHashMap<>();
+        destinations.forEach((id, storage) -> open(pending, openFailures, id, () -> storage.create(service,
+                name.fileName())));
+        Storage shared = toShared ? sharedStorage() : null;
+        if (shared != null) {
+            open(pending, openFailures, SHARED, () -> shared.create(service, SHARED_FILE));
+        }
+        try (FanOut out = new FanOut(pending); shared) {
+            if (pending.isEmpty()) {
+                throw new StorageException("No destination could store the archive of service '" + service + "': "
+                        + openFailures);
+            }
+            long[] size = {0};
+            boolean[] customFormat = {false};
+            ProcessResult result;
+            try {
+                result = new PgDump(connection, program, config.operationTimeout()).run(in -> {
+                    size[0] = copyChecked(in, out, customFormat);
+                });
+            } catch (IOException e) {
+                throw new StorageException("The dump of service '" + service + "' could not be stored: "
+                        + e.getMessage(), e);
+            }
+            if (!result.succeeded()) {
+                throw new DumpFailedException("pg_dump failed for service '" + service + "' (database '"
+                        + settings.database() + "' at " + settings.address() + ") and no archive was kept: "
+                        + result.failure());
+            }
+            if (!customFormat[0]) {
+                throw new DumpFailedException("pg_dump for service '" + service + "' exited 0 but wrote "
+                        + (size[0] == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept. Check "
+                        + program + " (is it a real pg_dump?)");
+            }
+            List<String> stored = out.commit();
+            Map<String, String> failed = new LinkedHashMap<>(openFailures);
+            failed.putAll(out.failures());
+            if (stored.isEmpty()) {
+                throw new StorageException("No destination could store the archive of service '" + service + "': "
+                        + failed);
+            }
+            Duration took = Duration.between(started, clock.instant());
+            failed.forEach((id, why) -> Logger.error("{}: destination {} failed: {}", service, id, why));
+            Logger.info("{}: stored {} ({} bytes) in {} after {}", service, name, size[0], stored, took);
+            return new DumpResult(service, name, size[0], took, stored, failed);
+        } catch (IOException e) {
+            throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Dumps every service, going on after a service fails. */
+    public List<ServiceOutcome<DumpResult>> dumpAll(boolean toShared) {
+        return forEachService(service -> dump(service, toShared));
+    }
+
+    private interface Opener {
+        PendingObject open() throws IOException;
+    }
+
+    private static void open(Map<String, PendingObject> pending, Map<String, String> failures, String id,
+            Opener opener) {
+        try {
+            pending.put(id, opener.open());
+        } catch (IOException | RuntimeException e) {
+            failures.put(id, e.getMessage());
+        }
+    }
+
+    /**
+     * Copies the archive, checking on the way that it starts as a custom-format archive
+     * does, so that a program that exits 0 having written something else is caught.
+     */
+    private static long copyChecked(InputStream in, OutputStream out, boolean[] customFormat) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        byte[] head = new byte[CUSTOM_FORMAT_MAGIC.length];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (total < head.length) {
+                System.arraycopy(buffer, 0, head, (int) total, (int) Math.min(n, head.length - total));
+            }
+            total += n;
+            out.write(buffer, 0, n);
+        }
+        customFormat[0] = total >= head.length && Arrays.equals(head, CUSTOM_FORMAT_MAGIC);
+        return total;
+    }
+
+    /**
+     * A name not yet taken: two dumps of a service in one second would share a name, so the
+     * second waits for the next second.
+     */
+    private BackupName freshName(String service) {
+        while (true) {
+            Instant now = clock.instant();
+            BackupName name = BackupName.startedAt(now, config.zone());
+            if (!existsAnywhere(service, name.fileName())) {
+                return name;
+            }
+            try {
+                Thread.sleep(1000 - now.getNano() / 1_000_000 + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DumpFailedException("Interrupted while waiting for a fresh archive name for '" + service + "'",
+                        e);
+            }
+        }
+    }
+
+    private boolean existsAnywhere(String service, String fileName) {
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                if (destination.getValue().list(service).stream().anyMatch(o -> o.name().equals(fileName))) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // A destination that cannot list will fail the write too, and report it there.
+                Logger.debug("Listing {} failed: {}", destination.getKey(), e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The archives of a service, newest first. Files that are not archive names are left out.
+     *
+     * @throws ConfigurationException if {@code BACKUP_TARGET} has no local destination
+     */
+    public List<ArchiveInfo> list(String service) {
+        config.service(service);
+        Storage storage = readable();
+        List<ArchiveInfo> archives = new ArrayList<>();
+        for (StoredObject object : listing(storage, service)) {
+            BackupName.parse(object.name()).ifPresent(n -> archives.add(new ArchiveInfo(n, object.size(),
+                    object.modified())));
+        }
+        archives.sort(Comparator.comparing(ArchiveInfo::name));
+        return archives;
+    }
+
+    /**
+     * Restores an archive of a service into its database, replacing the database's objects
+     * in one transaction.
+     *
+     * @param fileName an archive name as {@link #list} shows it
+     * @param keepOwners whether objects keep the archive's owners and privileges
+     * @throws org.pgbackup.error.InvalidArchiveNameException if the name is a path or not an
+     *     archive name; nothing was touched
+     * @throws ArchiveNotFoundException if the service has no archive of that name
+     * @throws RestoreFailedException if {@code pg_restore} failed; the database is unchanged
+     */
+    public void restore(String service, String fileName, boolean keepOwners) {
+        BackupName name = BackupName.parseArgument(fileName);
+        config.service(service);
+        Storage storage = readable();
+        if (listing(storage, service).stream().noneMatch(o -> o.name().equals(name.fileName()))) {
+            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
+                    + storage.describe() + ": run 'list " + service + "' to see its archives");
+        }
+        restoreFrom(storage, service, name.fileName(), keepOwners);
+    }
+
+    /**
+     * Restores {@code shared/<service>/file.dump} into the service's database, whatever
+     * {@code BACKUP_TARGET} says: the shared directory is a mount of its own.
+     *
+     * @throws ArchiveNotFoundException if there is no shared copy
+     */
+    public void restoreFromShared(String service, boolean keepOwners) {
+        config.service(service);
+        try (Storage shared = sharedStorage()) {
+            if (listing(shared, service).stream().noneMatch(o -> o.name().equals(SHARED_FILE))) {
+                throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: "
+                        + config.sharedRoot().resolve(service).resolve(SHARED_FILE) + " does not exist. Create it with"
+                        + " 'dump " + service + " --shared' where the data lives");
+            }
+            restoreFrom(shared, service, SHARED_FILE, keepOwners);
+        } catch (IOException e) {
+            throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores every service from its shared copy, going on after a service fails. */
+    public List<ServiceOutcome<String>> restoreAllFromShared(boolean keepOwners) {
+        return forEachService(service -> {
+            restoreFromShared(service, keepOwners);
+            return SHARED_FILE;
+        });
+    }
+
+    private void restoreFrom(Storage storage, String service, String object, boolean keepOwners) {
+        ServiceSettings settings = config.service(service);
+        checkCustomFormat(storage, service, object);
+        PgConnection connection = new PgConnection(settings);
+        PgVersion server = connection.serverVersion(binaries);
+        Path program = binaries.clientFor("pg_restore", server);
+        Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {})", service, object,
+                storage.describe(), settings.database(), settings.address(), server);
+        ProcessResult result;
+        try {
+            result = new PgRestore(connection, program, config.operationTimeout()).run(stdin -> {
+                try (InputStream in = storage.open(service, object)) {
+                    in.transferTo(stdin);
+                }
+            }, keepOwners);
+        } catch (IOException e) {
+            throw new RestoreFailedException("Reading " + object + " from " + storage.describe() + " failed during"
+                    + " the restore of service '" + service + "'; the database is unchanged: " + e.getMessage(), e);
+        }
+        if (!result.succeeded()) {
+            throw new RestoreFailedException("pg_restore failed for service '" + service + "' (database '"
+                    + settings.database() + "' at " + settings.address() + "); the restore ran in one transaction, so"
+                    + " the database is unchanged: " + result.failure());
+        }
+        Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
+    }
+
+    /** Refuses a file that is not a custom-format archive before the database is touched. */
+    private static void checkCustomFormat(Storage storage, String service, String object) {
+        byte[] head;
+        try (InputStream in = storage.open(service, object)) {
+            head = in.readNBytes(CUSTOM_FORMAT_MAGIC.length);
+        } catch (NoSuchFileException e) {
+            throw new ArchiveNotFoundException(object + " of service '" + service + "' disappeared from "
+                    + storage.describe() + " before it could be read");
+        } catch (IOException e) {
+            throw new StorageException("Cannot read " + object + " of service '" + service + "' from "
+                    + storage.describe() + ": " + e.getMessage(), e);
+        }
+        if (!Arrays.equals(head, CUSTOM_FORMAT_MAGIC)) {
+            throw new RestoreFailedException(object + " of service '" + service + "' in " + storage.describe()
+                    + " is not a PostgreSQL custom-format archive; nothing was restored. Pick another archive");
+        }
+    }
+
+    /**
+     * Resets the write-ahead log of a service's stopped server: {@code pg_resetwal} of the
+     * data directory's own major version, run as the directory's owner.
+     *
+     * @return what {@code pg_resetwal} printed
+     * @throws org.pgbackup.error.ServerRunningException if the server is running
+     */
+    public String resetWal(String service) {
+        ServiceSettings settings = config.service(service);
+        Logger.warn("{}: resetting the write-ahead log of {}", service, settings.dataDirectory());
+        return new PgResetWal(binaries, config.operationTimeout()).run(settings.dataDirectory(), service);
+    }
+
+    private <T> List<ServiceOutcome<T>> forEachService(Function<String, T> operation) {
+        List<ServiceOutcome<T>> outcomes = new ArrayList<>();
+        for (String service : config.serviceNames()) {
+            try {
+                outcomes.add(ServiceOutcome.success(service, operation.apply(service)));
+            } catch (BackupException e) {
+                Logger.error("{}: {}", service, e.getMessage());
+                outcomes.add(ServiceOutcome.failure(service, e));
+            }
+        }
+        return outcomes;
+    }
+
+    /** The destination {@code list} and {@code restore} read: the local volume. */
+    private Storage readable() {
+        return Optional.ofNullable(destinations.get(LOCAL)).orElseThrow(() -> new ConfigurationException(
+                "Local storage is disabled: BACKUP_TARGET=" + String.join(",", config.targets()) + " has no local"
+                        + " destination, and list and restore read the local volume. Add 'local' to BACKUP_TARGET"));
+    }
+
+    private static final String LOCAL = "local";
+
+    private Storage sharedStorage() {
+        return config.provider(LOCAL).create(context(config.sharedRoot(), SHARED_FILES, SHARED_DIRECTORIES));
+    }
+
+    private StorageContext context(Path root, Set<PosixFilePermission> files, Set<PosixFilePermission> dirs) {
+        return new StorageContext(config.environment(), root, files, dirs);
+    }
+
+    private static List<StoredObject> listing(Storage storage, String service) {
+        try {
+            return storage.list(service);
+        } catch (IOException e) {
+            throw new StorageException("Cannot list the archives of service '" + service + "' in "
+                    + storage.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                destination.getValue().close();
+            } catch (IOException e) {
+                Logger.warn("Closing destination {} failed: {}", destination.getKey(), e.getMessage());
+            }
+        }
+    }
+}

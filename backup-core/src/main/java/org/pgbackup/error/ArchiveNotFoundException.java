@@ -1,0 +1,10 @@
+package org.pgbackup.error;
+
+/** A well-formed archive name that no destination holds. */
+public class ArchiveNotFoundException extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    public ArchiveNotFoundException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,10 @@
+package org.pgbackup.error;
+
+/** The PostgreSQL server of a service could not be reached, or refused the credentials. */
+public class DatabaseConnectionException extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    public DatabaseConnectionException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,18 @@
+package org.pgbackup.error;
+
+/**
+ * A command was given something that is not an archive name: a path, a name with
+ * {@code ..}, or a name of another form. Nothing was touched.
+ */
+public class InvalidArchiveNameException extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidArchiveNameException(String message) {
+        super(message);
+    }
+
+    @Override
+    public int exitCode() {
+        return USAGE;
+    }
+}

@@ -1,0 +1,149 @@
+package org.pgbackup.internal.postgres;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.pgbackup.error.IncompatibleClientException;
+import org.pgbackup.error.ToolNotFoundException;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.internal.process.ProcessSpec;
+
+/**
+ * Finds PostgreSQL programs: in {@code PG_BIN_DIR} alone when it is set; otherwise in the
+ * versioned directories of Debian's packages ({@code /usr/lib/postgresql/<major>/bin},
+ * newest first), then on {@code PATH}. A newer {@code pg_dump} reads every older server,
+ * so the newest installed client is the one to use.
+ */
+public final class PgBinaries {
+    /** Where Debian and the official image install each major's programs. */
+    public static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+    private static final Pattern MAJOR_DIR = Pattern.compile("\\d+");
+    private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<Path> searchPath;
+    private final boolean explicit;
+
+    private PgBinaries(List<Path> searchPath, boolean explicit) {
+        this.searchPath = List.copyOf(searchPath);
+        this.explicit = explicit;
+    }
+
+    /**
+     * The search path for a configuration.
+     *
+     * @param pgBinDir {@code PG_BIN_DIR}, when set
+     * @param debianRoot the directory holding one directory per major, normally {@link #DEBIAN_ROOT}
+     * @param pathVariable the {@code PATH} variable, or null
+     */
+    public static PgBinaries locate(Optional<Path> pgBinDir, Path debianRoot, String pathVariable) {
+        if (pgBinDir.isPresent()) {
+            return new PgBinaries(List.of(pgBinDir.get()), true);
+        }
+        List<Path> dirs = new ArrayList<>(versionedDirectories(debianRoot));
+        if (pathVariable != null) {
+            for (String entry : pathVariable.split(":")) {
+                if (!entry.isBlank()) {
+                    dirs.add(Path.of(entry));
+                }
+            }
+        }
+        return new PgBinaries(dirs, false);
+    }
+
+    private static List<Path> versionedDirectories(Path root) {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return dirs;
+        }
+        try (DirectoryStream<Path> majors = Files.newDirectoryStream(root,
+                p -> MAJOR_DIR.matcher(p.getFileName().toString()).matches())) {
+            majors.forEach(p -> dirs.add(p.resolve("bin")));
+        } catch (IOException e) {
+            return dirs;
+        }
+        dirs.sort(Comparator.comparingInt((Path p) -> Integer.parseInt(p.getParent().getFileName().toString()))
+                .reversed());
+        return dirs;
+    }
+
+    /**
+     * The first program of that name on the search path.
+     *
+     * @throws ToolNotFoundException if none is installed
+     */
+    public Path find(String program) {
+        return searchPath.stream().map(dir -> dir.resolve(program)).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new ToolNotFoundException(program + " was not found in " + where()
+                        + ": install the PostgreSQL client programs (Debian: postgresql-client) or set PG_BIN_DIR"));
+    }
+
+    /**
+     * A client program that can talk to a server: the first found, if its major is the
+     * server's or newer.
+     *
+     * @throws IncompatibleClientException naming both versions, if the client is older
+     */
+    public Path clientFor(String program, PgVersion server) {
+        Path path = find(program);
+        PgVersion client = versionOf(path);
+        if (client.major() < server.major()) {
+            throw new IncompatibleClientException("The server runs PostgreSQL " + server + " but the newest " + program
+                    + " found is version " + client + " (" + path + "): install the PostgreSQL " + server.major()
+                    + " client programs or newer, or point PG_BIN_DIR at them");
+        }
+        return path;
+    }
+
+    /**
+     * A program of exactly one major version, as {@code pg_resetwal} must be for the data
+     * directory it changes.
+     *
+     * @throws IncompatibleClientException naming the versions found, if none matches
+     */
+    public Path exactly(String program, int major) {
+        List<String> seen = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>(searchPath);
+        if (!explicit) {
+            dirs.add(0, DEBIAN_ROOT.resolve(Integer.toString(major)).resolve("bin"));
+        }
+        for (Path dir : dirs) {
+            Path path = dir.resolve(program);
+            if (Files.isExecutable(path)) {
+                PgVersion version = versionOf(path);
+                if (version.major() == major) {
+                    return path;
+                }
+                seen.add(version + " (" + path + ")");
+            }
+        }
+        throw new IncompatibleClientException("The data directory is PostgreSQL " + major + " and needs the " + program
+                + " of that version, but " + (seen.isEmpty() ? "none was found in " + where() : "only " + String.join(", ",
+                        seen) + " was found") + ": install PostgreSQL " + major + " or point PG_BIN_DIR at its programs");
+    }
+
+    /** Asks a program for its version. */
+    public PgVersion versionOf(Path program) {
+        try {
+            ProcessResult result = ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--version"),
+                    java.util.Map.of(), VERSION_TIMEOUT));
+            return PgVersion.ofProgramOutput(result.stdout()).filter(v -> result.succeeded())
+                    .orElseThrow(() -> new ToolNotFoundException(program + " --version did not report a PostgreSQL"
+                            + " version (" + result.failure() + "): check the program, or set PG_BIN_DIR"));
+        } catch (IOException e) {
+            throw new ToolNotFoundException(program + " could not be run (" + e.getMessage()
+                    + "): check the program, or set PG_BIN_DIR");
+        }
+    }
+
+    private String where() {
+        return explicit ? "PG_BIN_DIR " + searchPath.get(0) : DEBIAN_ROOT + "/*/bin or PATH";
+    }
+}

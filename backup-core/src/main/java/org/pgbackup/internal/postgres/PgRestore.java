@@ -1,0 +1,50 @@
+package org.pgbackup.internal.postgres;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.internal.process.ProcessSpec;
+
+/**
+ * {@code pg_restore} of a custom-format archive read from standard input into one service's
+ * database. It replaces the database's objects with the archive's ({@code --clean
+ * --if-exists}) in a single transaction, so a restore that fails leaves the database as it
+ * was.
+ */
+public final class PgRestore {
+    private final PgConnection connection;
+    private final Path program;
+    private final Duration timeout;
+
+    /** @param program a {@code pg_restore} already checked against the server's version */
+    public PgRestore(PgConnection connection, Path program, Duration timeout) {
+        this.connection = connection;
+        this.program = program;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Runs the restore.
+     *
+     * @param archive writes the archive's bytes
+     * @param keepOwners whether objects keep the owners and privileges the archive records;
+     *     without, they belong to the service's user, as restoring into another
+     *     environment with other roles needs
+     * @throws IOException if feeding the archive failed; {@code pg_restore} is then killed
+     *     before its transaction can commit
+     */
+    public ProcessResult run(ProcessSpec.Feeder archive, boolean keepOwners) throws IOException {
+        List<String> options = new ArrayList<>(List.of("--single-transaction", "--exit-on-error", "--clean",
+                "--if-exists"));
+        if (!keepOwners) {
+            options.add("--no-owner");
+            options.add("--no-privileges");
+        }
+        return ProcessRunner.run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
+                connection.environment(), timeout).withStdin(archive));
+    }
+}

@@ -1,0 +1,194 @@
+package org.pgbackup.internal.process;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.tinylog.Logger;
+
+/**
+ * Runs every external program of the controller, the one place that does: an argument list,
+ * never a shell; secrets only through the environment; standard error drained on its own
+ * thread into a bounded tail that messages quote; a timeout, after which the program is
+ * stopped, then killed. No child outlives the controller's JVM.
+ */
+public final class ProcessRunner {
+    private static final int STDERR_LINES = 30;
+    private static final int MAX_LINE = 2000;
+    private static final long STOP_GRACE_MILLIS = 5_000;
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "stop-child-processes"));
+    }
+
+    private ProcessRunner() {
+    }
+
+    /**
+     * Runs a program to its end.
+     *
+     * @return how it ended
+     * @throws IOException if it could not start, or its input or output handler failed (the
+     *     program is then stopped)
+     */
+    public static ProcessResult run(ProcessSpec spec) throws IOException {
+        Logger.debug("Running {}", spec);
+        ProcessBuilder builder = new ProcessBuilder(spec.command());
+        scrub(builder.environment());
+        builder.environment().putAll(spec.environment());
+        Process process = builder.start();
+        LIVE.add(process);
+        AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
+        StringBuilder stdoutText = new StringBuilder();
+        Deque<String> stderrTail = new ArrayDeque<>();
+        Thread stderr = start("stderr", () -> drainTail(process.getErrorStream(), stderrTail), handlerFailure, process);
+        Thread stdin = start("stdin", () -> feed(spec.stdin(), process), handlerFailure, process);
+        Thread stdout = start("stdout", () -> {
+            if (spec.stdout() != null) {
+                try (InputStream in = process.getInputStream()) {
+                    spec.stdout().readFrom(in);
+                    // Whatever the consumer left unread must not block the child.
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            } else {
+                stdoutText.append(readText(process.getInputStream()));
+            }
+        }, handlerFailure, process);
+        boolean timedOut = false;
+        try {
+            if (!process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                timedOut = true;
+                stop(process);
+            }
+            stdout.join();
+            stdin.join();
+            stderr.join();
+        } catch (InterruptedException e) {
+            stop(process);
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while running " + spec.command().get(0), e);
+        } finally {
+            LIVE.remove(process);
+        }
+        Throwable failure = handlerFailure.get();
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure != null) {
+            throw new IOException(failure.getMessage(), failure);
+        }
+        String tail;
+        synchronized (stderrTail) {
+            tail = String.join("\n", stderrTail);
+        }
+        return new ProcessResult(timedOut ? -1 : process.exitValue(), timedOut, stdoutText.toString(), tail);
+    }
+
+    /**
+     * The child inherits the controller's environment, which holds every service's password
+     * and the storage secrets; a child gets only the secret it is given.
+     */
+    private static void scrub(Map<String, String> environment) {
+        environment.keySet().removeIf(name -> name.endsWith("PASSWORD") || name.endsWith("SECRET_ACCESS_KEY")
+                || name.endsWith("SESSION_TOKEN") || name.equals("PGPASSFILE"));
+    }
+
+    private interface Body {
+        void run() throws IOException;
+    }
+
+    private static Thread start(String stream, Body body, AtomicReference<Throwable> failure, Process process) {
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, e);
+                stop(process);
+            }
+        }, "process-" + stream);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Feeds the child's input. When feeding fails while the child still runs, the child is
+     * killed before its input is closed, so that it never takes a cut-short input for a
+     * complete one. A pipe broken because the child already failed is the child's failure,
+     * which its exit status and error output report.
+     */
+    private static void feed(ProcessSpec.Feeder feeder, Process process) throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        try {
+            if (feeder != null) {
+                feeder.writeTo(stdin);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (process.waitFor(1, TimeUnit.SECONDS) && process.exitValue() != 0) {
+                    return;
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroyForcibly();
+            throw e;
+        } finally {
+            try {
+                stdin.close();
+            } catch (IOException ignored) {
+                // The child is gone; its exit status tells the rest.
+            }
+        }
+    }
+
+    private static void drainTail(InputStream stream, Deque<String> tail) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (tail) {
+                    tail.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) + "..." : line);
+                    if (tail.size() > STDERR_LINES) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readText(InputStream stream) throws IOException {
+        try (stream) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            stream.transferTo(bytes);
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Asks the program to stop, then kills it if it doesn't. */
+    static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

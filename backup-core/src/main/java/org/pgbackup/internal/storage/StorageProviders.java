@@ -1,0 +1,81 @@
+package org.pgbackup.internal.storage;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.spi.StorageProvider;
+import org.tinylog.Logger;
+
+/** The storage providers on the classpath, by id. */
+public final class StorageProviders {
+    private final Map<String, StorageProvider> byId;
+
+    private StorageProviders(Map<String, StorageProvider> byId) {
+        this.byId = byId;
+    }
+
+    /**
+     * Finds every provider on the class path. A broken plugin jar is logged and skipped, so
+     * that it cannot take the working destinations down with it.
+     *
+     * @throws ConfigurationException if two providers claim one id
+     */
+    public static StorageProviders installed() {
+        List<StorageProvider> found = new ArrayList<>();
+        Iterator<StorageProvider> it = ServiceLoader.load(StorageProvider.class, StorageProviders.class.getClassLoader())
+                .iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                found.add(it.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                Logger.warn("Skipping a storage provider that failed to load: {}", e.toString());
+            }
+        }
+        return of(found);
+    }
+
+    /**
+     * The given providers.
+     *
+     * @throws ConfigurationException if two providers claim one id
+     */
+    public static StorageProviders of(List<StorageProvider> providers) {
+        Map<String, StorageProvider> byId = new TreeMap<>();
+        List<String> clashes = new ArrayList<>();
+        for (StorageProvider provider : providers) {
+            List<String> ids = new ArrayList<>();
+            ids.add(provider.id());
+            ids.addAll(provider.aliases());
+            for (String id : ids) {
+                StorageProvider previous = byId.putIfAbsent(id, provider);
+                if (previous != null && previous.getClass() != provider.getClass()) {
+                    clashes.add("Storage id '" + id + "' is claimed by both " + previous.getClass().getName() + " and "
+                            + provider.getClass().getName() + ": remove one of the two jars from the classpath");
+                }
+            }
+        }
+        if (!clashes.isEmpty()) {
+            throw new ConfigurationException(clashes);
+        }
+        return new StorageProviders(byId);
+    }
+
+    /** The provider for an id of {@code BACKUP_TARGET}. */
+    public Optional<StorageProvider> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** Every known id, sorted. */
+    public List<String> ids() {
+        return List.copyOf(byId.keySet());
+    }
+}

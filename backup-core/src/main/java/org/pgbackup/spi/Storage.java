@@ -1,0 +1,77 @@
+package org.pgbackup.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * A destination that keeps named objects, grouped by service: an archive is addressed by
+ * the service it belongs to and its file name.
+ *
+ * <p>Rules every implementation keeps (checked by {@code AbstractStorageContractTest}):
+ * <ul>
+ *   <li>A service and a name are single path segments: not empty, no {@code /} or
+ *       {@code \}, not {@code .} or {@code ..}. Anything else throws
+ *       {@link IllegalArgumentException} before any I/O.</li>
+ *   <li>An object becomes visible to {@link #list} and {@link #open} only when
+ *       {@link PendingObject#commit()} returns, with all its bytes. An aborted or abandoned
+ *       write leaves nothing visible.</li>
+ *   <li>Committing replaces an existing object of the same name, atomically.</li>
+ *   <li>Operations on one service never see or touch another service's objects.</li>
+ * </ul>
+ *
+ * <p>Failures of the underlying store are {@link IOException}s whose messages say which
+ * object and which store; they never contain credentials.
+ */
+public interface Storage extends AutoCloseable {
+
+    /** A short description for logs and messages, for example {@code local:/backups/data}. */
+    String describe();
+
+    /**
+     * Starts writing an object of unknown length. The caller writes to
+     * {@link PendingObject#output()}, then commits or closes.
+     */
+    PendingObject create(String service, String name) throws IOException;
+
+    /**
+     * Opens a committed object for reading.
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such object
+     */
+    InputStream open(String service, String name) throws IOException;
+
+    /**
+     * The committed objects of a service, sorted by name. A service with no objects, or
+     * none stored yet, gives an empty list.
+     */
+    List<StoredObject> list(String service) throws IOException;
+
+    /** Deletes an object. Deleting an object that does not exist does nothing. */
+    void delete(String service, String name) throws IOException;
+
+    /**
+     * Checks a service and an object name against the rules above, for implementations to
+     * call first in every method.
+     *
+     * @throws IllegalArgumentException if either is not a single path segment
+     */
+    static void checkNames(String service, String name) {
+        checkSegment("service", service);
+        if (name != null) {
+            checkSegment("name", name);
+        }
+    }
+
+    private static void checkSegment(String what, String value) {
+        if (value == null || value.isEmpty() || value.equals(".") || value.equals("..")
+                || value.indexOf('/') >= 0 || value.indexOf('\\') >= 0 || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("Invalid " + what + " '" + value + "': it must be a single path segment");
+        }
+    }
+
+    /** Releases resources. The default does nothing. */
+    @Override
+    default void close() throws IOException {
+    }
+}
