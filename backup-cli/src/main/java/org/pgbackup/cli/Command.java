@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
+import java.util.List;
 import org.pgbackup.controller.BackupController;
 
 /** One command of the command line: its options, and how it prints what the controller did. */
@@ -19,7 +20,23 @@ abstract class Command {
         return getClass().getAnnotation(Parameters.class).commandNames()[0];
     }
 
-    /** Checks what JCommander cannot, such as how many arguments were given. */
+    /** The command's positional arguments. */
+    abstract List<String> arguments();
+
+    /**
+     * Checks what JCommander cannot: JCommander hands an unknown option such as
+     * {@code --nope} to the positional arguments, where it would pass for a service name.
+     */
+    final void check() {
+        for (String argument : arguments()) {
+            if (argument.startsWith("-")) {
+                throw usage("Unknown option: " + argument);
+            }
+        }
+        validate();
+    }
+
+    /** Checks the number of arguments and the like. */
     void validate() {
     }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.DumpResult;
-import org.pgbackup.controller.ServiceOutcome;
 
 @Parameters(commandNames = "dump", commandDescription = "Dump a service (or every service with --all) to every"
         + " destination of BACKUP_TARGET")
@@ -27,21 +26,16 @@ final class DumpCommand extends Command {
     }
 
     @Override
+    List<String> arguments() {
+        return services;
+    }
+
+    @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
         if (!all) {
             return print(controller.dump(services.get(0), shared), out, err);
         }
-        int status = 0;
-        for (ServiceOutcome<DumpResult> outcome : controller.dumpAll(shared)) {
-            if (outcome.result().isPresent()) {
-                status = Math.max(status, print(outcome.result().get(), out, err));
-            } else {
-                err.println("error: " + outcome.service() + ": " + Main.oneLine(outcome.failure().orElseThrow()
-                        .getMessage()));
-                status = Math.max(status, outcome.failure().orElseThrow().exitCode());
-            }
-        }
-        return status;
+        return ServiceArgument.report(controller.dumpAll(shared), (service, result) -> print(result, out, err), err);
     }
 
     private static int print(DumpResult result, PrintStream out, PrintStream err) {

@@ -21,9 +21,12 @@ final class ListCommand extends Command {
 
     @Override
     void validate() {
-        if (services.size() != 1) {
-            throw usage("Name one service");
-        }
+        ServiceArgument.checkOne(services);
+    }
+
+    @Override
+    List<String> arguments() {
+        return services;
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class Main {
             return 0;
         }
         try {
-            command.validate();
+            command.check();
         } catch (ParameterException e) {
             err.println("error: " + oneLine(e.getMessage()) + ". See 'controller " + name + " --help'.");
             return BackupException.USAGE;
@@ -106,10 +106,6 @@ public final class Main {
     /** Messages are printed one line each, whatever a quoted tool's output held. */
     static String oneLine(String message) {
         return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    static String plural(long n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     static String bytes(long size) {

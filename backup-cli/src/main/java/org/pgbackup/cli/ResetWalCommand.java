@@ -15,9 +15,12 @@ final class ResetWalCommand extends Command {
 
     @Override
     void validate() {
-        if (services.size() != 1) {
-            throw usage("Name one service");
-        }
+        ServiceArgument.checkOne(services);
+    }
+
+    @Override
+    List<String> arguments() {
+        return services;
     }
 
     @Override

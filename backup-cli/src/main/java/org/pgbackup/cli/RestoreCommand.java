@@ -25,6 +25,11 @@ final class RestoreCommand extends Command {
     }
 
     @Override
+    List<String> arguments() {
+        return arguments;
+    }
+
+    @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
         controller.restore(arguments.get(0), arguments.get(1), !noOwner);
         out.println(arguments.get(0) + ": restored " + arguments.get(1));

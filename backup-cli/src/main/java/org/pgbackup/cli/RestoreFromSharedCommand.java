@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.ServiceOutcome;
 
 @Parameters(commandNames = "restore-from-shared", commandDescription = "Restore shared/<service>/file.dump into a"
         + " service's database (or every service's with --all), in one transaction")
@@ -27,22 +26,22 @@ final class RestoreFromSharedCommand extends Command {
     }
 
     @Override
+    List<String> arguments() {
+        return services;
+    }
+
+    @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
         if (!all) {
             controller.restoreFromShared(services.get(0), !noOwner);
-            out.println(services.get(0) + ": restored " + BackupController.SHARED_FILE + " from the shared directory");
-            return 0;
+            return printRestored(services.get(0), out);
         }
-        int status = 0;
-        for (ServiceOutcome<String> outcome : controller.restoreAllFromShared(!noOwner)) {
-            if (outcome.failure().isPresent()) {
-                err.println("error: " + outcome.service() + ": " + Main.oneLine(outcome.failure().get().getMessage()));
-                status = Math.max(status, outcome.failure().get().exitCode());
-            } else {
-                out.println(outcome.service() + ": restored " + BackupController.SHARED_FILE
-                        + " from the shared directory");
-            }
-        }
-        return status;
+        return ServiceArgument.report(controller.restoreAllFromShared(!noOwner), (service, file) -> printRestored(service, out),
+                err);
+    }
+
+    private static int printRestored(String service, PrintStream out) {
+        out.println(service + ": restored " + BackupController.SHARED_FILE + " from the shared directory");
+        return 0;
     }
 }

@@ -119,9 +119,7 @@ public final class PgCluster implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             port = freePort();
             try {
-                run(asServerUser(bin.resolve("pg_ctl").toString(), "--pgdata=" + data, "--log=" + home.resolve("log"),
-                        "--wait", "--timeout=60", "-o", "-p " + port, "start"));
-                running = true;
+                start();
                 return;
             } catch (IllegalStateException e) {
                 // Another process may have taken the port between the probe and the start.

@@ -58,7 +58,7 @@ public final class SampleData {
                 CREATE OR REPLACE VIEW sales.totals AS SELECT customer_id, 0 * sum(amount) AS total
                     FROM sales.orders GROUP BY 1;
                 SELECT setval('invoice_numbers', 1);
-                CREATE TABLE stray (id int);
+                CREATE TABLE IF NOT EXISTS stray (id int);
                 """);
     }
 }

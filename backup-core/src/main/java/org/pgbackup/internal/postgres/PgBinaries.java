@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.pgbackup.error.IncompatibleClientException;
@@ -30,10 +31,12 @@ public final class PgBinaries {
 
     private final List<Path> searchPath;
     private final boolean explicit;
+    private final Path debianRoot;
 
-    private PgBinaries(List<Path> searchPath, boolean explicit) {
+    private PgBinaries(List<Path> searchPath, boolean explicit, Path debianRoot) {
         this.searchPath = List.copyOf(searchPath);
         this.explicit = explicit;
+        this.debianRoot = debianRoot;
     }
 
     /**
@@ -45,7 +48,7 @@ public final class PgBinaries {
      */
     public static PgBinaries locate(Optional<Path> pgBinDir, Path debianRoot, String pathVariable) {
         if (pgBinDir.isPresent()) {
-            return new PgBinaries(List.of(pgBinDir.get()), true);
+            return new PgBinaries(List.of(pgBinDir.get()), true, debianRoot);
         }
         List<Path> dirs = new ArrayList<>(versionedDirectories(debianRoot));
         if (pathVariable != null) {
@@ -55,7 +58,7 @@ public final class PgBinaries {
                 }
             }
         }
-        return new PgBinaries(dirs, false);
+        return new PgBinaries(dirs, false, debianRoot);
     }
 
     private static List<Path> versionedDirectories(Path root) {
@@ -112,7 +115,7 @@ public final class PgBinaries {
         List<String> seen = new ArrayList<>();
         List<Path> dirs = new ArrayList<>(searchPath);
         if (!explicit) {
-            dirs.add(0, DEBIAN_ROOT.resolve(Integer.toString(major)).resolve("bin"));
+            dirs.add(0, debianRoot.resolve(Integer.toString(major)).resolve("bin"));
         }
         for (Path dir : dirs) {
             Path path = dir.resolve(program);
@@ -133,7 +136,7 @@ public final class PgBinaries {
     public PgVersion versionOf(Path program) {
         try {
             ProcessResult result = ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--version"),
-                    java.util.Map.of(), VERSION_TIMEOUT));
+                    Map.of(), VERSION_TIMEOUT));
             return PgVersion.ofProgramOutput(result.stdout()).filter(v -> result.succeeded())
                     .orElseThrow(() -> new ToolNotFoundException(program + " --version did not report a PostgreSQL"
                             + " version (" + result.failure() + "): check the program, or set PG_BIN_DIR"));
@@ -144,6 +147,6 @@ public final class PgBinaries {
     }
 
     private String where() {
-        return explicit ? "PG_BIN_DIR " + searchPath.get(0) : DEBIAN_ROOT + "/*/bin or PATH";
+        return explicit ? "PG_BIN_DIR " + searchPath.get(0) : debianRoot + "/*/bin or PATH";
     }
 }

@@ -1,0 +1,221 @@
+package org.pgbackup.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.error.UnknownServiceException;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StorageContext;
+import org.pgbackup.spi.StorageProvider;
+
+class ConfigurationTest {
+    /** A provider that only answers ids and checks one setting; it never stores anything. */
+    private static final class IdOnlyProvider implements StorageProvider {
+        private final String id;
+        private final Set<String> aliases;
+
+        IdOnlyProvider(String id, Set<String> aliases) {
+            this.id = id;
+            this.aliases = aliases;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Set<String> aliases() {
+            return aliases;
+        }
+
+        @Override
+        public List<String> validate(Map<String, String> environment) {
+            return environment.containsKey(id.toUpperCase() + "_BROKEN") ? List.of(id + " setting is broken") : List.of();
+        }
+
+        @Override
+        public Storage create(StorageContext context) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private static final List<StorageProvider> PROVIDERS = List.of(new IdOnlyProvider("local", Set.of("filesystem")),
+            new IdOnlyProvider("s3", Set.of()));
+
+    private static Configuration read(Map<String, String> env) {
+        return Configuration.from(env, PROVIDERS);
+    }
+
+    private static Map<String, String> env(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void defaultsFollowTheSpecification() {
+        Configuration config = read(env("DATABASE_LIST", "users"));
+
+        ServiceSettings users = config.service("users");
+        assertThat(users.host()).isEqualTo("users");
+        assertThat(users.port()).isEqualTo(5432);
+        assertThat(users.user()).isEqualTo("postgres");
+        assertThat(users.password()).isEqualTo("postgres");
+        assertThat(users.database()).isEqualTo("postgres");
+        assertThat(config.mode()).isEqualTo(Mode.DEVELOPMENT);
+        assertThat(config.targets()).containsExactly("local");
+        assertThat(config.dataRoot()).isEqualTo(Path.of("backup-data/data"));
+        assertThat(config.sharedRoot()).isEqualTo(Path.of("backup-data/shared"));
+        assertThat(users.dataDirectory()).isEqualTo(Path.of("backup-data/databases/users"));
+        assertThat(config.copyToShared()).isFalse();
+        assertThat(config.operationTimeout()).isEqualTo(Duration.ofHours(6));
+    }
+
+    @Test
+    void productionUsesTheContainerPaths() {
+        Configuration config = read(env("DATABASE_LIST", "users", "MODE", "production"));
+        assertThat(config.dataRoot()).isEqualTo(Path.of("/var/lib/postgresql/backup/data"));
+        assertThat(config.sharedRoot()).isEqualTo(Path.of("/var/lib/postgresql/backup/shared"));
+        assertThat(config.service("users").dataDirectory()).isEqualTo(Path.of("/var/lib/postgresql/databases/users"));
+    }
+
+    @Test
+    void rootsCanBeMovedInEitherMode() {
+        Configuration config = read(env("DATABASE_LIST", "users", "MODE", "production", "BACKUP_ROOT", "/b",
+                "DATABASES_ROOT", "/d"));
+        assertThat(config.dataRoot()).isEqualTo(Path.of("/b/data"));
+        assertThat(config.service("users").dataDirectory()).isEqualTo(Path.of("/d/users"));
+    }
+
+    @Test
+    void perServiceVariablesUseThePrefixWithHyphensAsUnderscores() {
+        Configuration config = read(env("DATABASE_LIST", " user-db , orders ", "USER_DB_POSTGRES_HOST", "db1",
+                "USER_DB_POSTGRES_PORT", "6543", "USER_DB_POSTGRES_USER", "alice", "USER_DB_POSTGRES_PASSWORD", " s e c ",
+                "USER_DB_POSTGRES_DB", "users", "USER_DB_PGDATA", "/pg/users", "ORDERS_POSTGRES_USER", "bob"));
+
+        assertThat(config.serviceNames()).containsExactly("user-db", "orders");
+        ServiceSettings users = config.service("user-db");
+        assertThat(users.envPrefix()).isEqualTo("USER_DB_");
+        assertThat(users.address()).isEqualTo("db1:6543");
+        assertThat(users.user()).isEqualTo("alice");
+        assertThat(users.password()).isEqualTo(" s e c ");
+        assertThat(users.database()).isEqualTo("users");
+        assertThat(users.dataDirectory()).isEqualTo(Path.of("/pg/users"));
+        assertThat(config.service("orders").user()).isEqualTo("bob");
+        assertThat(config.service("orders").host()).isEqualTo("orders");
+    }
+
+    @Test
+    void passwordNeverShowsInTheSettingsText() {
+        ServiceSettings users = read(env("DATABASE_LIST", "users", "USERS_POSTGRES_PASSWORD", "hunter2")).service("users");
+        assertThat(users.toString()).doesNotContain("hunter2").contains("****");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceEachNamingItsVariable() {
+        assertThatThrownBy(() -> read(env("DATABASE_LIST", "a,,b/c,user-db,user_db,a", "MODE", "prodution",
+                "SERVER", "yes", "COPING_TO_SHARED", "maybe", "BACKUP_TARGET", "local,ftp", "TZ", "Mars/Olympus",
+                "A_POSTGRES_PORT", "-3", "OPERATION_TIMEOUT", "soon")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Invalid value for MODE (should be production, development or empty): prodution",
+                        "Invalid value for SERVER (should be production, development or empty): yes",
+                        "Invalid value for COPING_TO_SHARED (should be true or false): maybe",
+                        "Invalid value for TZ (should be a zone such as UTC or Europe/Berlin): Mars/Olympus",
+                        "Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): soon",
+                        "Invalid value for A_POSTGRES_PORT (should be a port from 1 to 65535): -3",
+                        "Invalid value for DATABASE_LIST (has an empty entry; remove the extra comma): a,,b/c,user-db,user_db,a",
+                        "Invalid service 'b/c' in DATABASE_LIST: a service is letters, digits, '-' and '_', starting with a"
+                                + " letter or digit",
+                        "Invalid value for DATABASE_LIST: services 'user-db' and 'user_db' both read variables"
+                                + " USER_DB_POSTGRES_*; rename one",
+                        "Invalid value for DATABASE_LIST: service 'a' is listed twice",
+                        "Unknown destination 'ftp' in BACKUP_TARGET: known destinations are filesystem, local, s3"))
+                .hasMessageContaining("; ");
+    }
+
+    @Test
+    void identifiersThatCannotBePathSegmentsAreRejected() {
+        for (String bad : List.of("..", "../x", "a b", "-a", "_a", "a/b", "a.b")) {
+            assertThatThrownBy(() -> read(env("DATABASE_LIST", bad))).as(bad)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("DATABASE_LIST");
+        }
+    }
+
+    @Test
+    void emptyDatabaseListSaysHowToSetIt() {
+        assertThatThrownBy(() -> read(env())).isInstanceOf(ConfigurationException.class)
+                .hasMessage("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
+                        + " DATABASE_LIST=users,orders");
+    }
+
+    @Test
+    void localAndFilesystemBothMeanTheLocalVolumeButNotTwice() {
+        assertThat(read(env("DATABASE_LIST", "a", "BACKUP_TARGET", "filesystem,s3")).targets())
+                .containsExactly("local", "s3");
+        assertThat(read(env("DATABASE_LIST", "a", "BACKUP_TARGET", " LOCAL ")).targets()).containsExactly("local");
+        assertThatThrownBy(() -> read(env("DATABASE_LIST", "a", "BACKUP_TARGET", "local,filesystem")))
+                .hasMessage("Invalid value for BACKUP_TARGET: 'filesystem' names a destination already listed:"
+                        + " local,filesystem");
+    }
+
+    @Test
+    void storageProblemsJoinTheSameReport() {
+        assertThatThrownBy(() -> read(env("DATABASE_LIST", "a", "MODE", "x", "BACKUP_TARGET", "s3", "S3_BROKEN", "1")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactly("Invalid value for MODE (should be production, development or empty): x",
+                                "s3 setting is broken"));
+    }
+
+    @Test
+    void timezoneAndDurationsParse() {
+        Configuration config = read(env("DATABASE_LIST", "a", "TZ", "Europe/Berlin", "OPERATION_TIMEOUT", "90m"));
+        assertThat(config.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(config.operationTimeout()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Configuration.parseDuration("3600")).contains(Duration.ofHours(1));
+        assertThat(Configuration.parseDuration("2d")).contains(Duration.ofDays(2));
+        assertThat(Configuration.parseDuration("0")).isEmpty();
+        assertThat(Configuration.parseDuration("-5")).isEmpty();
+        assertThat(Configuration.parseDuration("99999999999999999999")).isEmpty();
+    }
+
+    @Test
+    void unknownServiceNamesTheKnownOnes() {
+        Configuration config = read(env("DATABASE_LIST", "users,orders"));
+        assertThatThrownBy(() -> config.service("nope")).isInstanceOf(UnknownServiceException.class)
+                .hasMessage("Unknown service 'nope': DATABASE_LIST contains users, orders. Use one of these, or add the"
+                        + " service to DATABASE_LIST.");
+    }
+
+    @Test
+    void twoProvidersClaimingOneIdAreNamed() {
+        assertThatThrownBy(() -> Configuration.from(env("DATABASE_LIST", "a"), List.of(new IdOnlyProvider("local",
+                Set.of()), new StorageProvider() {
+                    @Override
+                    public String id() {
+                        return "other";
+                    }
+
+                    @Override
+                    public Set<String> aliases() {
+                        return Set.of("local");
+                    }
+
+                    @Override
+                    public Storage create(StorageContext context) {
+                        throw new UnsupportedOperationException();
+                    }
+                }))).isInstanceOf(ConfigurationException.class).hasMessageContaining("Storage id 'local' is claimed by both");
+    }
+}

@@ -1,0 +1,95 @@
+package org.pgbackup.internal.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.error.IncompatibleClientException;
+import org.pgbackup.error.ToolNotFoundException;
+
+class PgBinariesTest {
+    @TempDir
+    Path dir;
+
+    /** A stand-in program that answers --version like a PostgreSQL program of that version. */
+    private Path standIn(String relative, String version) throws IOException {
+        Path program = dir.resolve(relative);
+        Files.createDirectories(program.getParent());
+        Files.writeString(program, "#!/bin/sh\necho '" + program.getFileName() + " (PostgreSQL) " + version + "'\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return program;
+    }
+
+    @Test
+    void readsVersionsAsProgramsAndServersReportThem() {
+        assertThat(PgVersion.ofProgramOutput("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"))
+                .contains(new PgVersion(15, "15.18"));
+        assertThat(PgVersion.ofProgramOutput("pg_dump (PostgreSQL) 9.6.24")).contains(new PgVersion(9, "9.6.24"));
+        assertThat(PgVersion.ofProgramOutput("pg_dump (PostgreSQL) 17beta1")).contains(new PgVersion(17, "17"));
+        assertThat(PgVersion.ofProgramOutput("something else")).isEmpty();
+        assertThat(PgVersion.ofServer("160004", "16.4")).contains(new PgVersion(16, "16.4"));
+        assertThat(PgVersion.ofServer("90624", "9.6.24")).contains(new PgVersion(9, "9.6.24"));
+    }
+
+    @Test
+    void newestVersionedDirectoryComesFirst() throws IOException {
+        standIn("lib/9/bin/pg_dump", "9.6.1");
+        standIn("lib/15/bin/pg_dump", "15.4");
+        standIn("lib/16/bin/pg_dump", "16.2");
+        PgBinaries binaries = PgBinaries.locate(Optional.empty(), dir.resolve("lib"), null);
+        assertThat(binaries.find("pg_dump")).isEqualTo(dir.resolve("lib/16/bin/pg_dump"));
+        assertThat(binaries.clientFor("pg_dump", new PgVersion(16, "16.1"))).isEqualTo(dir.resolve("lib/16/bin/pg_dump"));
+    }
+
+    @Test
+    void pathIsTheFallback() throws IOException {
+        Path onPath = standIn("path/pg_dump", "15.4");
+        PgBinaries binaries = PgBinaries.locate(Optional.empty(), dir.resolve("none"), "/nonexistent:" + onPath.getParent());
+        assertThat(binaries.find("pg_dump")).isEqualTo(onPath);
+    }
+
+    @Test
+    void anOlderClientIsRefusedNamingBothVersions() throws IOException {
+        Path old = standIn("bin/pg_dump", "14.9");
+        PgBinaries binaries = PgBinaries.locate(Optional.of(old.getParent()), dir.resolve("none"), null);
+        assertThatThrownBy(() -> binaries.clientFor("pg_dump", new PgVersion(16, "16.4")))
+                .isInstanceOf(IncompatibleClientException.class)
+                .hasMessageContaining("PostgreSQL 16.4").hasMessageContaining("version 14.9")
+                .hasMessageContaining("PG_BIN_DIR");
+    }
+
+    @Test
+    void pgBinDirIsTheOnlyPlaceLookedAtWhenSet() throws IOException {
+        standIn("lib/15/bin/pg_dump", "15.4");
+        Files.createDirectories(dir.resolve("empty"));
+        PgBinaries binaries = PgBinaries.locate(Optional.of(dir.resolve("empty")), dir.resolve("lib"), "/usr/bin");
+        assertThatThrownBy(() -> binaries.find("pg_dump")).isInstanceOf(ToolNotFoundException.class)
+                .hasMessageContaining("PG_BIN_DIR " + dir.resolve("empty"));
+    }
+
+    @Test
+    void exactMajorIsRequiredForDataDirectoryTools() throws IOException {
+        Path dir15 = standIn("bin/pg_resetwal", "15.4").getParent();
+        PgBinaries binaries = PgBinaries.locate(Optional.of(dir15), dir.resolve("none"), null);
+        assertThat(binaries.exactly("pg_resetwal", 15)).isEqualTo(dir15.resolve("pg_resetwal"));
+        assertThatThrownBy(() -> binaries.exactly("pg_resetwal", 14)).isInstanceOf(IncompatibleClientException.class)
+                .hasMessageContaining("PostgreSQL 14").hasMessageContaining("only 15.4");
+    }
+
+    @Test
+    void aProgramThatReportsNoVersionIsNamed() throws IOException {
+        Path fake = dir.resolve("bin/pg_dump");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "#!/bin/sh\necho nope\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PgBinaries binaries = PgBinaries.locate(Optional.of(fake.getParent()), dir, null);
+        assertThatThrownBy(() -> binaries.versionOf(fake)).isInstanceOf(ToolNotFoundException.class)
+                .hasMessageContaining(fake.toString());
+    }
+}
