@@ -11,6 +11,7 @@ import org.pgbackup.config.Configuration;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.ConfigurationException;
+import org.tinylog.Logger;
 
 /**
  * The {@code controller} command line. It parses, hands the work to
@@ -79,6 +80,12 @@ public final class Main {
         } catch (BackupException e) {
             err.println("error: " + oneLine(e.getMessage()));
             return e.exitCode();
+        } catch (RuntimeException e) {
+            // A defect of ours, not the user's: say so in one line, with the trace in the debug log.
+            Logger.debug(e, "Unexpected failure");
+            err.println("error: unexpected failure (" + oneLine(e.toString()) + "); run with LOG_LEVEL=debug for"
+                    + " details and please report it");
+            return BackupException.OPERATION_FAILED;
         }
     }
 

@@ -43,6 +43,7 @@ import org.pgbackup.naming.BackupName;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StorageContext;
+import org.pgbackup.spi.StorageProvider;
 import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
 
@@ -421,8 +422,16 @@ public final class BackupController implements AutoCloseable {
 
     private static final String LOCAL = "local";
 
+    /** The shared directory is a local mount whatever the targets are, so the local provider serves it. */
     private Storage sharedStorage() {
-        return config.provider(LOCAL).create(context(config.sharedRoot(), SHARED_FILES, SHARED_DIRECTORIES));
+        StorageProvider local;
+        try {
+            local = config.provider(LOCAL);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("The shared directory needs the local storage provider"
+                    + " (backup-storage-local), which is not on the classpath: add its jar");
+        }
+        return local.create(context(config.sharedRoot(), SHARED_FILES, SHARED_DIRECTORIES));
     }
 
     private StorageContext context(Path root, Set<PosixFilePermission> files, Set<PosixFilePermission> dirs) {
