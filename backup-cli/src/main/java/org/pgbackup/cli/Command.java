@@ -43,6 +43,18 @@ abstract class Command {
     /** @return the exit status */
     abstract int run(BackupController controller, PrintStream out, PrintStream err);
 
+    /**
+     * Called when the JVM is asked to stop (SIGTERM, Ctrl-C) while {@link #run} works on
+     * {@code worker}. The default stops the PostgreSQL programs at once, so the operation
+     * fails and removes what it had staged, and waits for it to do so.
+     */
+    void shutdown(BackupController controller, Thread worker) throws InterruptedException {
+        controller.cancel();
+        worker.join(CLEANUP_MILLIS);
+    }
+
+    private static final long CLEANUP_MILLIS = 30_000;
+
     static ParameterException usage(String message) {
         return new ParameterException(message);
     }

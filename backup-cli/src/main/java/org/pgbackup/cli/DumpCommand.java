@@ -9,7 +9,7 @@ import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.DumpResult;
 
 @Parameters(commandNames = "dump", commandDescription = "Dump a service (or every service with --all) to every"
-        + " destination of BACKUP_TARGET")
+        + " destination of BACKUP_TARGET, then apply retention as scheduled dumps do")
 final class DumpCommand extends Command {
     @Parameter(description = "<service>")
     private List<String> services = new ArrayList<>();
@@ -41,6 +41,8 @@ final class DumpCommand extends Command {
     private static int print(DumpResult result, PrintStream out, PrintStream err) {
         out.println(result.service() + ": " + result.name() + " (" + Main.bytes(result.size()) + ") stored in "
                 + String.join(", ", result.storedIn()));
+        result.removedByRetention().forEach((destination, names) -> out.println(result.service() + ": retention"
+                + " removed " + String.join(", ", names) + " from " + destination));
         result.failedDestinations().forEach((destination, why) -> err.println("error: " + result.service()
                 + ": destination " + destination + " failed: " + Main.oneLine(why)));
         return result.complete() ? 0 : 1;

@@ -3,6 +3,7 @@ package org.pgbackup.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ final class ListCommand extends Command {
     @Parameter(description = "<service>")
     private List<String> services = new ArrayList<>();
 
-    @Parameter(names = "--long", description = "Also show each archive's size and when it was taken (in TZ)")
+    @Parameter(names = "--long", description = "Also show each archive's size, when it was taken, and when retention"
+            + " removes it (times in TZ)")
     private boolean long_;
 
     @Override
@@ -34,8 +36,11 @@ final class ListCommand extends Command {
         List<ArchiveInfo> archives = controller.list(services.get(0));
         for (ArchiveInfo archive : archives) {
             if (long_) {
-                out.printf("%-44s %12s  %s%n", archive.name(), Main.bytes(archive.size()),
-                        TIME.format(archive.name().createdAt().atZone(controller.configuration().zone())));
+                ZoneId zone = controller.configuration().zone();
+                out.printf("%-44s %12s  %s  %s%n", archive.name(), Main.bytes(archive.size()),
+                        TIME.format(archive.name().createdAt().atZone(zone)), archive.removableAfter()
+                                .map(at -> "removed after " + TIME.format(at.atZone(zone)))
+                                .orElse("kept while newest"));
             } else {
                 out.println(archive.name());
             }

@@ -22,10 +22,15 @@ public final class Main {
     private Main() {
     }
 
+    /** Set when the JVM is shutting down: System.exit would then block for ever. */
+    private static volatile boolean shuttingDown;
+
     public static void main(String[] args) {
         int status = run(args, System.out, System.err, System.getenv());
         System.out.flush();
-        System.exit(status);
+        if (!shuttingDown) {
+            System.exit(status);
+        }
     }
 
     /**
@@ -72,7 +77,7 @@ public final class Main {
             Logging.configure(env.get("LOG_LEVEL"));
             Configuration config = Configuration.from(env);
             try (BackupController controller = BackupController.open(config)) {
-                return command.run(controller, out, err);
+                return runStoppable(command, controller, out, err);
             }
         } catch (ConfigurationException e) {
             e.problems().forEach(p -> err.println("error: " + oneLine(p)));
@@ -86,6 +91,32 @@ public final class Main {
             err.println("error: unexpected failure (" + oneLine(e.toString()) + "); run with LOG_LEVEL=debug for"
                     + " details and please report it");
             return BackupException.OPERATION_FAILED;
+        }
+    }
+
+    /**
+     * Runs a command so that a stop signal lets it end cleanly: the JVM runs shutdown hooks
+     * and then halts, so the hook itself waits for the command to clean up.
+     */
+    private static int runStoppable(Command command, BackupController controller, PrintStream out, PrintStream err) {
+        Thread worker = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            shuttingDown = true;
+            try {
+                command.shutdown(controller, worker);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return command.run(controller, out, err);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // The hook is running and waits for this thread.
+            }
         }
     }
 

@@ -73,13 +73,6 @@ class MainTest {
     }
 
     @Test
-    void startSaysItArrivesWithTheScheduler() {
-        Outcome outcome = run(Map.of("DATABASE_LIST", "a", "BACKUP_ROOT", "target/start-test"), "start");
-        assertThat(outcome.status()).isEqualTo(1);
-        assertThat(outcome.err()).contains("arrives with the scheduler");
-    }
-
-    @Test
     void sizesArePrintedForPeople() {
         assertThat(Main.bytes(512)).isEqualTo("512 B");
         assertThat(Main.bytes(1536)).isEqualTo("1.5 KiB");

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
 import org.pgbackup.internal.storage.StorageProviders;
+import org.pgbackup.retention.RetentionPolicy;
+import org.pgbackup.schedule.Schedule;
 import org.pgbackup.spi.StorageProvider;
 
 /**
@@ -33,7 +35,9 @@ import org.pgbackup.spi.StorageProvider;
  * {@code SERVER}, {@code COPING_TO_SHARED}, {@code BACKUP_TARGET}, {@code TZ} and the
  * per-service {@code <PREFIX>_POSTGRES_*}) plus {@code BACKUP_ROOT},
  * {@code DATABASES_ROOT}, {@code <PREFIX>_POSTGRES_PORT}, {@code <PREFIX>_PGDATA},
- * {@code PG_BIN_DIR} and {@code OPERATION_TIMEOUT}. Storage modules read their own settings.
+ * {@code PG_BIN_DIR}, {@code OPERATION_TIMEOUT}, {@code BACKUP_SCHEDULE},
+ * {@code RETENTION_DAILY_DAYS}, {@code RETENTION_WEEKLY_DAYS}, {@code RETENTION_MONTHLY_DAYS}
+ * and {@code STOP_GRACE_SECONDS}. Storage modules read their own settings.
  */
 public final class Configuration {
     /** Where production keeps archives: {@code data/} and {@code shared/} below it. */
@@ -44,6 +48,7 @@ public final class Configuration {
     public static final Path DEVELOPMENT_BACKUP_ROOT = Path.of("backup-data");
 
     static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofHours(6);
+    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
 
@@ -59,6 +64,9 @@ public final class Configuration {
     private final Duration operationTimeout;
     private final Map<String, String> environment;
     private final StorageProviders providers;
+    private final Schedule schedule;
+    private final RetentionPolicy retention;
+    private final Duration stopGrace;
 
     private Configuration(Reader r) {
         this.services = r.services;
@@ -73,6 +81,9 @@ public final class Configuration {
         this.operationTimeout = r.operationTimeout;
         this.environment = r.env;
         this.providers = r.providers;
+        this.schedule = r.schedule;
+        this.retention = r.retention;
+        this.stopGrace = r.stopGrace;
     }
 
     /** Reads the process environment. */
@@ -193,6 +204,27 @@ public final class Configuration {
         return operationTimeout;
     }
 
+    /**
+     * When {@code start} dumps in production: {@code BACKUP_SCHEDULE} if set, else 03:00,
+     * 09:00, 15:00 and 21:00, in {@code TZ}.
+     */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /** The retention periods: {@code RETENTION_*_DAYS}, by default 7, 30 and 365 days. */
+    public RetentionPolicy retention() {
+        return retention;
+    }
+
+    /**
+     * {@code STOP_GRACE_SECONDS}: how long {@code start} lets a dump in progress finish after
+     * it is asked to stop, before aborting it.
+     */
+    public Duration stopGrace() {
+        return stopGrace;
+    }
+
     /** The variables this configuration was read from, for storage providers' own settings. */
     public Map<String, String> environment() {
         return environment;
@@ -249,6 +281,9 @@ public final class Configuration {
         Path databasesRoot;
         Optional<Path> pgBinDir = Optional.empty();
         Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
+        Schedule schedule;
+        RetentionPolicy retention = RetentionPolicy.DEFAULT;
+        Duration stopGrace = DEFAULT_STOP_GRACE;
 
         Reader(Map<String, String> env, StorageProviders providers) {
             this.env = env;
@@ -271,8 +306,51 @@ public final class Configuration {
                         "Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
                                 + timeout));
             }
+            readSchedule();
+            readRetention();
+            stopGrace = Duration.ofSeconds(readNumber("STOP_GRACE_SECONDS", 0, DEFAULT_STOP_GRACE.toSeconds(),
+                    "a whole number of seconds, 0 or more"));
             readServices();
             readTargets();
+        }
+
+        private void readSchedule() {
+            String expression = value("BACKUP_SCHEDULE");
+            if (expression == null) {
+                schedule = Schedule.defaultTimes(zone);
+                return;
+            }
+            schedule = Schedule.parse(expression, zone).orElseGet(() -> {
+                problems.add("Invalid value for BACKUP_SCHEDULE (should be a cron expression of five fields, minute"
+                        + " hour day month weekday, or six with seconds first, such as '0 3,9,15,21 * * *'): "
+                        + expression);
+                return Schedule.defaultTimes(zone);
+            });
+        }
+
+        private void readRetention() {
+            long daily = readNumber("RETENTION_DAILY_DAYS", 1, 7, "a whole number of days, 1 or more");
+            long weekly = readNumber("RETENTION_WEEKLY_DAYS", 1, 30, "a whole number of days, 1 or more");
+            long monthly = readNumber("RETENTION_MONTHLY_DAYS", 1, 365, "a whole number of days, 1 or more");
+            retention = new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly));
+        }
+
+        /** A whole number of at least {@code min}; the fallback, with a problem, otherwise. */
+        private long readNumber(String name, long min, long fallback, String should) {
+            String v = value(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n >= min && n <= 36_500) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // Reported below, like a number out of range.
+            }
+            problems.add("Invalid value for " + name + " (should be " + should + "): " + v);
+            return fallback;
         }
 
         private String value(String name) {

@@ -38,8 +38,10 @@ import org.pgbackup.internal.postgres.PgResetWal;
 import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.storage.FanOut;
 import org.pgbackup.naming.BackupName;
+import org.pgbackup.retention.RetentionDecision;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StorageContext;
@@ -195,10 +197,50 @@ public final class BackupController implements AutoCloseable {
             }
             Duration took = Duration.between(started, clock.instant());
             failed.forEach((id, why) -> Logger.error("{}: destination {} failed: {}", service, id, why));
-            Logger.info("{}: stored {} ({} bytes) in {} after {}", service, name, size[0], stored, took);
-            return new DumpResult(service, name, size[0], took, stored, failed);
+            Logger.info("{}: stored {} ({} bytes) in {} in {} ms", service, name, size[0], String.join(", ", stored),
+                    took.toMillis());
+            Map<String, List<String>> removed = new LinkedHashMap<>();
+            for (String id : stored) {
+                if (destinations.containsKey(id)) {
+                    applyRetention(service, id, destinations.get(id), removed, failed);
+                }
+            }
+            return new DumpResult(service, name, size[0], took, stored, failed, removed);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies the retention policy to one destination of a service, after a dump that
+     * stored a new archive there: a failed dump never deletes anything.
+     */
+    private void applyRetention(String service, String id, Storage storage, Map<String, List<String>> removed,
+            Map<String, String> failed) {
+        List<String> names = new ArrayList<>();
+        try {
+            storage.list(service).forEach(o -> names.add(o.name()));
+        } catch (IOException e) {
+            failed.put(id + " (retention)", "cannot list: " + e.getMessage());
+            return;
+        }
+        List<String> deleted = new ArrayList<>();
+        for (RetentionDecision decision : config.retention().decide(names, clock.instant())) {
+            if (!decision.delete()) {
+                continue;
+            }
+            try {
+                storage.delete(service, decision.fileName());
+                deleted.add(decision.fileName());
+                Logger.info("{}: retention removed {} from {}: {}", service, decision.fileName(), id, decision.reason());
+            } catch (IOException e) {
+                failed.put(id + " (retention)", "cannot delete " + decision.fileName() + ": " + e.getMessage());
+                Logger.error("{}: retention could not remove {} from {}: {}", service, decision.fileName(), id,
+                        e.getMessage());
+            }
+        }
+        if (!deleted.isEmpty()) {
+            removed.put(id, List.copyOf(deleted));
         }
     }
 
@@ -276,7 +318,8 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
-     * The archives of a service, newest first. Files that are not archive names are left out.
+     * The archives of a service, newest first, each with the time after which retention
+     * removes it. Files that are not archive names are left out.
      *
      * @throws ConfigurationException if {@code BACKUP_TARGET} has no local destination
      */
@@ -286,9 +329,14 @@ public final class BackupController implements AutoCloseable {
         List<ArchiveInfo> archives = new ArrayList<>();
         for (StoredObject object : listing(storage, service)) {
             BackupName.parse(object.name()).ifPresent(n -> archives.add(new ArchiveInfo(n, object.size(),
-                    object.modified())));
+                    object.modified(), Optional.of(config.retention().expiry(n)))));
         }
         archives.sort(Comparator.comparing(ArchiveInfo::name));
+        if (!archives.isEmpty()) {
+            // Retention never removes the newest archive, whatever its age.
+            ArchiveInfo newest = archives.get(0);
+            archives.set(0, new ArchiveInfo(newest.name(), newest.size(), newest.stored(), Optional.empty()));
+        }
         return archives;
     }
 
@@ -445,6 +493,14 @@ public final class BackupController implements AutoCloseable {
             throw new StorageException("Cannot list the archives of service '" + service + "' in "
                     + storage.describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Stops the PostgreSQL programs this JVM runs, so that the operations waiting on them
+     * fail and clean up. For shutting down: a dump aborted this way leaves no archive.
+     */
+    public void cancel() {
+        ProcessRunner.stopAll();
     }
 
     @Override

@@ -13,13 +13,15 @@ import org.pgbackup.naming.BackupName;
  * @param size the archive's size in bytes
  * @param duration how long the dump took
  * @param storedIn the destinations that hold the archive (and {@code shared}, if copied there)
- * @param failedDestinations destinations that failed, with why; the dump is then incomplete
- *     and the command reports failure, but the archives stored elsewhere stay
+ * @param failedDestinations destinations that failed, with why (a failure of retention is
+ *     named {@code <destination> (retention)}); the command then reports failure, but the
+ *     archives stored elsewhere stay
+ * @param removedByRetention the archives retention removed afterwards, by destination
  */
 public record DumpResult(String service, BackupName name, long size, Duration duration, List<String> storedIn,
-        Map<String, String> failedDestinations) {
+        Map<String, String> failedDestinations, Map<String, List<String>> removedByRetention) {
 
-    /** Whether every destination holds the archive. */
+    /** Whether every destination holds the archive and retention succeeded. */
     public boolean complete() {
         return failedDestinations.isEmpty();
     }

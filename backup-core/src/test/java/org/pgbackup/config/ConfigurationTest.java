@@ -13,6 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
+import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StorageContext;
 import org.pgbackup.spi.StorageProvider;
@@ -188,6 +189,34 @@ class ConfigurationTest {
         assertThat(Configuration.parseDuration("0")).isEmpty();
         assertThat(Configuration.parseDuration("-5")).isEmpty();
         assertThat(Configuration.parseDuration("99999999999999999999")).isEmpty();
+    }
+
+    @Test
+    void scheduleRetentionAndGraceHaveDefaultsAndAreValidated() {
+        Configuration defaults = read(env("DATABASE_LIST", "a", "TZ", "Europe/Berlin"));
+        assertThat(defaults.schedule().expression()).isEqualTo("0 3,9,15,21 * * *");
+        assertThat(defaults.schedule().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(defaults.retention()).isEqualTo(RetentionPolicy.DEFAULT);
+        assertThat(defaults.stopGrace()).isEqualTo(Duration.ofSeconds(30));
+
+        Configuration custom = read(env("DATABASE_LIST", "a", "BACKUP_SCHEDULE", "*/10 * * * * *",
+                "RETENTION_DAILY_DAYS", "3", "RETENTION_WEEKLY_DAYS", "14", "RETENTION_MONTHLY_DAYS", "90",
+                "STOP_GRACE_SECONDS", "0"));
+        assertThat(custom.schedule().expression()).isEqualTo("*/10 * * * * *");
+        assertThat(custom.retention()).isEqualTo(new RetentionPolicy(Duration.ofDays(3), Duration.ofDays(14),
+                Duration.ofDays(90)));
+        assertThat(custom.stopGrace()).isZero();
+
+        assertThatThrownBy(() -> read(env("DATABASE_LIST", "a", "BACKUP_SCHEDULE", "every hour",
+                "RETENTION_DAILY_DAYS", "0", "RETENTION_WEEKLY_DAYS", "-1", "RETENTION_MONTHLY_DAYS", "a year",
+                "STOP_GRACE_SECONDS", "-5")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Invalid value for BACKUP_SCHEDULE (should be a cron expression of five fields, minute hour day"
+                                + " month weekday, or six with seconds first, such as '0 3,9,15,21 * * *'): every hour",
+                        "Invalid value for RETENTION_DAILY_DAYS (should be a whole number of days, 1 or more): 0",
+                        "Invalid value for RETENTION_WEEKLY_DAYS (should be a whole number of days, 1 or more): -1",
+                        "Invalid value for RETENTION_MONTHLY_DAYS (should be a whole number of days, 1 or more): a year",
+                        "Invalid value for STOP_GRACE_SECONDS (should be a whole number of seconds, 0 or more): -5"));
     }
 
     @Test

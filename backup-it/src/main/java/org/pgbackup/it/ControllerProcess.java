@@ -53,6 +53,27 @@ public final class ControllerProcess {
 
     /** Runs {@code controller <arguments>} with exactly the given variables (and PATH). */
     public Run run(Map<String, String> environment, String... arguments) {
+        Exec.Result result = Exec.run(builder(environment, arguments), null);
+        return new Run(List.of(arguments), result.exitCode(), result.stdout(), result.stderr());
+    }
+
+    /**
+     * Starts {@code controller <arguments>} in the background, its output going to files in
+     * {@code outputDirectory}.
+     */
+    public Background start(Path outputDirectory, Map<String, String> environment, String... arguments) {
+        ProcessBuilder builder = builder(environment, arguments);
+        builder.redirectOutput(outputDirectory.resolve("stdout").toFile());
+        builder.redirectError(outputDirectory.resolve("stderr").toFile());
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        try {
+            return new Background(builder.start(), outputDirectory);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private ProcessBuilder builder(Map<String, String> environment, String... arguments) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", jar.toString(), "org.pgbackup.cli.Main"));
         command.addAll(List.of(arguments));
@@ -61,8 +82,54 @@ public final class ControllerProcess {
         builder.environment().clear();
         builder.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
         builder.environment().putAll(environment);
-        Exec.Result result = Exec.run(builder, null);
-        return new Run(List.of(arguments), result.exitCode(), result.stdout(), result.stderr());
+        return builder;
+    }
+
+    /** A controller running in the background. */
+    public static final class Background implements AutoCloseable {
+        private final Process process;
+        private final Path output;
+
+        Background(Process process, Path output) {
+            this.process = process;
+            this.output = output;
+        }
+
+        /** What it logged so far (its standard error). */
+        public String log() {
+            try {
+                return Files.readString(output.resolve("stderr"));
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        /** Sends SIGTERM, as {@code docker stop} does. */
+        public void terminate() {
+            process.destroy();
+        }
+
+        /** Waits for it to exit, and returns its exit status, or -1 if it still runs after the wait. */
+        public int waitFor(java.time.Duration timeout) {
+            try {
+                return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                        ? process.exitValue() : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        /** Kills it if it still runs. */
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 
     private static String javaBinary() {

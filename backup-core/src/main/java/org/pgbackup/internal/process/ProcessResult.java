@@ -18,6 +18,6 @@ public record ProcessResult(int exitCode, boolean timedOut, String stdout, Strin
     /** Why it failed, in words for a message: the exit status or the timeout, then its error output. */
     public String failure() {
         String how = timedOut ? "was stopped after running too long" : "exited with status " + exitCode;
-        return stderr.isBlank() ? how : how + ": " + stderr.strip().replace('\n', ' ');
+        return stderr.isBlank() ? how : how + ": " + stderr.strip().replaceAll("\\s+", " ");
     }
 }

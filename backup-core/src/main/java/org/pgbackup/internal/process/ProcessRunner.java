@@ -21,20 +21,29 @@ import org.tinylog.Logger;
  * Runs every external program of the controller, the one place that does: an argument list,
  * never a shell; secrets only through the environment; standard error drained on its own
  * thread into a bounded tail that messages quote; a timeout, after which the program is
- * stopped, then killed. No child outlives the controller's JVM.
+ * stopped, then killed; {@link #stopAll()} stops every child when the controller shuts down.
  */
 public final class ProcessRunner {
     private static final int STDERR_LINES = 30;
     private static final int MAX_LINE = 2000;
     private static final long STOP_GRACE_MILLIS = 5_000;
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "stop-child-processes"));
-    }
+    private static volatile boolean stopping;
 
     private ProcessRunner() {
+    }
+
+    /**
+     * Stops every program running now, asked to stop, then killed, and refuses to start
+     * more: for shutting down. The runs waiting on them return as failed.
+     */
+    public static void stopAll() {
+        stopping = true;
+        LIVE.forEach(process -> {
+            process.destroy();
+            process.descendants().forEach(ProcessHandle::destroy);
+        });
+        LIVE.forEach(ProcessRunner::awaitOrKill);
     }
 
     /**
@@ -45,6 +54,9 @@ public final class ProcessRunner {
      *     program is then stopped)
      */
     public static ProcessResult run(ProcessSpec spec) throws IOException {
+        if (stopping) {
+            throw new IOException("Not starting " + spec.command().get(0) + ": shutting down");
+        }
         Logger.debug("Running {}", spec);
         ProcessBuilder builder = new ProcessBuilder(spec.command());
         scrub(builder.environment());
@@ -182,6 +194,10 @@ public final class ProcessRunner {
     /** Asks the program to stop, then kills it if it doesn't. */
     static void stop(Process process) {
         process.destroy();
+        awaitOrKill(process);
+    }
+
+    private static void awaitOrKill(Process process) {
         try {
             if (!process.waitFor(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

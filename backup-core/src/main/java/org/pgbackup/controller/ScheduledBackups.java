@@ -1,0 +1,120 @@
+package org.pgbackup.controller;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.config.Mode;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.naming.BackupName;
+import org.tinylog.Logger;
+
+/**
+ * The automated mode behind {@code start}: with {@code MODE=production}, dumps every service
+ * at each time of the schedule, then applies retention; otherwise it stays up and does
+ * nothing, and says so. A service that fails is logged and does not stop the others or the
+ * loop. {@link #stop()} ends the loop after the dump in progress.
+ */
+public final class ScheduledBackups {
+    private static final Duration MAX_NAP = Duration.ofMinutes(1);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+    private final BackupController controller;
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public ScheduledBackups(BackupController controller, Clock clock) {
+        this.controller = requireNonNull(controller, "controller is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Runs until {@link #stop()}. */
+    public void run() {
+        Configuration config = controller.configuration();
+        if (config.mode() != Mode.PRODUCTION) {
+            Logger.info("Scheduled dumps are off: MODE is not production (set MODE=production to dump {} on the"
+                    + " schedule {}). Waiting for a stop signal.", String.join(", ", config.serviceNames()),
+                    config.schedule());
+            awaitStop(null);
+            return;
+        }
+        Logger.info("Scheduled dumps of {} on {}; shared copies {}", String.join(", ", config.serviceNames()),
+                config.schedule(), config.copyToShared() ? "on (COPING_TO_SHARED=true)" : "off");
+        while (!stopRequested()) {
+            Instant next = config.schedule().next(clock.instant());
+            Logger.info("Next run at {}", TIME.format(ZonedDateTime.ofInstant(next, config.zone())));
+            if (!awaitStop(next)) {
+                runOnce();
+            }
+        }
+        Logger.info("Scheduled dumps stopped");
+    }
+
+    /** One run: every service in turn, each with its own result. */
+    void runOnce() {
+        Configuration config = controller.configuration();
+        for (String service : config.serviceNames()) {
+            if (stopRequested()) {
+                Logger.info("{}: skipped, stopping", service);
+                continue;
+            }
+            Instant start = clock.instant();
+            try {
+                DumpResult result = controller.dump(service, config.copyToShared());
+                Logger.info("{}: run {} kind={} archive={} size={} duration={}s result={}", service,
+                        TIME.format(ZonedDateTime.ofInstant(start, config.zone())), result.name().kind().label(),
+                        result.name(), result.size(), seconds(result.duration()),
+                        result.complete() ? "ok" : "incomplete " + result.failedDestinations().keySet());
+            } catch (BackupException e) {
+                Logger.error("{}: run {} kind={} duration={}s result=failed: {}", service,
+                        TIME.format(ZonedDateTime.ofInstant(start, config.zone())),
+                        BackupName.startedAt(start, config.zone()).kind().label(),
+                        seconds(Duration.between(start, clock.instant())), e.getMessage());
+            }
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
+    }
+
+    /** Asks the loop to end; the dump in progress, if any, goes on to its end. */
+    public void stop() {
+        stopped.countDown();
+    }
+
+    private boolean stopRequested() {
+        return stopped.getCount() == 0;
+    }
+
+    /**
+     * Waits until an instant, or for ever when it is null, waking early on {@link #stop()}.
+     * It naps in short steps so that a clock that jumps is noticed.
+     *
+     * @return whether a stop was requested
+     */
+    private boolean awaitStop(Instant until) {
+        try {
+            while (true) {
+                Duration left = until == null ? MAX_NAP : Duration.between(clock.instant(), until);
+                if (left.isNegative() || left.isZero()) {
+                    return stopRequested();
+                }
+                if (stopped.await(Math.min(left.toMillis(), MAX_NAP.toMillis()) + 1, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            return true;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package org.pgbackup.retention;
+
+/**
+ * What retention does with one file, and why.
+ *
+ * @param fileName the file's name
+ * @param delete whether to delete it
+ * @param reason why, in words for the log
+ */
+public record RetentionDecision(String fileName, boolean delete, String reason) {
+}

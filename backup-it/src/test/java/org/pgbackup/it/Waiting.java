@@ -1,0 +1,28 @@
+package org.pgbackup.it;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Polls for a condition that a background controller makes true; fails with a description after a bound. */
+final class Waiting {
+    private Waiting() {
+    }
+
+    static void until(String what, Duration bound, BooleanSupplier condition, Supplier<String> context) {
+        Instant deadline = Instant.now().plus(bound);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Gave up waiting " + bound.toSeconds() + "s for " + what + "\n"
+                        + context.get());
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted while waiting for " + what);
+            }
+        }
+    }
+}
