@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.controller.BackupController;
 
 @Parameters(commandNames = "list", commandDescription = "List a service's archives, newest first")
@@ -17,8 +18,8 @@ final class ListCommand extends Command {
     @Parameter(description = "<service>")
     private List<String> services = new ArrayList<>();
 
-    @Parameter(names = "--long", description = "Also show each archive's size, when it was taken, and when retention"
-            + " removes it (times in TZ)")
+    @Parameter(names = "--long", description = "Also show each archive's size, when it was taken, where it is stored,"
+            + " and when retention removes it (times in TZ)")
     private boolean long_;
 
     @Override
@@ -33,13 +34,14 @@ final class ListCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
-        List<ArchiveInfo> archives = controller.list(services.get(0));
+        ArchiveListing listing = controller.list(services.get(0));
+        List<ArchiveInfo> archives = listing.archives();
         for (ArchiveInfo archive : archives) {
             if (long_) {
                 ZoneId zone = controller.configuration().zone();
-                out.printf("%-44s %12s  %s  %s%n", archive.name(), Main.bytes(archive.size()),
-                        TIME.format(archive.name().createdAt().atZone(zone)), archive.removableAfter()
-                                .map(at -> "removed after " + TIME.format(at.atZone(zone)))
+                out.printf("%-44s %12s  %s  %-12s %s%n", archive.name(), Main.bytes(archive.size()),
+                        TIME.format(archive.name().createdAt().atZone(zone)), String.join(",", archive.locations()),
+                        archive.removableAfter().map(at -> "removed after " + TIME.format(at.atZone(zone)))
                                 .orElse("kept while newest"));
             } else {
                 out.println(archive.name());
@@ -48,6 +50,8 @@ final class ListCommand extends Command {
         if (archives.isEmpty()) {
             err.println(services.get(0) + ": no archives");
         }
-        return 0;
+        listing.unreadableDestinations().forEach((destination, why) -> err.println("error: " + services.get(0)
+                + ": destination " + destination + " could not be listed: " + Main.oneLine(why)));
+        return listing.unreadableDestinations().isEmpty() ? 0 : 1;
     }
 }

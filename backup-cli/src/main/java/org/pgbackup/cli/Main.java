@@ -76,6 +76,7 @@ public final class Main {
         try {
             Logging.configure(env.get("LOG_LEVEL"));
             Configuration config = Configuration.from(env);
+            Logger.debug("Configuration: {}", config.describe());
             try (BackupController controller = BackupController.open(config)) {
                 return runStoppable(command, controller, out, err);
             }

@@ -49,6 +49,8 @@ public final class Configuration {
 
     static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofHours(6);
     static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
+    /** Bounds day and second counts well below where durations overflow. */
+    private static final long MAX_WHOLE = 36_500;
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
 
@@ -231,6 +233,35 @@ public final class Configuration {
     }
 
     /**
+     * The settings this configuration reads, as {@code NAME=value} pairs for a log, with
+     * every secret masked: passwords, and what each targeted storage provider declares secret.
+     */
+    public String describe() {
+        Set<String> secret = new java.util.HashSet<>();
+        targets.forEach(t -> secret.addAll(provider(t).secretSettings()));
+        List<String> pairs = new ArrayList<>();
+        new java.util.TreeMap<>(environment).forEach((name, value) -> {
+            if (!isSetting(name)) {
+                return;
+            }
+            boolean masked = secret.contains(name) || name.endsWith("PASSWORD");
+            pairs.add(name + "=" + (masked ? "****" : value));
+        });
+        return String.join(" ", pairs);
+    }
+
+    private boolean isSetting(String name) {
+        if (List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED", "BACKUP_TARGET", "TZ", "BACKUP_ROOT",
+                "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE", "RETENTION_DAILY_DAYS",
+                "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS", "LOG_LEVEL").contains(name)
+                || name.startsWith("S3_")) {
+            return true;
+        }
+        return services.values().stream().anyMatch(s -> name.startsWith(s.envPrefix() + "POSTGRES_")
+                || name.equals(s.envPrefix() + "PGDATA"));
+    }
+
+    /**
      * The environment prefix of a service: upper case, {@code -} becomes {@code _}, and a
      * trailing {@code _}, for example {@code USER_DB_} for {@code user-db}.
      */
@@ -285,15 +316,18 @@ public final class Configuration {
         RetentionPolicy retention = RetentionPolicy.DEFAULT;
         Duration stopGrace = DEFAULT_STOP_GRACE;
 
+        final Variables variables;
+
         Reader(Map<String, String> env, StorageProviders providers) {
             this.env = env;
             this.providers = providers;
+            this.variables = new Variables(env, problems);
         }
 
         void read() {
             mode = readMode("MODE");
             server = readMode("SERVER");
-            copyToShared = readBoolean("COPING_TO_SHARED", false);
+            copyToShared = variables.bool("COPING_TO_SHARED", false);
             readZone();
             backupRoot = readPath("BACKUP_ROOT",
                     mode == Mode.PRODUCTION ? Configuration.PRODUCTION_BACKUP_ROOT : DEVELOPMENT_BACKUP_ROOT);
@@ -308,8 +342,8 @@ public final class Configuration {
             }
             readSchedule();
             readRetention();
-            stopGrace = Duration.ofSeconds(readNumber("STOP_GRACE_SECONDS", 0, DEFAULT_STOP_GRACE.toSeconds(),
-                    "a whole number of seconds, 0 or more"));
+            stopGrace = Duration.ofSeconds(variables.whole("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE.toSeconds(), 0,
+                    MAX_WHOLE, "a whole number of seconds, 0 or more"));
             readServices();
             readTargets();
         }
@@ -329,33 +363,15 @@ public final class Configuration {
         }
 
         private void readRetention() {
-            long daily = readNumber("RETENTION_DAILY_DAYS", 1, 7, "a whole number of days, 1 or more");
-            long weekly = readNumber("RETENTION_WEEKLY_DAYS", 1, 30, "a whole number of days, 1 or more");
-            long monthly = readNumber("RETENTION_MONTHLY_DAYS", 1, 365, "a whole number of days, 1 or more");
+            String days = "a whole number of days, 1 or more";
+            long daily = variables.whole("RETENTION_DAILY_DAYS", 7, 1, MAX_WHOLE, days);
+            long weekly = variables.whole("RETENTION_WEEKLY_DAYS", 30, 1, MAX_WHOLE, days);
+            long monthly = variables.whole("RETENTION_MONTHLY_DAYS", 365, 1, MAX_WHOLE, days);
             retention = new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly));
         }
 
-        /** A whole number of at least {@code min}; the fallback, with a problem, otherwise. */
-        private long readNumber(String name, long min, long fallback, String should) {
-            String v = value(name);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= 36_500) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // Reported below, like a number out of range.
-            }
-            problems.add("Invalid value for " + name + " (should be " + should + "): " + v);
-            return fallback;
-        }
-
         private String value(String name) {
-            String v = env.get(name);
-            return v == null || v.isBlank() ? null : v.trim();
+            return variables.text(name).orElse(null);
         }
 
         private Mode readMode(String name) {
@@ -364,22 +380,6 @@ public final class Configuration {
                 problems.add("Invalid value for " + name + " (should be production, development or empty): " + raw);
                 return Mode.DEVELOPMENT;
             });
-        }
-
-        private boolean readBoolean(String name, boolean fallback) {
-            String v = value(name);
-            if (v == null) {
-                return fallback;
-            }
-            switch (v.toLowerCase(Locale.ROOT)) {
-                case "true":
-                    return true;
-                case "false":
-                    return false;
-                default:
-                    problems.add("Invalid value for " + name + " (should be true or false): " + v);
-                    return fallback;
-            }
         }
 
         private void readZone() {

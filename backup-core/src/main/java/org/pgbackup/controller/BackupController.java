@@ -318,48 +318,67 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
-     * The archives of a service, newest first, each with the time after which retention
-     * removes it. Files that are not archive names are left out.
+     * The archives of a service in every destination, newest first, each with the
+     * destinations that hold it and the time after which retention removes it. Files that
+     * are not archive names are left out. A destination that cannot be listed is reported
+     * in the listing rather than hiding the others.
      *
-     * @throws ConfigurationException if {@code BACKUP_TARGET} has no local destination
+     * @throws StorageException if no destination could be listed
      */
-    public List<ArchiveInfo> list(String service) {
+    public ArchiveListing list(String service) {
         config.service(service);
-        Storage storage = readable();
-        List<ArchiveInfo> archives = new ArrayList<>();
-        for (StoredObject object : listing(storage, service)) {
-            BackupName.parse(object.name()).ifPresent(n -> archives.add(new ArchiveInfo(n, object.size(),
-                    object.modified(), Optional.of(config.retention().expiry(n)))));
+        Map<BackupName, ArchiveInfo> archives = new LinkedHashMap<>();
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        for (Map.Entry<String, Storage> destination : readOrder().entrySet()) {
+            for (StoredObject object : listingOrNote(destination, service, unreadable)) {
+                BackupName.parse(object.name()).ifPresent(n -> archives.merge(n, new ArchiveInfo(n, object.size(),
+                        object.modified(), Optional.of(config.retention().expiry(n)), List.of(destination.getKey())),
+                        (known, more) -> known.alsoIn(destination.getKey())));
+            }
         }
-        archives.sort(Comparator.comparing(ArchiveInfo::name));
-        if (!archives.isEmpty()) {
+        if (unreadable.size() == destinations.size()) {
+            throw new StorageException("Cannot list the archives of service '" + service + "' in any destination: "
+                    + unreadable.values().iterator().next());
+        }
+        List<ArchiveInfo> sorted = new ArrayList<>(archives.values());
+        sorted.sort(Comparator.comparing(ArchiveInfo::name));
+        if (!sorted.isEmpty()) {
             // Retention never removes the newest archive, whatever its age.
-            ArchiveInfo newest = archives.get(0);
-            archives.set(0, new ArchiveInfo(newest.name(), newest.size(), newest.stored(), Optional.empty()));
+            sorted.set(0, sorted.get(0).keptWhileNewest());
         }
-        return archives;
+        return new ArchiveListing(sorted, unreadable);
     }
 
     /**
      * Restores an archive of a service into its database, replacing the database's objects
-     * in one transaction.
+     * in one transaction. The archive is read from the first destination that holds it, the
+     * local volume first.
      *
      * @param fileName an archive name as {@link #list} shows it
      * @param keepOwners whether objects keep the archive's owners and privileges
      * @throws org.pgbackup.error.InvalidArchiveNameException if the name is a path or not an
      *     archive name; nothing was touched
-     * @throws ArchiveNotFoundException if the service has no archive of that name
+     * @throws ArchiveNotFoundException if no destination holds an archive of that name
      * @throws RestoreFailedException if {@code pg_restore} failed; the database is unchanged
      */
     public void restore(String service, String fileName, boolean keepOwners) {
         BackupName name = BackupName.parseArgument(fileName);
         config.service(service);
-        Storage storage = readable();
-        if (listing(storage, service).stream().noneMatch(o -> o.name().equals(name.fileName()))) {
-            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
-                    + storage.describe() + ": run 'list " + service + "' to see its archives");
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        for (Map.Entry<String, Storage> destination : readOrder().entrySet()) {
+            if (listingOrNote(destination, service, unreadable).stream()
+                    .anyMatch(o -> o.name().equals(name.fileName()))) {
+                restoreFrom(destination.getValue(), service, name.fileName(), keepOwners);
+                return;
+            }
         }
-        restoreFrom(storage, service, name.fileName(), keepOwners);
+        if (!unreadable.isEmpty()) {
+            throw new StorageException("Archive " + name + " of service '" + service + "' was not found, and "
+                    + String.join(", ", unreadable.keySet()) + " could not be searched: " + unreadable.values()
+                            .iterator().next());
+        }
+        throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
+                + String.join(", ", readOrder().keySet()) + ": run 'list " + service + "' to see its archives");
     }
 
     /**
@@ -461,11 +480,16 @@ public final class BackupController implements AutoCloseable {
         return outcomes;
     }
 
-    /** The destination {@code list} and {@code restore} read: the local volume. */
-    private Storage readable() {
-        return Optional.ofNullable(destinations.get(LOCAL)).orElseThrow(() -> new ConfigurationException(
-                "Local storage is disabled: BACKUP_TARGET=" + String.join(",", config.targets()) + " has no local"
-                        + " destination, and list and restore read the local volume. Add 'local' to BACKUP_TARGET"));
+    /**
+     * The destinations {@code list} and {@code restore} read, the local volume first: it is
+     * the fastest to read. Without a local destination they read the others, which goes
+     * beyond the specification on purpose: a bucket-only setup can still restore.
+     */
+    private Map<String, Storage> readOrder() {
+        Map<String, Storage> ordered = new LinkedHashMap<>();
+        Optional.ofNullable(destinations.get(LOCAL)).ifPresent(local -> ordered.put(LOCAL, local));
+        ordered.putAll(destinations);
+        return ordered;
     }
 
     private static final String LOCAL = "local";
@@ -484,6 +508,18 @@ public final class BackupController implements AutoCloseable {
 
     private StorageContext context(Path root, Set<PosixFilePermission> files, Set<PosixFilePermission> dirs) {
         return new StorageContext(config.environment(), root, files, dirs);
+    }
+
+    /** A destination's listing, or empty with the failure noted, so that one broken destination hides no other. */
+    private static List<StoredObject> listingOrNote(Map.Entry<String, Storage> destination, String service,
+            Map<String, String> unreadable) {
+        try {
+            return listing(destination.getValue(), service);
+        } catch (StorageException e) {
+            Logger.error("{}: {}", service, e.getMessage());
+            unreadable.put(destination.getKey(), e.getMessage());
+            return List.of();
+        }
     }
 
     private static List<StoredObject> listing(Storage storage, String service) {

@@ -38,6 +38,7 @@ public final class ScheduledBackups {
     /** Runs until {@link #stop()}. */
     public void run() {
         Configuration config = controller.configuration();
+        Logger.info("Configuration: {}", config.describe());
         if (config.mode() != Mode.PRODUCTION) {
             Logger.info("Scheduled dumps are off: MODE is not production (set MODE=production to dump {} on the"
                     + " schedule {}). Waiting for a stop signal.", String.join(", ", config.serviceNames()),

@@ -20,7 +20,7 @@ import org.pgbackup.spi.StorageProvider;
 
 class ConfigurationTest {
     /** A provider that only answers ids and checks one setting; it never stores anything. */
-    private static final class IdOnlyProvider implements StorageProvider {
+    private static class IdOnlyProvider implements StorageProvider {
         private final String id;
         private final Set<String> aliases;
 
@@ -217,6 +217,23 @@ class ConfigurationTest {
                         "Invalid value for RETENTION_WEEKLY_DAYS (should be a whole number of days, 1 or more): -1",
                         "Invalid value for RETENTION_MONTHLY_DAYS (should be a whole number of days, 1 or more): a year",
                         "Invalid value for STOP_GRACE_SECONDS (should be a whole number of seconds, 0 or more): -5"));
+    }
+
+    @Test
+    void describingTheConfigurationMasksEverySecret() {
+        StorageProvider s3 = new IdOnlyProvider("s3", Set.of()) {
+            @Override
+            public Set<String> secretSettings() {
+                return Set.of("S3_SECRET_ACCESS_KEY", "S3_SESSION_TOKEN");
+            }
+        };
+        Configuration config = Configuration.from(env("DATABASE_LIST", "users", "USERS_POSTGRES_PASSWORD", "pw-1",
+                "USERS_POSTGRES_USER", "alice", "BACKUP_TARGET", "s3", "S3_SECRET_ACCESS_KEY", "sk-2",
+                "S3_SESSION_TOKEN", "tok-3", "S3_ACCESS_KEY_ID", "AKIA", "HOME", "/root", "OTHER_POSTGRES_PASSWORD",
+                "pw-4"), List.of(s3));
+        assertThat(config.describe()).isEqualTo("BACKUP_TARGET=s3 DATABASE_LIST=users S3_ACCESS_KEY_ID=AKIA"
+                + " S3_SECRET_ACCESS_KEY=**** S3_SESSION_TOKEN=**** USERS_POSTGRES_PASSWORD=****"
+                + " USERS_POSTGRES_USER=alice");
     }
 
     @Test

@@ -13,12 +13,25 @@ import java.util.Map;
  */
 public final class ControllerProcess {
     private final Path jar;
+    private final List<String> jvmOptions;
 
     public ControllerProcess(Path jar) {
+        this(jar, List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    }
+
+    private ControllerProcess(Path jar, List<String> jvmOptions) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build it with 'mvn -B -DskipTests package'");
         }
         this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** The same controller, its JVM started with more options, such as {@code -Xmx64m}. */
+    public ControllerProcess withJvmOptions(String... options) {
+        List<String> all = new ArrayList<>(jvmOptions);
+        all.addAll(List.of(options));
+        return new ControllerProcess(jar, all);
     }
 
     /** The jar named by the {@code controller.jar} system property, as the build sets it for tests. */
@@ -74,8 +87,10 @@ public final class ControllerProcess {
     }
 
     private ProcessBuilder builder(Map<String, String> environment, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", jar.toString(), "org.pgbackup.cli.Main"));
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", jar.toString(), "org.pgbackup.cli.Main"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command);
         String path = System.getenv("PATH");

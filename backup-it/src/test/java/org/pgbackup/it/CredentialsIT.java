@@ -76,5 +76,7 @@ class CredentialsIT {
         assertThat(runs).allSatisfy(run -> assertThat(run.output()).doesNotContain(PASSWORD).doesNotContain("Sup3r"));
         assertThat(runs.get(0).stderr()).as("debug log shows the commands run").contains("Running ")
                 .contains("(with [");
+        assertThat(runs.get(0).stderr()).as("debug log shows the configuration, masked")
+                .contains("LEDGER_POSTGRES_PASSWORD=****").contains("LEDGER_POSTGRES_USER=dave");
     }
 }

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.pgbackup.spi.AbstractPendingObject;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
@@ -127,12 +128,11 @@ public final class LocalStorage implements Storage {
         }
     }
 
-    private static final class LocalPendingObject implements PendingObject {
+    private static final class LocalPendingObject extends AbstractPendingObject {
         private final FileChannel channel;
         private final OutputStream output;
         private final Path temp;
         private final Path target;
-        private boolean done;
 
         LocalPendingObject(FileChannel channel, Path temp, Path target) {
             this.channel = channel;
@@ -147,33 +147,19 @@ public final class LocalStorage implements Storage {
         }
 
         @Override
-        public void commit() throws IOException {
-            if (done) {
-                throw new IllegalStateException("Already committed or aborted: " + target);
-            }
+        protected void publish() throws IOException {
+            channel.force(true);
+            channel.close();
             try {
-                channel.force(true);
-                channel.close();
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("Cannot rename " + temp + " atomically to " + target, e);
-                }
-                forceDirectory(target.getParent());
-                done = true;
-            } finally {
-                if (!done) {
-                    close();
-                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("Cannot rename " + temp + " atomically to " + target, e);
             }
+            forceDirectory(target.getParent());
         }
 
         @Override
-        public void close() {
-            if (done) {
-                return;
-            }
-            done = true;
+        protected void discard() {
             try {
                 channel.close();
             } catch (IOException ignored) {

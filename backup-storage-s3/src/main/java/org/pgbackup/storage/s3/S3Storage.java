@@ -1,0 +1,135 @@
+package org.pgbackup.storage.s3;
+
+import com.google.common.collect.HashMultimap;
+import com.google.common.collect.Multimap;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.credentials.StaticProvider;
+import io.minio.messages.Item;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
+
+/**
+ * Objects in an S3-compatible bucket under {@code <prefix>/<service>/<name>}. Every
+ * operation looks only below its service's own prefix, slash included, so neither another
+ * service nor another project's keys in the same bucket are ever listed or deleted.
+ */
+final class S3Storage implements Storage {
+    private final S3Settings settings;
+    private final MinioAsyncClient client;
+    private final OkHttpClient http;
+
+    S3Storage(S3Settings settings) {
+        this.settings = settings;
+        this.http = new OkHttpClient.Builder()
+                .retryOnConnectionFailure(false)
+                .addInterceptor(new RetryInterceptor(settings.maxRetries()))
+                .connectTimeout(Duration.ofSeconds(30))
+                .readTimeout(Duration.ofMinutes(5))
+                .writeTimeout(Duration.ofMinutes(5))
+                .build();
+        MinioAsyncClient.Builder builder = MinioAsyncClient.builder()
+                .endpoint(settings.endpoint().toString())
+                .credentialsProvider(new StaticProvider(settings.accessKey(), settings.secretKey(),
+                        settings.sessionToken().orElse(null)))
+                .httpClient(http, true);
+        settings.region().ifPresent(builder::region);
+        this.client = builder.build();
+        // The specification: virtual-host style unless S3_FORCE_PATH_STYLE=true, for AWS and others alike.
+        if (settings.pathStyle()) {
+            client.disableVirtualStyleEndpoint();
+        } else {
+            client.enableVirtualStyleEndpoint();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    MinioAsyncClient client() {
+        return client;
+    }
+
+    S3Settings settings() {
+        return settings;
+    }
+
+    /** Headers every upload carries: the storage class, when one is set. */
+    Multimap<String, String> uploadHeaders() {
+        Multimap<String, String> headers = HashMultimap.create();
+        settings.storageClass().ifPresent(c -> headers.put("X-Amz-Storage-Class", c));
+        return headers;
+    }
+
+    @Override
+    public PendingObject create(String service, String name) throws IOException {
+        Storage.checkNames(service, name);
+        return new S3Upload(this, settings.key(service, name));
+    }
+
+    @Override
+    public InputStream open(String service, String name) throws IOException {
+        Storage.checkNames(service, name);
+        String key = settings.key(service, name);
+        return Await.result(settings, "reading " + key, () -> client.getObject(GetObjectArgs.builder()
+                .bucket(settings.bucket()).object(key).build()));
+    }
+
+    @Override
+    public List<StoredObject> list(String service) throws IOException {
+        Storage.checkNames(service, null);
+        String prefix = settings.servicePrefix(service);
+        List<StoredObject> objects = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
+                    .prefix(prefix).recursive(false).build())) {
+                Item item = result.get();
+                String name = item.objectName().substring(prefix.length());
+                if (item.isDir() || name.isEmpty() || name.contains("/")) {
+                    continue;
+                }
+                Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
+                objects.add(new StoredObject(name, item.size(), modified));
+            }
+        } catch (IOException | RuntimeException | java.security.GeneralSecurityException
+                | io.minio.errors.MinioException e) {
+            throw S3Errors.describe(e, "listing " + prefix, settings);
+        }
+        objects.sort(Comparator.comparing(StoredObject::name));
+        return objects;
+    }
+
+    @Override
+    public void delete(String service, String name) throws IOException {
+        Storage.checkNames(service, name);
+        String key = settings.key(service, name);
+        Await.result(settings, "deleting " + key, () -> client.removeObject(RemoveObjectArgs.builder()
+                .bucket(settings.bucket()).object(key).build()));
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+        try {
+            http.dispatcher().executorService().awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

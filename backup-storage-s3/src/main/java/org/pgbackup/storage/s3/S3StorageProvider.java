@@ -1,0 +1,41 @@
+package org.pgbackup.storage.s3;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StorageContext;
+import org.pgbackup.spi.StorageProvider;
+
+/**
+ * An S3-compatible bucket: {@code BACKUP_TARGET=s3}. Archives go to
+ * {@code s3://$S3_BUCKET/$S3_PREFIX/<service>/<name>}.
+ */
+public final class S3StorageProvider implements StorageProvider {
+
+    @Override
+    public String id() {
+        return "s3";
+    }
+
+    @Override
+    public List<String> validate(Map<String, String> environment) {
+        List<String> problems = new ArrayList<>();
+        S3Settings.read(environment, problems);
+        return problems;
+    }
+
+    @Override
+    public Set<String> secretSettings() {
+        return Set.of("S3_SECRET_ACCESS_KEY", "S3_SESSION_TOKEN");
+    }
+
+    @Override
+    public Storage create(StorageContext context) {
+        List<String> problems = new ArrayList<>();
+        S3Settings settings = S3Settings.read(context.environment(), problems).orElseThrow(
+                () -> new IllegalArgumentException("S3 settings were not validated: " + problems));
+        return new S3Storage(settings);
+    }
+}
