@@ -32,6 +32,15 @@ final class ListCommand extends Command {
         return services;
     }
 
+    /** The manifest's facts, or where the archive is incomplete. */
+    private static String details(ArchiveInfo archive) {
+        String state = archive.complete() ? "" : "  INCOMPLETE in " + String.join(",", archive.incompleteIn());
+        return state + archive.manifest().map(m -> "  sha256 " + m.sha256().substring(0, 16) + " database "
+                + m.database() + "@" + m.host() + " server " + m.serverVersion() + " pg_dump " + m.pgDumpVersion()
+                + " " + m.format() + "/" + m.compression() + " took "
+                + java.time.Duration.between(m.startedAt(), m.finishedAt()).toMillis() + " ms").orElse("");
+    }
+
     @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
         ArchiveListing listing = controller.list(services.get(0));
@@ -39,12 +48,12 @@ final class ListCommand extends Command {
         for (ArchiveInfo archive : archives) {
             if (long_) {
                 ZoneId zone = controller.configuration().zone();
-                out.printf("%-44s %12s  %s  %-12s %s%n", archive.name(), Main.bytes(archive.size()),
+                out.printf("%-44s %12s  %s  %-12s %s%s%n", archive.name(), Main.bytes(archive.size()),
                         TIME.format(archive.name().createdAt().atZone(zone)), String.join(",", archive.locations()),
                         archive.removableAfter().map(at -> "removed after " + TIME.format(at.atZone(zone)))
-                                .orElse("kept while newest"));
+                                .orElse("kept while newest"), details(archive));
             } else {
-                out.println(archive.name());
+                out.println(archive.name() + (archive.complete() ? "" : " (incomplete)"));
             }
         }
         if (archives.isEmpty()) {

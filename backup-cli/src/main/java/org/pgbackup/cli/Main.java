@@ -42,7 +42,7 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
-                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand())) {
+                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand())) {
             commands.put(command.name(), command);
         }
         GlobalOptions global = new GlobalOptions();

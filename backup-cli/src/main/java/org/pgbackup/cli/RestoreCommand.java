@@ -2,6 +2,7 @@ package org.pgbackup.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,8 @@ final class RestoreCommand extends Command {
     @Parameter(description = "<service> <archive name, as 'list' prints it>")
     private List<String> arguments = new ArrayList<>();
 
-    @Parameter(names = "--no-owner", description = "Make the service's user own the restored objects and skip the"
-            + " archive's privileges, for a server whose roles differ from the dumped one")
-    private boolean noOwner;
+    @ParametersDelegate
+    private RestoreFlags flags = new RestoreFlags();
 
     @Override
     void validate() {
@@ -31,7 +31,7 @@ final class RestoreCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
-        controller.restore(arguments.get(0), arguments.get(1), !noOwner);
+        controller.restore(arguments.get(0), arguments.get(1), flags.options());
         out.println(arguments.get(0) + ": restored " + arguments.get(1));
         return 0;
     }

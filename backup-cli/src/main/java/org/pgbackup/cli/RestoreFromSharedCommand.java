@@ -2,6 +2,7 @@ package org.pgbackup.cli;
 
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,8 @@ final class RestoreFromSharedCommand extends Command {
     @Parameter(names = "--all", description = "Restore every service of DATABASE_LIST")
     private boolean all;
 
-    @Parameter(names = "--no-owner", description = "Make the service's user own the restored objects and skip the"
-            + " archive's privileges, for a server whose roles differ from the dumped one")
-    private boolean noOwner;
+    @ParametersDelegate
+    private RestoreFlags flags = new RestoreFlags();
 
     @Override
     void validate() {
@@ -33,10 +33,10 @@ final class RestoreFromSharedCommand extends Command {
     @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
         if (!all) {
-            controller.restoreFromShared(services.get(0), !noOwner);
+            controller.restoreFromShared(services.get(0), flags.options());
             return printRestored(services.get(0), out);
         }
-        return ServiceArgument.report(controller.restoreAllFromShared(!noOwner), (service, file) -> printRestored(service, out),
+        return ServiceArgument.report(controller.restoreAllFromShared(flags.options()), (service, file) -> printRestored(service, out),
                 err);
     }
 

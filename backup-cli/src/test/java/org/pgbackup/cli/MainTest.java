@@ -22,11 +22,11 @@ class MainTest {
     }
 
     @Test
-    void helpListsTheSixCommandsOfTheSpecification() {
+    void helpListsTheSixCommandsOfTheSpecificationAndVerify() {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split(" ")[0]))
-                .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal");
+                .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify");
     }
 
     @Test
@@ -38,7 +38,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelpThatNeedsNoConfiguration() {
-        for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal"}) {
+        for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify"}) {
             Outcome help = run(Map.of(), command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: " + command);

@@ -37,7 +37,8 @@ import org.pgbackup.spi.StorageProvider;
  * {@code DATABASES_ROOT}, {@code <PREFIX>_POSTGRES_PORT}, {@code <PREFIX>_PGDATA},
  * {@code PG_BIN_DIR}, {@code OPERATION_TIMEOUT}, {@code BACKUP_SCHEDULE},
  * {@code RETENTION_DAILY_DAYS}, {@code RETENTION_WEEKLY_DAYS}, {@code RETENTION_MONTHLY_DAYS}
- * and {@code STOP_GRACE_SECONDS}. Storage modules read their own settings.
+ * {@code STOP_GRACE_SECONDS}, {@code LOCK_WAIT_SECONDS} and {@code VERIFY_AFTER_DUMP}. Storage
+ * modules read their own settings.
  */
 public final class Configuration {
     /** Where production keeps archives: {@code data/} and {@code shared/} below it. */
@@ -69,6 +70,8 @@ public final class Configuration {
     private final Schedule schedule;
     private final RetentionPolicy retention;
     private final Duration stopGrace;
+    private final Duration lockWait;
+    private final boolean verifyAfterDump;
 
     private Configuration(Reader r) {
         this.services = r.services;
@@ -86,6 +89,8 @@ public final class Configuration {
         this.schedule = r.schedule;
         this.retention = r.retention;
         this.stopGrace = r.stopGrace;
+        this.lockWait = r.lockWait;
+        this.verifyAfterDump = r.verifyAfterDump;
     }
 
     /** Reads the process environment. */
@@ -227,6 +232,29 @@ public final class Configuration {
         return stopGrace;
     }
 
+    /**
+     * {@code LOCK_WAIT_SECONDS}: how long an operation waits for another operation on the
+     * same service to finish before it fails.
+     */
+    public Duration lockWait() {
+        return lockWait;
+    }
+
+    /** {@code VERIFY_AFTER_DUMP}: whether every dump is read back in full and checked. */
+    public boolean verifyAfterDump() {
+        return verifyAfterDump;
+    }
+
+    /** Where the per-service lock files live: {@code <backup root>/locks}. */
+    public Path lockDirectory() {
+        return backupRoot.resolve("locks");
+    }
+
+    /** Where {@code resetwal} saves control data and WAL before changing them: {@code <backup root>/resetwal}. */
+    public Path resetWalSaves() {
+        return backupRoot.resolve("resetwal");
+    }
+
     /** The variables this configuration was read from, for storage providers' own settings. */
     public Map<String, String> environment() {
         return environment;
@@ -253,7 +281,8 @@ public final class Configuration {
     private boolean isSetting(String name) {
         if (List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED", "BACKUP_TARGET", "TZ", "BACKUP_ROOT",
                 "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE", "RETENTION_DAILY_DAYS",
-                "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS", "LOG_LEVEL").contains(name)
+                "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS", "LOG_LEVEL", "LOCK_WAIT_SECONDS",
+                "VERIFY_AFTER_DUMP").contains(name)
                 || name.startsWith("S3_")) {
             return true;
         }
@@ -315,6 +344,8 @@ public final class Configuration {
         Schedule schedule;
         RetentionPolicy retention = RetentionPolicy.DEFAULT;
         Duration stopGrace = DEFAULT_STOP_GRACE;
+        Duration lockWait = Duration.ofSeconds(60);
+        boolean verifyAfterDump;
 
         final Variables variables;
 
@@ -344,6 +375,9 @@ public final class Configuration {
             readRetention();
             stopGrace = Duration.ofSeconds(variables.whole("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE.toSeconds(), 0,
                     MAX_WHOLE, "a whole number of seconds, 0 or more"));
+            lockWait = Duration.ofSeconds(variables.whole("LOCK_WAIT_SECONDS", 60, 0, MAX_WHOLE,
+                    "a whole number of seconds, 0 or more"));
+            verifyAfterDump = variables.bool("VERIFY_AFTER_DUMP", false);
             readServices();
             readTargets();
         }

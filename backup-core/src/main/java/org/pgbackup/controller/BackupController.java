@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,19 +29,24 @@ import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.error.ConfirmationRequiredException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgDump;
+import org.pgbackup.internal.postgres.PgDumpAll;
 import org.pgbackup.internal.postgres.PgResetWal;
 import org.pgbackup.internal.postgres.PgRestore;
+import org.pgbackup.internal.postgres.PgRoles;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.storage.FanOut;
+import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.BackupName;
+import org.pgbackup.naming.Sidecar;
 import org.pgbackup.retention.RetentionDecision;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
@@ -69,9 +75,6 @@ public final class BackupController implements AutoCloseable {
     static final Set<PosixFilePermission> SHARED_FILES = PosixFilePermissions.fromString("rw-r-----");
     static final Set<PosixFilePermission> SHARED_DIRECTORIES = PosixFilePermissions.fromString("rwxr-x---");
 
-    /** Bytes at the start of every PostgreSQL custom-format archive. */
-    private static final byte[] CUSTOM_FORMAT_MAGIC = {'P', 'G', 'D', 'M', 'P'};
-    private static final int BUFFER = 64 * 1024;
 
     private final Configuration config;
     private final Clock clock;
@@ -146,34 +149,47 @@ public final class BackupController implements AutoCloseable {
      */
     public DumpResult dump(String service, boolean toShared) {
         ServiceSettings settings = config.service(service);
+        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "dump", config.lockWait())) {
+            return dumpLocked(settings, toShared);
+        }
+    }
+
+    private DumpResult dumpLocked(ServiceSettings settings, boolean toShared) {
+        String service = settings.name();
         PgConnection connection = new PgConnection(settings);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_dump", server);
+        PgVersion client = binaries.versionOf(program);
+        destinations.forEach((id, storage) -> {
+            try {
+                storage.removeStale(service);
+            } catch (IOException e) {
+                Logger.warn("{}: cleaning up {} failed: {}", service, id, e.getMessage());
+            }
+        });
+        Optional<String> roles = roles(connection, server);
         BackupName name = freshName(service);
         Instant started = clock.instant();
         Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
                 settings.address(), server, name);
 
-        Map<String, PendingObject> pending = new LinkedHashMap<>();
-        Map<String, String> openFailures = new LinkedHashMap<>();
-        destinations.forEach((id, storage) -> open(pending, openFailures, id, () -> storage.create(service,
-                name.fileName())));
+        Map<String, Storage> targets = new LinkedHashMap<>(destinations);
         Storage shared = toShared ? sharedStorage() : null;
         if (shared != null) {
-            open(pending, openFailures, SHARED, () -> shared.create(service, SHARED_FILE));
+            targets.put(SHARED, shared);
         }
+        Map<String, PendingObject> pending = new LinkedHashMap<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        targets.forEach((id, storage) -> open(pending, failed, id, () -> storage.create(service, fileOf(id, name))));
         try (FanOut out = new FanOut(pending); shared) {
             if (pending.isEmpty()) {
                 throw new StorageException("No destination could store the archive of service '" + service + "': "
-                        + openFailures);
+                        + failed);
             }
-            long[] size = {0};
-            boolean[] customFormat = {false};
+            ArchiveDigest digest = new ArchiveDigest();
             ProcessResult result;
             try {
-                result = new PgDump(connection, program, config.operationTimeout()).run(in -> {
-                    size[0] = copyChecked(in, out, customFormat);
-                });
+                result = new PgDump(connection, program, config.operationTimeout()).run(in -> digest.copy(in, out));
             } catch (IOException e) {
                 throw new StorageException("The dump of service '" + service + "' could not be stored: "
                         + e.getMessage(), e);
@@ -183,31 +199,88 @@ public final class BackupController implements AutoCloseable {
                         + settings.database() + "' at " + settings.address() + ") and no archive was kept: "
                         + result.failure());
             }
-            if (!customFormat[0]) {
+            if (!digest.customFormat()) {
                 throw new DumpFailedException("pg_dump for service '" + service + "' exited 0 but wrote "
-                        + (size[0] == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept. Check "
-                        + program + " (is it a real pg_dump?)");
+                        + (digest.size() == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept."
+                        + " Check " + program + " (is it a real pg_dump?)");
             }
             List<String> stored = out.commit();
-            Map<String, String> failed = new LinkedHashMap<>(openFailures);
             failed.putAll(out.failures());
             if (stored.isEmpty()) {
                 throw new StorageException("No destination could store the archive of service '" + service + "': "
                         + failed);
             }
+            Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), service,
+                    settings.database(), settings.address(), server.text(), client.text(), "custom",
+                    "pg_dump default (zlib)", started, clock.instant());
+            List<String> complete = new ArrayList<>();
+            for (String id : stored) {
+                String archive = fileOf(id, name);
+                try {
+                    if (roles.isPresent()) {
+                        put(targets.get(id), service, Sidecar.ROLES.of(archive),
+                                roles.get().getBytes(StandardCharsets.UTF_8));
+                    }
+                    // Last: a manifest says the archive beside it is complete.
+                    put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
+                    complete.add(id);
+                } catch (IOException | RuntimeException e) {
+                    failed.put(id, "the archive is stored but its sidecars are not, so it counts as incomplete: "
+                            + e.getMessage());
+                }
+            }
             Duration took = Duration.between(started, clock.instant());
             failed.forEach((id, why) -> Logger.error("{}: destination {} failed: {}", service, id, why));
-            Logger.info("{}: stored {} ({} bytes) in {} in {} ms", service, name, size[0], String.join(", ", stored),
-                    took.toMillis());
+            Logger.info("{}: stored {} ({} bytes, sha256 {}) in {} in {} ms", service, name, digest.size(),
+                    manifest.sha256(), String.join(", ", complete), took.toMillis());
+            if (config.verifyAfterDump()) {
+                verifyAfterDump(service, name, complete, failed);
+            }
             Map<String, List<String>> removed = new LinkedHashMap<>();
-            for (String id : stored) {
+            for (String id : complete) {
                 if (destinations.containsKey(id)) {
                     applyRetention(service, id, destinations.get(id), removed, failed);
                 }
             }
-            return new DumpResult(service, name, size[0], took, stored, failed, removed);
+            return new DumpResult(service, name, digest.size(), took, complete, failed, removed);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
+    private Optional<String> roles(PgConnection connection, PgVersion server) {
+        try {
+            return new PgDumpAll(connection, binaries.clientFor("pg_dumpall", server), config.operationTimeout())
+                    .roles();
+        } catch (BackupException e) {
+            Logger.warn("{}: roles are not saved with this archive: {}", connection.service().name(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** An archive's file name in a destination: its name, or {@code file.dump} in the shared directory. */
+    private static String fileOf(String destination, BackupName name) {
+        return SHARED.equals(destination) ? SHARED_FILE : name.fileName();
+    }
+
+    private static void put(Storage storage, String service, String name, byte[] content) throws IOException {
+        try (PendingObject object = storage.create(service, name)) {
+            object.output().write(content);
+            object.commit();
+        }
+    }
+
+    private void verifyAfterDump(String service, BackupName name, List<String> complete, Map<String, String> failed) {
+        for (String id : new ArrayList<>(complete)) {
+            if (!destinations.containsKey(id)) {
+                continue;
+            }
+            VerifyResult check = verifier().verify(id, destinations.get(id), service, name.fileName());
+            if (!check.ok()) {
+                complete.remove(id);
+                failed.put(id + " (verify)", check.problem());
+            }
         }
     }
 
@@ -230,7 +303,10 @@ public final class BackupController implements AutoCloseable {
                 continue;
             }
             try {
+                // The manifest goes first: an archive without one is incomplete, never mistaken for good.
+                storage.delete(service, Sidecar.MANIFEST.of(decision.fileName()));
                 storage.delete(service, decision.fileName());
+                storage.delete(service, Sidecar.ROLES.of(decision.fileName()));
                 deleted.add(decision.fileName());
                 Logger.info("{}: retention removed {} from {}: {}", service, decision.fileName(), id, decision.reason());
             } catch (IOException e) {
@@ -242,6 +318,45 @@ public final class BackupController implements AutoCloseable {
         if (!deleted.isEmpty()) {
             removed.put(id, List.copyOf(deleted));
         }
+    }
+
+    private Verifier verifier() {
+        return new Verifier(binaries.find("pg_restore"), config.operationTimeout());
+    }
+
+    /**
+     * Reads archives of a service in full, in every destination that holds them: checksum
+     * and size against the manifest, and {@code pg_restore} reading every block to nowhere.
+     *
+     * @param fileName one archive, or null for every archive
+     * @return one result per archive and destination
+     * @throws ArchiveNotFoundException if the named archive is in no destination
+     */
+    public List<VerifyResult> verify(String service, String fileName) {
+        config.service(service);
+        Optional<BackupName> only = Optional.ofNullable(fileName).map(BackupName::parseArgument);
+        Verifier verifier = verifier();
+        List<VerifyResult> results = new ArrayList<>();
+        for (ArchiveInfo archive : list(service).archives()) {
+            if (only.isPresent() && !only.get().equals(archive.name())) {
+                continue;
+            }
+            for (String id : archive.locations()) {
+                VerifyResult result = verifier.verify(id, destinations.get(id), service, archive.name().fileName());
+                if (result.ok()) {
+                    Logger.info("{}: verified {} in {}: sha256 {}", service, archive.name(), id,
+                            result.manifest().orElseThrow().sha256());
+                } else {
+                    Logger.error("{}: {} in {} failed verification: {}", service, archive.name(), id, result.problem());
+                }
+                results.add(result);
+            }
+        }
+        if (only.isPresent() && results.isEmpty()) {
+            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + only.get() + ": run 'list "
+                    + service + "' to see its archives");
+        }
+        return results;
     }
 
     /** Dumps every service, going on after a service fails. */
@@ -260,26 +375,6 @@ public final class BackupController implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             failures.put(id, e.getMessage());
         }
-    }
-
-    /**
-     * Copies the archive, checking on the way that it starts as a custom-format archive
-     * does, so that a program that exits 0 having written something else is caught.
-     */
-    private static long copyChecked(InputStream in, OutputStream out, boolean[] customFormat) throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        byte[] head = new byte[CUSTOM_FORMAT_MAGIC.length];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            if (total < head.length) {
-                System.arraycopy(buffer, 0, head, (int) total, (int) Math.min(n, head.length - total));
-            }
-            total += n;
-            out.write(buffer, 0, n);
-        }
-        customFormat[0] = total >= head.length && Arrays.equals(head, CUSTOM_FORMAT_MAGIC);
-        return total;
     }
 
     /**
@@ -330,10 +425,23 @@ public final class BackupController implements AutoCloseable {
         Map<BackupName, ArchiveInfo> archives = new LinkedHashMap<>();
         Map<String, String> unreadable = new LinkedHashMap<>();
         for (Map.Entry<String, Storage> destination : readOrder().entrySet()) {
-            for (StoredObject object : listingOrNote(destination, service, unreadable)) {
-                BackupName.parse(object.name()).ifPresent(n -> archives.merge(n, new ArchiveInfo(n, object.size(),
-                        object.modified(), Optional.of(config.retention().expiry(n)), List.of(destination.getKey())),
-                        (known, more) -> known.alsoIn(destination.getKey())));
+            List<StoredObject> objects = listingOrNote(destination, service, unreadable);
+            Map<String, Long> sizes = new java.util.HashMap<>();
+            objects.forEach(o -> sizes.put(o.name(), o.size()));
+            for (StoredObject object : objects) {
+                Optional<BackupName> parsed = BackupName.parse(object.name());
+                if (parsed.isEmpty()) {
+                    continue;
+                }
+                BackupName n = parsed.get();
+                // Cheap: the manifest's recorded size against the listed one; verify reads everything.
+                Optional<Manifest> manifest = sizes.containsKey(Sidecar.MANIFEST.of(object.name()))
+                        ? Verifier.manifest(destination.getValue(), service, object.name()) : Optional.empty();
+                boolean complete = manifest.map(m -> m.size() == object.size()).orElse(false);
+                ArchiveInfo info = new ArchiveInfo(n, object.size(), object.modified(),
+                        Optional.of(config.retention().expiry(n)), List.of(destination.getKey()),
+                        complete ? List.of() : List.of(destination.getKey()), manifest);
+                archives.merge(n, info, ArchiveInfo::merge);
             }
         }
         if (unreadable.size() == destinations.size()) {
@@ -355,22 +463,42 @@ public final class BackupController implements AutoCloseable {
      * local volume first.
      *
      * @param fileName an archive name as {@link #list} shows it
-     * @param keepOwners whether objects keep the archive's owners and privileges
+     * @param options owners, manifest and roles handling
+     * @throws org.pgbackup.error.ArchiveCorruptException if the archive does not match its
+     *     manifest, or has none and {@code force} is false; the database was not touched
      * @throws org.pgbackup.error.InvalidArchiveNameException if the name is a path or not an
      *     archive name; nothing was touched
      * @throws ArchiveNotFoundException if no destination holds an archive of that name
      * @throws RestoreFailedException if {@code pg_restore} failed; the database is unchanged
      */
-    public void restore(String service, String fileName, boolean keepOwners) {
+    public void restore(String service, String fileName, RestoreOptions options) {
         BackupName name = BackupName.parseArgument(fileName);
         config.service(service);
+        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "restore", config.lockWait())) {
+            restoreLocked(service, name, options);
+        }
+    }
+
+    private void restoreLocked(String service, BackupName name, RestoreOptions options) {
         Map<String, String> unreadable = new LinkedHashMap<>();
+        Storage withoutManifest = null;
         for (Map.Entry<String, Storage> destination : readOrder().entrySet()) {
-            if (listingOrNote(destination, service, unreadable).stream()
-                    .anyMatch(o -> o.name().equals(name.fileName()))) {
-                restoreFrom(destination.getValue(), service, name.fileName(), keepOwners);
+            List<StoredObject> objects = listingOrNote(destination, service, unreadable);
+            if (objects.stream().noneMatch(o -> o.name().equals(name.fileName()))) {
+                continue;
+            }
+            // A copy with its manifest first: one without may be incomplete.
+            if (objects.stream().anyMatch(o -> o.name().equals(Sidecar.MANIFEST.of(name.fileName())))) {
+                restoreFrom(destination.getValue(), service, name.fileName(), options);
                 return;
             }
+            if (withoutManifest == null) {
+                withoutManifest = destination.getValue();
+            }
+        }
+        if (withoutManifest != null) {
+            restoreFrom(withoutManifest, service, name.fileName(), options);
+            return;
         }
         if (!unreadable.isEmpty()) {
             throw new StorageException("Archive " + name + " of service '" + service + "' was not found, and "
@@ -387,34 +515,38 @@ public final class BackupController implements AutoCloseable {
      *
      * @throws ArchiveNotFoundException if there is no shared copy
      */
-    public void restoreFromShared(String service, boolean keepOwners) {
+    public void restoreFromShared(String service, RestoreOptions options) {
         config.service(service);
-        try (Storage shared = sharedStorage()) {
+        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "restore", config.lockWait());
+                Storage shared = sharedStorage()) {
             if (listing(shared, service).stream().noneMatch(o -> o.name().equals(SHARED_FILE))) {
                 throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: "
                         + config.sharedRoot().resolve(service).resolve(SHARED_FILE) + " does not exist. Create it with"
                         + " 'dump " + service + " --shared' where the data lives");
             }
-            restoreFrom(shared, service, SHARED_FILE, keepOwners);
+            restoreFrom(shared, service, SHARED_FILE, options);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
         }
     }
 
     /** Restores every service from its shared copy, going on after a service fails. */
-    public List<ServiceOutcome<String>> restoreAllFromShared(boolean keepOwners) {
+    public List<ServiceOutcome<String>> restoreAllFromShared(RestoreOptions options) {
         return forEachService(service -> {
-            restoreFromShared(service, keepOwners);
+            restoreFromShared(service, options);
             return SHARED_FILE;
         });
     }
 
-    private void restoreFrom(Storage storage, String service, String object, boolean keepOwners) {
+    private void restoreFrom(Storage storage, String service, String object, RestoreOptions options) {
         ServiceSettings settings = config.service(service);
-        checkCustomFormat(storage, service, object);
+        Verifier.checkBeforeRestore(storage, service, object, options.force());
         PgConnection connection = new PgConnection(settings);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
+        if (options.withRoles()) {
+            applyRoles(storage, connection, object);
+        }
         Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {})", service, object,
                 storage.describe(), settings.database(), settings.address(), server);
         ProcessResult result;
@@ -423,7 +555,7 @@ public final class BackupController implements AutoCloseable {
                 try (InputStream in = storage.open(service, object)) {
                     in.transferTo(stdin);
                 }
-            }, keepOwners);
+            }, options.keepOwners());
         } catch (IOException e) {
             throw new RestoreFailedException("Reading " + object + " from " + storage.describe() + " failed during"
                     + " the restore of service '" + service + "'; the database is unchanged: " + e.getMessage(), e);
@@ -436,35 +568,66 @@ public final class BackupController implements AutoCloseable {
         Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
     }
 
-    /** Refuses a file that is not a custom-format archive before the database is touched. */
-    private static void checkCustomFormat(Storage storage, String service, String object) {
-        byte[] head;
-        try (InputStream in = storage.open(service, object)) {
-            head = in.readNBytes(CUSTOM_FORMAT_MAGIC.length);
-        } catch (NoSuchFileException e) {
-            throw new ArchiveNotFoundException(object + " of service '" + service + "' disappeared from "
-                    + storage.describe() + " before it could be read");
+    /**
+     * Creates the roles saved beside an archive. Roles that exist already are left as they
+     * are; any other error stops the restore before the database is touched.
+     */
+    private void applyRoles(Storage storage, PgConnection connection, String archive) {
+        String service = connection.service().name();
+        String sql;
+        try (InputStream in = storage.open(service, Sidecar.ROLES.of(archive))) {
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new StorageException("Cannot read " + object + " of service '" + service + "' from "
-                    + storage.describe() + ": " + e.getMessage(), e);
+            throw new RestoreFailedException(archive + " of service '" + service + "' has no saved roles ("
+                    + Sidecar.ROLES.of(archive) + " cannot be read: " + e.getMessage() + "); nothing was restored."
+                    + " Restore without --with-roles");
         }
-        if (!Arrays.equals(head, CUSTOM_FORMAT_MAGIC)) {
-            throw new RestoreFailedException(object + " of service '" + service + "' in " + storage.describe()
-                    + " is not a PostgreSQL custom-format archive; nothing was restored. Pick another archive");
+        String errors = new PgRoles(connection, binaries.find("psql"), config.operationTimeout()).apply(sql);
+        if (!errors.isEmpty()) {
+            throw new RestoreFailedException("Creating the roles saved with " + archive + " failed for service '"
+                    + service + "'; the database was not touched: " + errors);
         }
+        Logger.info("{}: applied the roles saved with {}", service, archive);
+    }
+
+    /** Asks whoever runs {@code resetwal} to confirm, having shown them the dry run. */
+    @FunctionalInterface
+    public interface Confirmation {
+        /**
+         * @param dryRun what {@code pg_resetwal --dry-run} says it would do
+         * @return whether to go ahead
+         */
+        boolean confirm(String dryRun);
     }
 
     /**
-     * Resets the write-ahead log of a service's stopped server: {@code pg_resetwal} of the
-     * data directory's own major version, run as the directory's owner.
+     * Resets the write-ahead log of a service's stopped server, the guarded way: it refuses
+     * while the server runs; shows the dry run and needs a confirmation; copies
+     * {@code global/pg_control}, {@code pg_wal}, {@code pg_xact} and {@code pg_multixact}
+     * aside first; then runs the {@code pg_resetwal} of the data directory's own major
+     * version as the directory's owner.
      *
-     * @return what {@code pg_resetwal} printed
-     * @throws org.pgbackup.error.ServerRunningException if the server is running
+     * @param force moves a stale {@code postmaster.pid} aside (saved with the rest) and
+     *     passes {@code -f} to {@code pg_resetwal}
+     * @throws org.pgbackup.error.ServerRunningException if the server runs
+     * @throws org.pgbackup.error.ConfirmationRequiredException if not confirmed; nothing changed
      */
-    public String resetWal(String service) {
+    public ResetWalResult resetWal(String service, boolean force, Confirmation confirmation) {
         ServiceSettings settings = config.service(service);
-        Logger.warn("{}: resetting the write-ahead log of {}", service, settings.dataDirectory());
-        return new PgResetWal(binaries, config.operationTimeout()).run(settings.dataDirectory(), service);
+        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "resetwal", config.lockWait())) {
+            PgResetWal resetWal = new PgResetWal(binaries, config.operationTimeout(), settings);
+            Optional<Path> stalePid = resetWal.checkStopped(force);
+            String dryRun = resetWal.dryRun(force, stalePid);
+            if (!confirmation.confirm(dryRun)) {
+                throw new ConfirmationRequiredException("resetwal of service '" + service + "' was not confirmed;"
+                        + " nothing was changed. Add --yes, or run it on a terminal and type the service name");
+            }
+            Path saved = WalSave.copyAside(settings.dataDirectory(), config.resetWalSaves().resolve(service),
+                    clock.instant(), stalePid);
+            Logger.warn("{}: saved control data and WAL of {} to {}; resetting the write-ahead log", service,
+                    settings.dataDirectory(), saved);
+            return new ResetWalResult(dryRun, saved, resetWal.reset(force));
+        }
     }
 
     private <T> List<ServiceOutcome<T>> forEachService(Function<String, T> operation) {

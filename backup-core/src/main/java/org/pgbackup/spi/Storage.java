@@ -51,6 +51,15 @@ public interface Storage extends AutoCloseable {
     void delete(String service, String name) throws IOException;
 
     /**
+     * Removes what writes of a service that never finished left behind, such as temporary
+     * files of a controller that was killed. The controller calls it before each dump,
+     * holding the service's lock, so no write of that service is in progress. The default
+     * does nothing.
+     */
+    default void removeStale(String service) throws IOException {
+    }
+
+    /**
      * Checks a service and an object name against the rules above, for implementations to
      * call first in every method.
      *

@@ -51,7 +51,7 @@ class CredentialsIT {
     void noPasswordInAnyChildsArgumentsOrInAnyOutputAtDebugLevel(@TempDir Path bin) throws IOException {
         Path argvLog = bin.resolve("argv.log");
         Path realBin = PgCluster.serverBinaries();
-        for (String program : List.of("psql", "pg_dump", "pg_restore")) {
+        for (String program : List.of("psql", "pg_dump", "pg_dumpall", "pg_restore")) {
             Path wrapper = bin.resolve(program);
             Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$0 $*\" >> '" + argvLog + "'\nexec '"
                     + realBin.resolve(program) + "' \"$@\"\n");
@@ -71,7 +71,8 @@ class CredentialsIT {
         assertThat(runs).allSatisfy(run -> assertThat(run.exitCode()).as(run.toString()).isZero());
         String argv = Files.readString(argvLog);
         assertThat(argv).contains(bin.resolve("pg_dump").toString()).contains(bin.resolve("pg_restore").toString())
-                .contains(bin.resolve("psql").toString()).contains("--username=dave").doesNotContain(PASSWORD)
+                .contains(bin.resolve("psql").toString()).contains(bin.resolve("pg_dumpall").toString())
+                .contains("--username=dave").doesNotContain(PASSWORD)
                 .doesNotContain("Sup3r");
         assertThat(runs).allSatisfy(run -> assertThat(run.output()).doesNotContain(PASSWORD).doesNotContain("Sup3r"));
         assertThat(runs.get(0).stderr()).as("debug log shows the commands run").contains("Running ")

@@ -32,14 +32,36 @@ class ResetWalIT {
     }
 
     @Test
-    void resetsAStoppedClusterWhichThenStartsWithItsData() {
+    void resetsAStoppedClusterOnlyWhenConfirmedSavingControlDataAndTheClusterThenStartsAndDumps()
+            throws IOException {
         String before = SampleData.fingerprint(cluster);
         cluster.stop();
 
-        ControllerProcess.Run run = controller.run(env(), "resetwal", "wal-db");
+        Path control = cluster.dataDirectory().resolve("global/pg_control");
+        byte[] controlBefore = Files.readAllBytes(control);
+
+        ControllerProcess.Run refused = controller.run(env(), "resetwal", "wal-db");
+
+        assertThat(refused.exitCode()).as("no --yes and no terminal: " + refused).isEqualTo(2);
+        assertThat(refused.stdout()).contains("pg_resetwal --dry-run says:").contains("WARNING");
+        assertThat(refused.errorLines()).singleElement().asString().contains("was not confirmed; nothing was changed");
+        assertThat(Files.readAllBytes(control)).isEqualTo(controlBefore);
+        assertThat(root.resolve("resetwal")).doesNotExist();
+
+        ControllerProcess.Run run = controller.run(env(), "resetwal", "wal-db", "--yes");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(run.stdout()).contains("Write-ahead log reset");
+        assertThat(run.stdout()).contains("pg_resetwal --dry-run says:").contains("Write-ahead log reset");
+        assertThat(Files.readAllBytes(control)).isNotEqualTo(controlBefore);
+        Path saved;
+        try (var saves = Files.list(root.resolve("resetwal/wal-db"))) {
+            saved = saves.findFirst().orElseThrow();
+        }
+        assertThat(run.stdout()).contains("saved the control data and WAL to " + saved);
+        assertThat(saved.resolve("global/pg_control")).hasBinaryContent(controlBefore);
+        assertThat(saved.resolve("pg_wal")).isDirectory();
+        assertThat(saved.resolve("pg_xact")).isDirectory();
+        assertThat(saved.resolve("pg_multixact")).isDirectory();
         cluster.start();
         assertThat(SampleData.fingerprint(cluster)).isEqualTo(before);
         ControllerProcess.Run dump = controller.run(env(), "dump", "wal-db");
@@ -51,12 +73,37 @@ class ResetWalIT {
         Path control = cluster.dataDirectory().resolve("global/pg_control");
         byte[] controlBefore = Files.readAllBytes(control);
 
-        ControllerProcess.Run run = controller.run(env(), "resetwal", "wal-db");
+        ControllerProcess.Run run = controller.run(env(), "resetwal", "wal-db", "--yes");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.errorLines()).singleElement().satisfies(line -> assertThat(line)
-                .contains("The server of service 'wal-db' is running").contains("postmaster.pid"));
+                .contains("The server of service 'wal-db' is running: it answers at 127.0.0.1:"));
         assertThat(Files.readAllBytes(control)).isEqualTo(controlBefore);
+        assertThat(cluster.psql("SELECT 1")).isEqualTo("1");
+    }
+
+    @Test
+    void aStalePidFileNeedsForceAndIsSavedAndMovedAside() throws IOException {
+        cluster.stop();
+        Path pid = cluster.dataDirectory().resolve("postmaster.pid");
+        // A crash leaves the pid file of a process that is gone.
+        Files.writeString(pid, "999999\n" + cluster.dataDirectory() + "\n");
+
+        ControllerProcess.Run refused = controller.run(env(), "resetwal", "wal-db", "--yes");
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.errorLines()).singleElement().asString().contains("did not shut down cleanly")
+                .contains("add --force");
+        assertThat(pid).exists();
+
+        ControllerProcess.Run run = controller.run(env(), "resetwal", "wal-db", "--yes", "--force");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(pid).doesNotExist();
+        try (var saves = Files.list(root.resolve("resetwal/wal-db"))) {
+            assertThat(saves.findFirst().orElseThrow().resolve("postmaster.pid")).content().startsWith("999999");
+        }
+        cluster.start();
         assertThat(cluster.psql("SELECT 1")).isEqualTo("1");
     }
 
@@ -65,7 +112,7 @@ class ResetWalIT {
         Map<String, String> env = env();
         env.put("WAL_DB_PGDATA", root.toString());
 
-        ControllerProcess.Run run = controller.run(env, "resetwal", "wal-db");
+        ControllerProcess.Run run = controller.run(env, "resetwal", "wal-db", "--yes");
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.errorLines()).singleElement().satisfies(line -> assertThat(line)

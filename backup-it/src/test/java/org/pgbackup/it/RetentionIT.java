@@ -59,8 +59,9 @@ class RetentionIT {
         berlin.put("TZ", "Europe/Berlin");
         ControllerProcess.Run list = controller.run(berlin, "list", "--long", "app");
         assertThat(list.stdout().lines().map(l -> l.replaceAll(" +", " "))).containsExactly(
-                "file_daily_2020-01-02T03:00:00Z.dump 14 B 2020-01-02 04:00:00 +01:00 local kept while newest",
+                "file_daily_2020-01-02T03:00:00Z.dump 14 B 2020-01-02 04:00:00 +01:00 local kept while newest"
+                        + " INCOMPLETE in local",
                 "file_daily_2020-01-01T03:00:00Z.dump 14 B 2020-01-01 04:00:00 +01:00 local removed after"
-                        + " 2020-01-08 04:00:00 +01:00");
+                        + " 2020-01-08 04:00:00 +01:00 INCOMPLETE in local");
     }
 }

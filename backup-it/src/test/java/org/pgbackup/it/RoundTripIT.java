@@ -102,8 +102,8 @@ class RoundTripIT {
         ControllerProcess.Run longList = ok("list", "--long", "orders");
         assertThat(longList.stdout().lines()).hasSize(3).allSatisfy(line -> assertThat(line)
                 .matches("file_\\S+\\.dump +\\d+\\.\\d (KiB|MiB) +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d"
-                        + " +local +(kept while newest|removed after \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d)"));
-        assertThat(longList.stdout().lines().toList().get(0)).endsWith("kept while newest");
+                        + " +local +(kept while newest|removed after \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d)  sha256 [0-9a-f]{16} database shop@.*"));
+        assertThat(longList.stdout().lines().toList().get(0)).contains("kept while newest");
         assertThat(longList.stdout().lines().skip(1)).allSatisfy(l -> assertThat(l).contains("removed after"));
     }
 

@@ -140,7 +140,8 @@ class StartIT {
             start.terminate();
 
             assertThat(start.waitFor(BOUND)).as(start.log()).isNotEqualTo(-1);
-            assertThat(files(data)).as(start.log()).singleElement().satisfies(n -> assertThat(n).startsWith("file_"));
+            assertThat(files(data)).as(start.log()).hasSize(2).allSatisfy(n -> assertThat(n).startsWith("file_"))
+                    .anySatisfy(n -> assertThat(n).endsWith(".dump.manifest.json"));
             assertThat(start.log()).contains("result=ok").doesNotContain("aborting");
         }
     }

@@ -15,14 +15,17 @@ final class Trees {
     private Trees() {
     }
 
-    /** Every path below root, with its size, modification time and permissions. */
+    /**
+     * Every path below root, with its size, modification time and permissions; the lock
+     * files, which every operation touches, are left out.
+     */
     static Map<String, String> snapshot(Path root) {
         Map<String, String> entries = new TreeMap<>();
         if (!Files.exists(root)) {
             return entries;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.forEach(p -> {
+            paths.filter(p -> !root.relativize(p).toString().startsWith("locks")).forEach(p -> {
                 try {
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                     entries.put(root.relativize(p).toString(), a.size() + " " + a.lastModifiedTime() + " "

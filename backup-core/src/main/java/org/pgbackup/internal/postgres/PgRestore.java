@@ -37,6 +37,18 @@ public final class PgRestore {
      * @throws IOException if feeding the archive failed; {@code pg_restore} is then killed
      *     before its transaction can commit
      */
+    /**
+     * Reads a whole archive from standard input and writes the SQL it holds to nowhere: every
+     * data block is read and decompressed, which {@code pg_restore --list} does not do.
+     *
+     * @param program a {@code pg_restore} at least as new as the {@code pg_dump} that wrote the archive
+     */
+    public static ProcessResult readToNowhere(Path program, ProcessSpec.Feeder archive, Duration timeout)
+            throws IOException {
+        return ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--file=/dev/null"), java.util.Map.of(),
+                timeout).withStdin(archive));
+    }
+
     public ProcessResult run(ProcessSpec.Feeder archive, boolean keepOwners) throws IOException {
         List<String> options = new ArrayList<>(List.of("--single-transaction", "--exit-on-error", "--clean",
                 "--if-exists"));

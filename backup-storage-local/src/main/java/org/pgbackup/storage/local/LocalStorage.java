@@ -24,6 +24,7 @@ import org.pgbackup.spi.AbstractPendingObject;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
+import org.tinylog.Logger;
 
 /**
  * Objects as files in {@code <root>/<service>/<name>}. A write goes to a hidden temporary
@@ -99,6 +100,22 @@ public final class LocalStorage implements Storage {
         }
         objects.sort(Comparator.comparing(StoredObject::name));
         return objects;
+    }
+
+    @Override
+    public void removeStale(String service) throws IOException {
+        Storage.checkNames(service, null);
+        Path dir = serviceDirectory(service);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> p.getFileName().toString()
+                .startsWith(TEMP_PREFIX))) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+                Logger.info("{}: removed {}, left by a write that never finished", service, temp);
+            }
+        }
     }
 
     @Override

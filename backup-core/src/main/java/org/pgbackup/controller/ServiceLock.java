@@ -1,0 +1,124 @@
+package org.pgbackup.controller;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.pgbackup.error.ServiceBusyException;
+import org.pgbackup.error.StorageException;
+import org.tinylog.Logger;
+
+/**
+ * One operation per service at a time: a file lock under the backup root, held by a dump, a
+ * restore or a WAL reset for its whole length. It covers every controller process on one
+ * host; the operating system releases it when a process dies, so a crash never leaves a
+ * service locked. A second operation waits a bounded time, then fails naming the holder.
+ */
+final class ServiceLock implements AutoCloseable {
+    private static final long POLL_MILLIS = 200;
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private ServiceLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static ServiceLock acquire(Path directory, String service, String operation, Duration wait) {
+        Path file = directory.resolve(service + ".lock");
+        FileChannel channel;
+        try {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory);
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            }
+            channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+        } catch (IOException e) {
+            throw new StorageException("Cannot open the lock file " + file + " of service '" + service + "': "
+                    + e.getMessage() + ". Make the backup root writable by the controller's user", e);
+        }
+        Instant deadline = Instant.now().plus(wait);
+        boolean said = false;
+        try {
+            while (true) {
+                FileLock lock = tryLock(channel);
+                if (lock != null) {
+                    String holder = operation + " by process " + ProcessHandle.current().pid() + " since "
+                            + Instant.now();
+                    channel.truncate(0);
+                    channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+                    return new ServiceLock(channel, lock);
+                }
+                String holder = holder(file);
+                if (Instant.now().isAfter(deadline)) {
+                    channel.close();
+                    throw new ServiceBusyException("Service '" + service + "' is busy: " + holder + " holds its lock;"
+                            + " waited " + wait.toSeconds() + "s. Run the " + operation + " again when that has"
+                            + " finished, or raise LOCK_WAIT_SECONDS");
+                }
+                if (!said) {
+                    Logger.info("{}: waiting up to {}s for the lock held by {}", service, wait.toSeconds(), holder);
+                    said = true;
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new StorageException("Cannot lock " + file + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            closeQuietly(channel);
+            Thread.currentThread().interrupt();
+            throw new ServiceBusyException("Interrupted while waiting for the lock of service '" + service + "'");
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            // This JVM holds it already, for another operation on the same service.
+            return null;
+        }
+    }
+
+    private static String holder(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "another operation" : text;
+        } catch (IOException e) {
+            return "another operation";
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing releases any lock; nothing more to do.
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.truncate(0);
+            lock.release();
+        } catch (IOException e) {
+            Logger.debug("Releasing a service lock: {}", e.getMessage());
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.pgbackup.controller;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.pgbackup.error.ArchiveCorruptException;
+import org.pgbackup.internal.postgres.PgRestore;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.manifest.Manifest;
+import org.pgbackup.naming.Sidecar;
+import org.pgbackup.spi.Storage;
+
+/**
+ * Checks archives against their manifests: cheaply (the checksum before a restore) or in
+ * full (checksum, size and a complete read by {@code pg_restore}, in one pass).
+ */
+final class Verifier {
+    private final Path pgRestore;
+    private final Duration timeout;
+
+    /** @param pgRestore the newest installed {@code pg_restore}, which reads every older archive */
+    Verifier(Path pgRestore, Duration timeout) {
+        this.pgRestore = pgRestore;
+        this.timeout = timeout;
+    }
+
+    /** An archive's manifest, or empty if it has none or an unreadable one. */
+    static Optional<Manifest> manifest(Storage storage, String service, String archive) {
+        try (InputStream in = storage.open(service, Sidecar.MANIFEST.of(archive))) {
+            return Manifest.parse(in.readAllBytes());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads an archive in full: its checksum and size against the manifest, and
+     * {@code pg_restore} reading every block to nowhere.
+     */
+    VerifyResult verify(String destination, Storage storage, String service, String archive) {
+        Optional<Manifest> manifest = manifest(storage, service, archive);
+        if (manifest.isEmpty()) {
+            return VerifyResult.failed(destination, archive, "no readable manifest: the archive is incomplete",
+                    manifest);
+        }
+        ArchiveDigest digest = new ArchiveDigest();
+        ProcessResult read;
+        try {
+            read = PgRestore.readToNowhere(pgRestore, stdin -> {
+                try (InputStream in = storage.open(service, archive)) {
+                    digest.copy(in, stdin);
+                }
+            }, timeout);
+        } catch (IOException e) {
+            return VerifyResult.failed(destination, archive, "cannot be read: " + e.getMessage(), manifest);
+        }
+        Optional<String> mismatch = mismatch(manifest.get(), digest);
+        if (mismatch.isPresent()) {
+            return VerifyResult.failed(destination, archive, mismatch.get(), manifest);
+        }
+        if (!read.succeeded()) {
+            return VerifyResult.failed(destination, archive, "pg_restore could not read it to the end: "
+                    + read.failure(), manifest);
+        }
+        return VerifyResult.passed(destination, archive, manifest.get());
+    }
+
+    /**
+     * Checks an archive's bytes against its manifest before a restore touches the database.
+     *
+     * @param force whether an archive without a manifest may pass; its bytes are then only
+     *     checked to begin as an archive does
+     * @throws ArchiveCorruptException naming what does not match
+     */
+    static void checkBeforeRestore(Storage storage, String service, String archive, boolean force) {
+        Optional<Manifest> manifest = manifest(storage, service, archive);
+        if (manifest.isEmpty() && !force) {
+            throw new ArchiveCorruptException(archive + " of service '" + service + "' in " + storage.describe()
+                    + " has no readable manifest, so it may be incomplete; nothing was restored. Pick another"
+                    + " archive, or add --force to restore it anyway");
+        }
+        ArchiveDigest digest = new ArchiveDigest();
+        try (InputStream in = storage.open(service, archive)) {
+            digest.copy(in, OutputStream.nullOutputStream());
+        } catch (NoSuchFileException e) {
+            throw new org.pgbackup.error.ArchiveNotFoundException(archive + " of service '" + service
+                    + "' disappeared from " + storage.describe() + " before it could be read");
+        } catch (IOException e) {
+            throw new org.pgbackup.error.StorageException("Cannot read " + archive + " of service '" + service
+                    + "' from " + storage.describe() + ": " + e.getMessage(), e);
+        }
+        Optional<String> mismatch = manifest.flatMap(m -> mismatch(m, digest));
+        if (mismatch.isEmpty() && !digest.customFormat()) {
+            mismatch = Optional.of("it is not a PostgreSQL custom-format archive");
+        }
+        if (mismatch.isPresent()) {
+            throw new ArchiveCorruptException(archive + " of service '" + service + "' in " + storage.describe()
+                    + " is corrupt (" + mismatch.get() + "); nothing was restored. Pick another archive");
+        }
+    }
+
+    private static Optional<String> mismatch(Manifest manifest, ArchiveDigest digest) {
+        long size = digest.size();
+        String sha = digest.sha256();
+        if (size != manifest.size()) {
+            return Optional.of("size " + size + " bytes, the manifest says " + manifest.size());
+        }
+        if (!sha.equals(manifest.sha256())) {
+            return Optional.of("SHA-256 " + sha + ", the manifest says " + manifest.sha256());
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,25 @@
+package org.pgbackup.controller;
+
+import java.util.Optional;
+import org.pgbackup.manifest.Manifest;
+
+/**
+ * The outcome of reading one archive in full.
+ *
+ * @param destination where the archive was read
+ * @param archive the archive's file name
+ * @param ok whether the checksum, the size and a complete read by {@code pg_restore} all passed
+ * @param problem what failed, when something did; empty text otherwise
+ * @param manifest the archive's manifest, when it has a readable one
+ */
+public record VerifyResult(String destination, String archive, boolean ok, String problem,
+        Optional<Manifest> manifest) {
+
+    static VerifyResult passed(String destination, String archive, Manifest manifest) {
+        return new VerifyResult(destination, archive, true, "", Optional.of(manifest));
+    }
+
+    static VerifyResult failed(String destination, String archive, String problem, Optional<Manifest> manifest) {
+        return new VerifyResult(destination, archive, false, problem, manifest);
+    }
+}

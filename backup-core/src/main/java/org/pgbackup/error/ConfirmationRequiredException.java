@@ -1,0 +1,15 @@
+package org.pgbackup.error;
+
+/** A destructive operation was not confirmed ({@code --yes}, or typed on a terminal); nothing was changed. */
+public class ConfirmationRequiredException extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfirmationRequiredException(String message) {
+        super(message);
+    }
+
+    @Override
+    public int exitCode() {
+        return USAGE;
+    }
+}

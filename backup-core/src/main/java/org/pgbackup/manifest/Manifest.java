@@ -1,0 +1,117 @@
+package org.pgbackup.manifest;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an archive is, written beside it once it is complete: the SHA-256 and size of the
+ * stored bytes, where it came from, and how it was made. A manifest never holds a secret.
+ *
+ * @param archive the archive's file name
+ * @param sha256 the lower-case hex SHA-256 of the stored bytes
+ * @param size the number of stored bytes
+ * @param service the service of {@code DATABASE_LIST}
+ * @param database the database dumped
+ * @param host the server's {@code host:port}
+ * @param serverVersion the server's version
+ * @param pgDumpVersion the version of the {@code pg_dump} that wrote it
+ * @param format the archive format, {@code custom}
+ * @param compression how the bytes are compressed, such as {@code pg_dump default (zlib)}
+ * @param startedAt when the dump started
+ * @param finishedAt when the last byte was stored
+ */
+public record Manifest(String archive, String sha256, long size, String service, String database, String host,
+        String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
+        Instant finishedAt) {
+
+    /** The version of this manifest's layout, written as {@code manifestVersion}. */
+    public static final int VERSION = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    public Manifest {
+        requireNonNull(archive, "archive is null");
+        requireNonNull(sha256, "sha256 is null");
+        requireNonNull(service, "service is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(host, "host is null");
+        requireNonNull(serverVersion, "serverVersion is null");
+        requireNonNull(pgDumpVersion, "pgDumpVersion is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(compression, "compression is null");
+        requireNonNull(startedAt, "startedAt is null");
+        requireNonNull(finishedAt, "finishedAt is null");
+    }
+
+    /** The manifest as pretty-printed JSON, UTF-8. */
+    public byte[] toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
+            json.writeStartObject();
+            json.writeNumberField("manifestVersion", VERSION);
+            json.writeStringField("archive", archive);
+            json.writeStringField("sha256", sha256);
+            json.writeNumberField("size", size);
+            json.writeStringField("service", service);
+            json.writeStringField("database", database);
+            json.writeStringField("host", host);
+            json.writeStringField("serverVersion", serverVersion);
+            json.writeStringField("pgDumpVersion", pgDumpVersion);
+            json.writeStringField("format", format);
+            json.writeStringField("compression", compression);
+            json.writeStringField("startedAt", startedAt.toString());
+            json.writeStringField("finishedAt", finishedAt.toString());
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    /**
+     * Reads a manifest.
+     *
+     * @return empty if the bytes are not a complete manifest of this layout
+     */
+    public static Optional<Manifest> parse(byte[] bytes) {
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser json = JSON.createParser(bytes)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            JsonToken token;
+            while ((token = json.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = json.currentName();
+                JsonToken value = json.nextToken();
+                if (value.isStructStart()) {
+                    json.skipChildren();
+                } else {
+                    fields.put(name, json.getValueAsString());
+                }
+            }
+            if (token != JsonToken.END_OBJECT) {
+                return Optional.empty();
+            }
+            return Optional.of(new Manifest(fields.get("archive"), fields.get("sha256"),
+                    Long.parseLong(fields.get("size")), fields.get("service"), fields.get("database"),
+                    fields.get("host"), fields.get("serverVersion"), fields.get("pgDumpVersion"), fields.get("format"),
+                    fields.get("compression"), Instant.parse(fields.get("startedAt")),
+                    Instant.parse(fields.get("finishedAt"))));
+        } catch (IOException | RuntimeException e) {
+            // Truncated, not JSON, a field missing or malformed: not a usable manifest.
+            return Optional.empty();
+        }
+    }
+}

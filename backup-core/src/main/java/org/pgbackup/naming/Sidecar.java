@@ -1,0 +1,23 @@
+package org.pgbackup.naming;
+
+/**
+ * The companions of an archive, named after it, which list, retention and deletion treat
+ * with the archive as one unit.
+ */
+public enum Sidecar {
+    /** What the archive is and its checksum, written once the archive is complete. */
+    MANIFEST(".manifest.json"),
+    /** The instance's roles, from {@code pg_dumpall --roles-only}. */
+    ROLES(".roles.sql");
+
+    private final String suffix;
+
+    Sidecar(String suffix) {
+        this.suffix = suffix;
+    }
+
+    /** The sidecar's file name for an archive's file name. */
+    public String of(String archiveFileName) {
+        return archiveFileName + suffix;
+    }
+}
