@@ -123,6 +123,16 @@ public final class ControllerProcess {
             return process.isAlive();
         }
 
+        /** The controller's JVM and the programs it started. */
+        public ProcessHandle handle() {
+            return process.toHandle();
+        }
+
+        /** Sends SIGKILL: the controller gets no chance to clean up. */
+        public void kill() {
+            process.destroyForcibly();
+        }
+
         /** Sends SIGTERM, as {@code docker stop} does. */
         public void terminate() {
             process.destroy();

@@ -143,6 +143,55 @@ public final class PgCluster implements AutoCloseable {
         running = false;
     }
 
+    /** Stops the server at once, as a crash or a power cut would (immediate shutdown). */
+    public void stopImmediately() {
+        run(asServerUser(bin.resolve("pg_ctl").toString(), "--pgdata=" + data, "--mode=immediate", "--wait", "stop"));
+        running = false;
+    }
+
+    /**
+     * Holds an exclusive lock on a table until closed, from another session, so that a
+     * {@code pg_dump} started meanwhile waits, mid-dump, for as long as a test needs.
+     */
+    public AutoCloseable holdLock(String table) {
+        ProcessBuilder builder = new ProcessBuilder(bin.resolve("psql").toString(), "--no-psqlrc", "--quiet",
+                "--host=" + HOST, "--port=" + port, "--username=" + user, "--dbname=" + database);
+        builder.environment().put("PGPASSWORD", password);
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        try {
+            Process psql = builder.start();
+            java.io.OutputStream in = psql.getOutputStream();
+            in.write(("BEGIN;\nLOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE;\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!psql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = '"
+                    + table.replaceAll(".*\\.", "") + "' AND l.mode = 'AccessExclusiveLock' AND l.granted")
+                    .equals("1")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The lock on " + table + " was not taken");
+                }
+                Thread.sleep(50);
+            }
+            return () -> {
+                psql.destroyForcibly();
+                psql.waitFor();
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether a session of the controller's programs is waiting for a lock. */
+    public boolean controllerWaitsForLock() {
+        return !psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                + " 'pg-backup-controller' AND wait_event_type = 'Lock'").equals("0");
+    }
+
     public boolean running() {
         return running;
     }

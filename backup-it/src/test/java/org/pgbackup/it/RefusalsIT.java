@@ -106,6 +106,30 @@ class RefusalsIT {
     }
 
     @Test
+    void everyNumericVariableRefusesWordsAndNegativeNumbers() {
+        for (String[] bad : new String[][] {{"APP_POSTGRES_PORT", "0"}, {"APP_POSTGRES_PORT", "many"},
+            {"OPERATION_TIMEOUT", "-1"}, {"OPERATION_TIMEOUT", "soon"}, {"RETENTION_DAILY_DAYS", "-7"},
+            {"RETENTION_WEEKLY_DAYS", "a month"}, {"RETENTION_MONTHLY_DAYS", "0"}, {"STOP_GRACE_SECONDS", "-1"},
+            {"LOCK_WAIT_SECONDS", "x"}, {"S3_MAX_RETRIES", "-3"}, {"S3_PART_SIZE_MB", "big"}}) {
+            refused(2, "Invalid value for " + bad[0], e -> {
+                e.put(bad[0], bad[1]);
+                if (bad[0].startsWith("S3_")) {
+                    e.putAll(Map.of("BACKUP_TARGET", "local,s3", "S3_BUCKET", "bucket", "S3_ACCESS_KEY_ID", "k",
+                            "S3_SECRET_ACCESS_KEY", "s"));
+                }
+            }, "dump", "app");
+        }
+    }
+
+    @Test
+    void databaseListEntriesWithSpacesAreRefused() {
+        refused(2, "Invalid service 'my app' in DATABASE_LIST", e -> e.put("DATABASE_LIST", "app,my app"), "dump",
+                "--all");
+        refused(2, "Invalid value for SERVER (should be production, development or empty): prod",
+                e -> e.put("SERVER", "prod"), "list", "app");
+    }
+
+    @Test
     void missingSharedCopyFailsTheOperation() {
         PgCluster.deleteTree(root.resolve("shared"));
         refused(1, "Service 'app' has no shared copy", "restore-from-shared", "app");

@@ -1,0 +1,224 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.storage.s3.S3ProxyServer;
+
+/** Proven archives: manifests, verify, checksum before restore, all-or-nothing restore, one operation at a time. */
+class SafetyIT {
+    @RegisterExtension
+    static ClusterExtension app = new ClusterExtension("app", "judy", "judy-pw-2718", "app", 2000);
+    static ControllerProcess controller = ControllerProcess.fromSystemProperty();
+    static S3ProxyServer s3;
+
+    @TempDir
+    Path root;
+
+    @BeforeAll
+    static void startS3() {
+        s3 = S3ProxyServer.start().bucket("safety");
+    }
+
+    @AfterAll
+    static void stopS3() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    private ControllerProcess.Run run(Map<String, String> env, String... args) {
+        return controller.run(env, args);
+    }
+
+    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
+        ControllerProcess.Run run = controller.run(env, args);
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        return run;
+    }
+
+    private String dump() {
+        return ok(app.env(root), "dump", "app").stdout().lines().findFirst().orElseThrow().split(" ")[1];
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyDestinationGetsAManifestThatMatchesItsArchive() throws IOException {
+        Map<String, String> env = app.env(root);
+        env.putAll(s3.environment("safety", "manifests"));
+        env.put("BACKUP_TARGET", "local,s3");
+
+        String archive = ok(env, "dump", "app", "--shared").stdout().split(" ")[1];
+
+        Path local = root.resolve("data/app").resolve(archive);
+        Path manifest = root.resolve("data/app").resolve(archive + ".manifest.json");
+        String json = Files.readString(manifest);
+        assertThat(json).contains("\"sha256\" : \"" + sha256(local) + "\"").contains("\"size\" : " + Files.size(local))
+                .contains("\"service\" : \"app\"").contains("\"database\" : \"app\"").contains("\"pgDumpVersion\" : \"15")
+                .contains("\"format\" : \"custom\"").contains("\"startedAt\"").contains("\"finishedAt\"")
+                .doesNotContain("judy-pw-2718");
+        assertThat(s3.keys("safety")).contains("manifests/app/" + archive + ".manifest.json",
+                "manifests/app/" + archive + ".roles.sql");
+        assertThat(root.resolve("shared/app/file.dump.manifest.json")).content().contains(sha256(local));
+        assertThat(root.resolve("data/app").resolve(archive + ".roles.sql")).content().contains("CREATE ROLE judy");
+        for (Path file : List.of(local, manifest, root.resolve("data/app").resolve(archive + ".roles.sql"))) {
+            assertThat(Trees.permissions(file)).as(file.toString()).isEqualTo("rw-------");
+        }
+        assertThat(Trees.permissions(root.resolve("shared/app/file.dump.manifest.json"))).isEqualTo("rw-r-----");
+        assertThat(Trees.permissions(root.resolve("locks"))).isEqualTo("rwx------");
+        assertThat(ok(env, "list", "--long", "app").stdout()).contains("sha256 " + sha256(local).substring(0, 16))
+                .contains("pg_dump 15").contains("local,s3");
+        assertThat(ok(env, "verify", "app").stdout()).contains(archive + " in local: ok").contains(archive
+                + " in s3: ok");
+    }
+
+    @Test
+    void anArchiveWithoutManifestIsIncompleteAndRestoredOnlyWithForce() throws IOException {
+        String archive = dump();
+        Files.delete(root.resolve("data/app").resolve(archive + ".manifest.json"));
+        String before = SampleData.fingerprint(app.cluster());
+
+        assertThat(ok(app.env(root), "list", "app").stdout().strip()).isEqualTo(archive + " (incomplete)");
+        ControllerProcess.Run refused = run(app.env(root), "restore", "app", archive);
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.errorLines()).singleElement().asString().contains("has no readable manifest")
+                .contains("--force");
+        SampleData.damage(app.cluster());
+        ok(app.env(root), "restore", "app", archive, "--force");
+        assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
+    }
+
+    private static void flipBytesInTheMiddle(Path file) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long middle = raf.length() / 2;
+            raf.seek(middle);
+            byte[] bytes = new byte[8];
+            raf.readFully(bytes);
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) ~bytes[i];
+            }
+            raf.seek(middle);
+            raf.write(bytes);
+        }
+    }
+
+    @Test
+    void truncatedAndBitFlippedArchivesFailVerifyAndAreRefusedWithTheDatabaseUntouched() throws IOException {
+        String truncated = dump();
+        String flipped = dump();
+        Path truncatedFile = root.resolve("data/app").resolve(truncated);
+        try (RandomAccessFile raf = new RandomAccessFile(truncatedFile.toFile(), "rw")) {
+            raf.setLength(raf.length() * 2 / 3);
+        }
+        Path flippedFile = root.resolve("data/app").resolve(flipped);
+        flipBytesInTheMiddle(flippedFile);
+        // pg_restore --list reads only the table of contents, and accepts the flipped archive.
+        Exec.Result list = Exec.run(new ProcessBuilder(PgCluster.serverBinaries().resolve("pg_restore").toString(),
+                "--list", flippedFile.toString()), null);
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        SampleData.damage(app.cluster());
+        String damaged = SampleData.fingerprint(app.cluster());
+
+        ControllerProcess.Run verify = run(app.env(root), "verify", "app", "--all");
+
+        assertThat(verify.exitCode()).as(verify.toString()).isEqualTo(1);
+        assertThat(verify.stdout()).contains(truncated + " in local: FAILED: size").contains(flipped
+                + " in local: FAILED: SHA-256");
+        for (String archive : List.of(truncated, flipped)) {
+            ControllerProcess.Run restore = run(app.env(root), "restore", "app", archive);
+            assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+            assertThat(restore.errorLines()).singleElement().asString().contains("is corrupt")
+                    .contains("nothing was restored");
+            assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(damaged);
+        }
+    }
+
+    @Test
+    void aRestoreThatFailsHalfwayLeavesTheTargetExactlyAsItWas() {
+        String archive = dump();
+        // A view in another schema depends on a table of the archive, so --clean cannot drop it.
+        app.cluster().psql("CREATE SCHEMA reports; CREATE VIEW reports.rich AS SELECT id FROM customers WHERE"
+                + " balance > 1000; UPDATE customers SET name = 'edited after the dump' WHERE id = 7;");
+        String before = SampleData.fingerprint(app.cluster());
+
+        ControllerProcess.Run restore = run(app.env(root), "restore", "app", archive);
+
+        assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(1);
+        assertThat(restore.errorLines()).singleElement().asString().contains("pg_restore failed")
+                .contains("the database is unchanged").contains("depend");
+        assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
+        assertThat(app.cluster().psql("SELECT name FROM customers WHERE id = 7")).isEqualTo("edited after the dump");
+        app.cluster().psql("DROP SCHEMA reports CASCADE");
+    }
+
+    /** A pg_restore that waits before it starts, so that a restore holds the service's lock for a while. */
+    private Path slowRestoreBin(Path bin) throws IOException {
+        Path real = PgCluster.serverBinaries();
+        for (String program : List.of("psql", "pg_dump", "pg_dumpall")) {
+            Files.createSymbolicLink(bin.resolve(program), real.resolve(program));
+        }
+        Path pgRestore = bin.resolve("pg_restore");
+        Files.writeString(pgRestore, "#!/bin/sh\nif [ \"$1\" != --version ]; then sleep 4; fi\nexec '"
+                + real.resolve("pg_restore") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(pgRestore, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return bin;
+    }
+
+    @Test
+    void aDumpWaitsForARestoreOfTheSameServiceOrFailsNamingIt(@TempDir Path bin, @TempDir Path output)
+            throws IOException {
+        String archive = dump();
+        Map<String, String> env = app.env(root);
+        env.put("PG_BIN_DIR", slowRestoreBin(bin).toString());
+        Path lockFile = root.resolve("locks/app.lock");
+        try (ControllerProcess.Background restore = controller.start(output, env, "restore", "app", archive)) {
+            Waiting.until("the restore to hold the lock", Duration.ofSeconds(60),
+                    () -> Files.exists(lockFile) && readQuietly(lockFile).startsWith("restore by process"),
+                    restore::log);
+
+            Map<String, String> impatient = app.env(root);
+            impatient.put("LOCK_WAIT_SECONDS", "0");
+            ControllerProcess.Run busy = run(impatient, "dump", "app");
+            assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(1);
+            assertThat(busy.errorLines()).singleElement().asString().contains("Service 'app' is busy: restore by"
+                    + " process").contains("LOCK_WAIT_SECONDS");
+
+            ControllerProcess.Run patient = run(app.env(root), "dump", "app");
+            assertThat(patient.exitCode()).as(patient.toString()).isZero();
+            assertThat(patient.stderr()).contains("app: waiting up to 60s for the lock held by restore by process");
+            assertThat(restore.waitFor(Duration.ofSeconds(60))).as("the restore ended before the dump took the"
+                    + " lock").isZero();
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
