@@ -27,6 +27,10 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = run(args, System.out, System.err, System.getenv());
+        if (args.length > 0 && args[0].equals("health") && status > 1) {
+            // Docker reserves exit status 2 of a health check: anything wrong is unhealthy.
+            status = 1;
+        }
         System.out.flush();
         if (!shuttingDown) {
             System.exit(status);
@@ -42,7 +46,7 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
-                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand())) {
+                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand())) {
             commands.put(command.name(), command);
         }
         GlobalOptions global = new GlobalOptions();

@@ -71,6 +71,7 @@ public final class Configuration {
     private final RetentionPolicy retention;
     private final Duration stopGrace;
     private final Duration lockWait;
+    private final Optional<Duration> healthMaxAge;
     private final boolean verifyAfterDump;
 
     private Configuration(Reader r) {
@@ -90,6 +91,7 @@ public final class Configuration {
         this.retention = r.retention;
         this.stopGrace = r.stopGrace;
         this.lockWait = r.lockWait;
+        this.healthMaxAge = r.healthMaxAge;
         this.verifyAfterDump = r.verifyAfterDump;
     }
 
@@ -240,6 +242,14 @@ public final class Configuration {
         return lockWait;
     }
 
+    /**
+     * {@code HEALTH_MAX_AGE}: how old a service's newest complete archive may be before
+     * {@code health} calls it stale; empty to derive it from the schedule.
+     */
+    public Optional<Duration> healthMaxAge() {
+        return healthMaxAge;
+    }
+
     /** {@code VERIFY_AFTER_DUMP}: whether every dump is read back in full and checked. */
     public boolean verifyAfterDump() {
         return verifyAfterDump;
@@ -278,16 +288,23 @@ public final class Configuration {
         return String.join(" ", pairs);
     }
 
-    private boolean isSetting(String name) {
-        if (List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED", "BACKUP_TARGET", "TZ", "BACKUP_ROOT",
-                "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE", "RETENTION_DAILY_DAYS",
-                "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS", "LOG_LEVEL", "LOCK_WAIT_SECONDS",
-                "VERIFY_AFTER_DUMP").contains(name)
-                || name.startsWith("S3_")) {
+    /** The controller's own variables, beside the per-service ones and the storage providers' settings. */
+    public static final List<String> VARIABLES = List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED",
+            "BACKUP_TARGET", "TZ", "BACKUP_ROOT", "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE",
+            "RETENTION_DAILY_DAYS", "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS",
+            "LOG_LEVEL", "LOG_FORMAT", "LOCK_WAIT_SECONDS", "VERIFY_AFTER_DUMP", "HEALTH_MAX_AGE", "METRICS_PORT",
+            "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL");
+    /** The per-service variables, each after the service's prefix. */
+    public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
+            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA");
+
+    /** Whether a variable is one this configuration reads. */
+    public boolean isSetting(String name) {
+        if (VARIABLES.contains(name) || providers.settings().contains(name)) {
             return true;
         }
-        return services.values().stream().anyMatch(s -> name.startsWith(s.envPrefix() + "POSTGRES_")
-                || name.equals(s.envPrefix() + "PGDATA"));
+        return services.values().stream().anyMatch(s -> SERVICE_VARIABLES.stream()
+                .anyMatch(v -> name.equals(s.envPrefix() + v)));
     }
 
     /**
@@ -345,6 +362,7 @@ public final class Configuration {
         RetentionPolicy retention = RetentionPolicy.DEFAULT;
         Duration stopGrace = DEFAULT_STOP_GRACE;
         Duration lockWait = Duration.ofSeconds(60);
+        Optional<Duration> healthMaxAge = Optional.empty();
         boolean verifyAfterDump;
 
         final Variables variables;
@@ -378,6 +396,9 @@ public final class Configuration {
             lockWait = Duration.ofSeconds(variables.whole("LOCK_WAIT_SECONDS", 60, 0, MAX_WHOLE,
                     "a whole number of seconds, 0 or more"));
             verifyAfterDump = variables.bool("VERIFY_AFTER_DUMP", false);
+            variables.text("HEALTH_MAX_AGE").ifPresent(text -> parseDuration(text).ifPresentOrElse(
+                    d -> healthMaxAge = Optional.of(d), () -> variables.invalid("HEALTH_MAX_AGE",
+                            "a positive duration such as 26h, 90m or 3600", text)));
             readServices();
             readTargets();
         }

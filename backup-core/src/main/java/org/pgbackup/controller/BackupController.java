@@ -359,6 +359,55 @@ public final class BackupController implements AutoCloseable {
         return results;
     }
 
+    /**
+     * Whether backups are fresh: every service has a complete archive younger than the
+     * limit ({@code HEALTH_MAX_AGE}, or in production the schedule's longest gap plus an
+     * hour). Outside production with no limit set there is no schedule to be fresh against,
+     * so it checks that each server answers.
+     */
+    public List<ServiceHealth> health() {
+        Instant now = clock.instant();
+        Optional<Duration> limit = config.healthMaxAge().or(() -> config.mode() == Mode.PRODUCTION
+                ? Optional.of(config.schedule().longestGap(now).plus(HEALTH_GRACE)) : Optional.empty());
+        List<ServiceHealth> report = new ArrayList<>();
+        for (ServiceSettings settings : config.services()) {
+            String service = settings.name();
+            try {
+                report.add(limit.isPresent() ? freshness(service, now, limit.get()) : answers(settings));
+            } catch (BackupException e) {
+                report.add(new ServiceHealth(service, false, e.getMessage()));
+            }
+        }
+        return report;
+    }
+
+    private static final Duration HEALTH_GRACE = Duration.ofHours(1);
+
+    private ServiceHealth freshness(String service, Instant now, Duration limit) {
+        Optional<ArchiveInfo> newest = list(service).archives().stream().filter(ArchiveInfo::complete).findFirst();
+        if (newest.isEmpty()) {
+            return new ServiceHealth(service, false, "stale: no complete archive (limit " + human(limit) + ")");
+        }
+        Duration age = Duration.between(newest.get().name().createdAt(), now);
+        String detail = "newest complete archive " + newest.get().name() + " is " + human(age) + " old (limit "
+                + human(limit) + ")";
+        boolean fresh = age.compareTo(limit) <= 0;
+        return new ServiceHealth(service, fresh, (fresh ? "fresh: " : "stale since "
+                + newest.get().name().createdAt().plus(limit) + ": ") + detail);
+    }
+
+    private ServiceHealth answers(ServiceSettings settings) {
+        PgVersion version = new PgConnection(settings).serverVersion(binaries);
+        return new ServiceHealth(settings.name(), true, "server at " + settings.address() + " answers (PostgreSQL "
+                + version + "); no freshness limit outside production without HEALTH_MAX_AGE");
+    }
+
+    private static String human(Duration d) {
+        long minutes = d.toMinutes();
+        return minutes >= 120 ? (minutes / 60) + "h" + (minutes % 60 == 0 ? "" : (minutes % 60) + "m")
+                : minutes >= 1 ? minutes + "m" : d.toSeconds() + "s";
+    }
+
     /** Dumps every service, going on after a service fails. */
     public List<ServiceOutcome<DumpResult>> dumpAll(boolean toShared) {
         return forEachService(service -> dump(service, toShared));

@@ -113,6 +113,24 @@ public final class Schedule {
         return local.atZone(zone).withEarlierOffsetAtOverlap().toInstant();
     }
 
+    /**
+     * The longest wait between two runs in the week after an instant: how old the newest
+     * archive may normally get.
+     */
+    public java.time.Duration longestGap(Instant from) {
+        java.time.Duration longest = java.time.Duration.ZERO;
+        Instant end = from.plus(java.time.Duration.ofDays(8));
+        Instant previous = next(from);
+        for (Instant run = next(previous); run.isBefore(end); run = next(run)) {
+            java.time.Duration gap = java.time.Duration.between(previous, run);
+            if (gap.compareTo(longest) > 0) {
+                longest = gap;
+            }
+            previous = run;
+        }
+        return longest.isZero() ? java.time.Duration.between(from, previous) : longest;
+    }
+
     @Override
     public String toString() {
         return "'" + expression + "' in " + zone;

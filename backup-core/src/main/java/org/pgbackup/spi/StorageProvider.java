@@ -32,6 +32,11 @@ public interface StorageProvider {
         return List.of();
     }
 
+    /** The names of every setting this provider reads, for documentation checks and logs. */
+    default Set<String> settings() {
+        return Set.of();
+    }
+
     /**
      * The names of settings whose values are secret, so that whoever logs the
      * configuration masks them.

@@ -36,7 +36,12 @@ public final class ControllerProcess {
 
     /** The jar named by the {@code controller.jar} system property, as the build sets it for tests. */
     public static ControllerProcess fromSystemProperty() {
-        return new ControllerProcess(Path.of(System.getProperty("controller.jar", "backup-cli/target/controller.jar")));
+        return new ControllerProcess(jarPath());
+    }
+
+    /** The path in the {@code controller.jar} system property. */
+    public static Path jarPath() {
+        return Path.of(System.getProperty("controller.jar", "backup-cli/target/controller.jar")).toAbsolutePath();
     }
 
     /**

@@ -74,6 +74,13 @@ public final class StorageProviders {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** The settings every provider reads. */
+    public java.util.Set<String> settings() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        byId.values().forEach(p -> names.addAll(p.settings()));
+        return names;
+    }
+
     /** Every known id, sorted. */
     public List<String> ids() {
         return List.copyOf(byId.keySet());

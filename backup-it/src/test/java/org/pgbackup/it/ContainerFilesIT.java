@@ -1,0 +1,137 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.storage.s3.S3StorageProvider;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The image and the compose example, checked without a Docker engine: the example may set
+ * only variables the controller knows and must mount the documented layout; the Dockerfile
+ * runs the launcher as the entrypoint, with a health check; the scripts pass shellcheck; and
+ * the launcher, with the image's JVM flags, runs the real jar.
+ */
+class ContainerFilesIT {
+    static final Path ROOT = Path.of(System.getProperty("repository.root", ".")).toAbsolutePath().normalize();
+
+    @RegisterExtension
+    static ClusterExtension app = new ClusterExtension("app", "nina", "nina-pw", "app", 100);
+
+    @TempDir
+    Path root;
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> compose() throws IOException {
+        return new Yaml().load(Files.readString(ROOT.resolve("compose.example.yaml")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeExampleSetsOnlyKnownVariablesAndMountsTheDocumentedLayout() throws IOException {
+        Map<String, Object> services = (Map<String, Object>) compose().get("services");
+        Map<String, Object> controllerService = (Map<String, Object>) services.get("controller");
+        Map<String, Object> environment = (Map<String, Object>) controllerService.get("environment");
+        List<String> databases = List.of(((String) environment.get("DATABASE_LIST")).split(","));
+
+        assertThat(controllerService.get("user")).isEqualTo("postgres");
+        List<String> known = new ArrayList<>(Configuration.VARIABLES);
+        known.addAll(new S3StorageProvider().settings());
+        for (String service : databases) {
+            assertThat(services).as("a compose service for " + service).containsKey(service);
+            Configuration.SERVICE_VARIABLES.forEach(v -> known.add(Configuration.envPrefix(service) + v));
+        }
+        assertThat(environment.keySet()).as("variables the controller reads").isSubsetOf(known);
+        Map<String, String> env = new HashMap<>();
+        environment.forEach((k, v) -> env.put(k, String.valueOf(v)));
+        env.put("BACKUP_ROOT", root.toString());
+        assertThat(Configuration.from(env).serviceNames()).containsExactlyElementsOf(databases);
+
+        List<String> mounts = ((List<String>) controllerService.get("volumes")).stream()
+                .map(v -> v.split(":")[1]).toList();
+        List<String> expected = new ArrayList<>(List.of("/var/lib/postgresql/backup/shared"));
+        for (String service : databases) {
+            expected.add("/var/lib/postgresql/backup/data/" + service);
+            expected.add("/var/lib/postgresql/databases/" + service);
+            Map<String, Object> db = (Map<String, Object>) services.get(service);
+            String dataVolume = ((List<String>) db.get("volumes")).get(0).split(":")[0];
+            assertThat((List<String>) controllerService.get("volumes")).as("the controller mounts the data of "
+                    + service).contains(dataVolume + ":/var/lib/postgresql/databases/" + service);
+            Map<String, Object> dbEnv = (Map<String, Object>) db.get("environment");
+            assertThat(environment.get(Configuration.envPrefix(service) + "POSTGRES_PASSWORD"))
+                    .isEqualTo(dbEnv.get("POSTGRES_PASSWORD"));
+        }
+        assertThat(mounts).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static String dockerfile() throws IOException {
+        return Files.readString(ROOT.resolve("docker/Dockerfile"));
+    }
+
+    @Test
+    void dockerfileRunsTheLauncherAsPostgresWithAHealthCheckAndChecksItselfAtBuildTime() throws IOException {
+        String dockerfile = dockerfile();
+        assertThat(dockerfile).contains("ARG PG_MAJOR=17").contains("FROM postgres:${PG_MAJOR}")
+                .contains("COPY controller /controller").contains("USER postgres").contains("RUN /controller --help")
+                .contains("ENTRYPOINT [\"/controller\"]").contains("CMD [\"start\"]")
+                .containsPattern("HEALTHCHECK .*--start-period=\\S+ .*CMD \\[\"/controller\", \"health\"\\]")
+                .contains("/var/lib/postgresql/backup/data").contains("/var/lib/postgresql/backup/shared")
+                .contains("/var/lib/postgresql/databases");
+        assertThat(ROOT.resolve(".dockerignore")).content().contains("**/target/");
+    }
+
+    @Test
+    void scriptsPassShellcheck() {
+        Exec.Result check = Exec.run(new ProcessBuilder("shellcheck", ROOT.resolve("controller").toString(),
+                ROOT.resolve("demo").toString(), ROOT.resolve(".ci/run").toString()), null);
+        assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+    }
+
+    /** The launcher as the image runs it: the jar and plugin paths and the JVM flags from the Dockerfile. */
+    private Exec.Result launcher(Map<String, String> env, String... args) throws IOException {
+        Matcher javaOpts = Pattern.compile("ENV JAVA_OPTS=\"([^\"]+)\"").matcher(dockerfile());
+        assertThat(javaOpts.find()).as("the Dockerfile sets JAVA_OPTS").isTrue();
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("controller").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.contains("POSTGRES") || k.startsWith("S3_"));
+        builder.environment().put("JAVA_OPTS", javaOpts.group(1));
+        builder.environment().put("CONTROLLER_JAR", ControllerProcess.jarPath().toString());
+        builder.environment().put("CONTROLLER_PLUGINS", root.resolve("plugins").toString());
+        builder.environment().putAll(env);
+        return Exec.run(builder, null);
+    }
+
+    @Test
+    void launcherWithTheImagesFlagsRunsHelpAndHealth() throws IOException {
+        assertThat(launcher(Map.of(), "--help").stdout()).contains("health").contains("start");
+
+        Map<String, String> env = app.env(root);
+        env.put("MODE", "production");
+        env.put("DATABASES_ROOT", root.resolve("databases").toString());
+        Exec.Result stale = launcher(env, "health");
+        assertThat(stale.exitCode()).as(stale.stdout() + stale.stderr()).isEqualTo(1);
+        assertThat(stale.stdout()).contains("app: stale: no complete archive (limit 7h)");
+
+        assertThat(launcher(env, "dump", "app").exitCode()).isZero();
+        Exec.Result fresh = launcher(env, "health");
+        assertThat(fresh.exitCode()).as(fresh.stdout() + fresh.stderr()).isZero();
+        assertThat(fresh.stdout()).contains("app: fresh: newest complete archive file_");
+
+        env.put("MODE", "prodution");
+        Exec.Result broken = launcher(env, "health");
+        assertThat(broken.exitCode()).as("health answers 0 or 1 only").isEqualTo(1);
+    }
+}
