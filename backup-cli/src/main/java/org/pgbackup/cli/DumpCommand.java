@@ -43,8 +43,8 @@ final class DumpCommand extends Command {
                 + String.join(", ", result.storedIn()));
         result.removedByRetention().forEach((destination, names) -> out.println(result.service() + ": retention"
                 + " removed " + String.join(", ", names) + " from " + destination));
-        result.failedDestinations().forEach((destination, why) -> err.println("error: " + result.service()
-                + ": destination " + destination + " failed: " + Main.oneLine(why)));
+        result.failedDestinations().forEach((destination, why) -> Main.error(err, result.service()
+                + ": destination " + destination + " failed: " + why));
         return result.complete() ? 0 : 1;
     }
 }

@@ -59,8 +59,8 @@ final class ListCommand extends Command {
         if (archives.isEmpty()) {
             err.println(services.get(0) + ": no archives");
         }
-        listing.unreadableDestinations().forEach((destination, why) -> err.println("error: " + services.get(0)
-                + ": destination " + destination + " could not be listed: " + Main.oneLine(why)));
+        listing.unreadableDestinations().forEach((destination, why) -> Main.error(err, services.get(0)
+                + ": destination " + destination + " could not be listed: " + why));
         return listing.unreadableDestinations().isEmpty() ? 0 : 1;
     }
 }

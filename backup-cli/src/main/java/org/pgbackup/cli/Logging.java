@@ -12,9 +12,25 @@ final class Logging {
     private Logging() {
     }
 
-    /** @param level {@code LOG_LEVEL}: trace, debug, info (the default), warn, error or off */
-    static synchronized void configure(String level) {
-        if (Configuration.isFrozen() || level == null || level.isBlank()) {
+    /**
+     * @param level {@code LOG_LEVEL}: trace, debug, info (the default), warn, error or off
+     * @param format {@code LOG_FORMAT}: text (the default) or json
+     */
+    static synchronized void configure(String level, String format) {
+        if (Configuration.isFrozen()) {
+            return;
+        }
+        if (format != null && !format.isBlank()) {
+            switch (format.trim().toLowerCase(Locale.ROOT)) {
+                case "json" -> Configuration.set("writer", JsonLogWriter.class.getName());
+                case "text" -> {
+                    // The default console writer of tinylog.properties.
+                }
+                default -> throw new ConfigurationException("Invalid value for LOG_FORMAT (should be text or json): "
+                        + format);
+            }
+        }
+        if (level == null || level.isBlank()) {
             return;
         }
         String normalised = level.trim().toLowerCase(Locale.ROOT);

@@ -77,24 +77,24 @@ public final class Main {
             err.println("error: " + oneLine(e.getMessage()) + ". See 'controller " + name + " --help'.");
             return BackupException.USAGE;
         }
+        jsonErrors = "json".equalsIgnoreCase(String.valueOf(env.get("LOG_FORMAT")).trim());
         try {
-            Logging.configure(env.get("LOG_LEVEL"));
+            Logging.configure(env.get("LOG_LEVEL"), env.get("LOG_FORMAT"));
             Configuration config = Configuration.from(env);
-            Logger.debug("Configuration: {}", config.describe());
+            Logger.debug("Using configuration {}", config.describe());
             try (BackupController controller = BackupController.open(config)) {
                 return runStoppable(command, controller, out, err);
             }
         } catch (ConfigurationException e) {
-            e.problems().forEach(p -> err.println("error: " + oneLine(p)));
+            e.problems().forEach(p -> error(err, p));
             return e.exitCode();
         } catch (BackupException e) {
-            err.println("error: " + oneLine(e.getMessage()));
+            error(err, e.getMessage());
             return e.exitCode();
         } catch (RuntimeException e) {
             // A defect of ours, not the user's: say so in one line, with the trace in the debug log.
             Logger.debug(e, "Unexpected failure");
-            err.println("error: unexpected failure (" + oneLine(e.toString()) + "); run with LOG_LEVEL=debug for"
-                    + " details and please report it");
+            error(err, "unexpected failure (" + e + "); run with LOG_LEVEL=debug for details and please report it");
             return BackupException.OPERATION_FAILED;
         }
     }
@@ -147,6 +147,30 @@ public final class Main {
     }
 
     /** Messages are printed one line each, whatever a quoted tool's output held. */
+    /** Set for LOG_FORMAT=json, so that error lines are JSON objects like the log's. */
+    private static volatile boolean jsonErrors;
+
+    /** Prints an error line: {@code error: ...}, or a JSON object with LOG_FORMAT=json. */
+    static void error(PrintStream err, String message) {
+        String line = oneLine(message);
+        if (!jsonErrors) {
+            err.println("error: " + line);
+            return;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
+                .createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("time", java.time.Instant.now().toString());
+            json.writeStringField("level", "ERROR");
+            json.writeStringField("message", line);
+            json.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        err.println(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     static String oneLine(String message) {
         return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }

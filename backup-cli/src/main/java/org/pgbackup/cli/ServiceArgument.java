@@ -28,7 +28,7 @@ final class ServiceArgument {
         int status = 0;
         for (ServiceOutcome<T> outcome : outcomes) {
             if (outcome.failure().isPresent()) {
-                err.println("error: " + outcome.service() + ": " + Main.oneLine(outcome.failure().get().getMessage()));
+                Main.error(err, outcome.service() + ": " + (outcome.failure().get().getMessage()));
                 status = Math.max(status, outcome.failure().get().exitCode());
             } else {
                 status = Math.max(status, print.applyAsInt(outcome.service(), outcome.result().orElseThrow()));

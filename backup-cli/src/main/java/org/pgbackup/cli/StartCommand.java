@@ -4,7 +4,11 @@ import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.controller.RunListener;
+import org.pgbackup.notify.Notifications;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.ScheduledBackups;
 import org.tinylog.Logger;
@@ -21,9 +25,26 @@ final class StartCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
-        loop = new ScheduledBackups(controller, Clock.systemUTC());
-        loop.run();
-        return 0;
+        Configuration config = controller.configuration();
+        Clock clock = Clock.systemUTC();
+        List<RunListener> listeners = new ArrayList<>();
+        listeners.add(new Notifications(config.notifyWebhook(), config.notifyOnSuccess(), config.healthcheckPing(),
+                clock));
+        PrometheusMetrics metrics = config.metricsPort().map(port -> PrometheusMetrics.serve(port, clock))
+                .orElse(null);
+        if (metrics != null) {
+            listeners.add(metrics);
+            Logger.info("Serving Prometheus metrics on port {} at /metrics", config.metricsPort().orElseThrow());
+        }
+        try {
+            loop = new ScheduledBackups(controller, clock, listeners);
+            loop.run();
+            return 0;
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
     }
 
     /** A container stop: the dump in progress gets STOP_GRACE_SECONDS to finish, then is aborted. */

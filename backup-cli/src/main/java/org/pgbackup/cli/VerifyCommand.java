@@ -37,7 +37,7 @@ final class VerifyCommand extends Command {
         if (archive == null && !all) {
             List<ArchiveInfo> archives = controller.list(service).archives();
             if (archives.isEmpty()) {
-                err.println("error: " + service + ": no archives to verify");
+                Main.error(err, service + ": no archives to verify");
                 return 1;
             }
             archive = archives.get(0).name().fileName();

@@ -22,11 +22,11 @@ class MainTest {
     }
 
     @Test
-    void helpListsTheSixCommandsOfTheSpecificationAndVerify() {
+    void helpListsTheSixCommandsOfTheSpecificationThenVerifyAndHealth() {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split(" ")[0]))
-                .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify");
+                .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health");
     }
 
     @Test
@@ -38,7 +38,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelpThatNeedsNoConfiguration() {
-        for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify"}) {
+        for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health"}) {
             Outcome help = run(Map.of(), command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: " + command);

@@ -2,6 +2,8 @@ package org.pgbackup.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -72,6 +74,10 @@ public final class Configuration {
     private final Duration stopGrace;
     private final Duration lockWait;
     private final Optional<Duration> healthMaxAge;
+    private final Optional<URI> notifyWebhook;
+    private final boolean notifyOnSuccess;
+    private final Optional<URI> healthcheckPing;
+    private final Optional<Integer> metricsPort;
     private final boolean verifyAfterDump;
 
     private Configuration(Reader r) {
@@ -92,6 +98,10 @@ public final class Configuration {
         this.stopGrace = r.stopGrace;
         this.lockWait = r.lockWait;
         this.healthMaxAge = r.healthMaxAge;
+        this.notifyWebhook = r.notifyWebhook;
+        this.notifyOnSuccess = r.notifyOnSuccess;
+        this.healthcheckPing = r.healthcheckPing;
+        this.metricsPort = r.metricsPort;
         this.verifyAfterDump = r.verifyAfterDump;
     }
 
@@ -250,6 +260,26 @@ public final class Configuration {
         return healthMaxAge;
     }
 
+    /** {@code NOTIFY_WEBHOOK_URL}: where scheduled runs post JSON events. */
+    public Optional<URI> notifyWebhook() {
+        return notifyWebhook;
+    }
+
+    /** {@code NOTIFY_ON=all}: successes are posted too, not only failures. */
+    public boolean notifyOnSuccess() {
+        return notifyOnSuccess;
+    }
+
+    /** {@code HEALTHCHECK_PING_URL}: healthchecks.io-style pings for each scheduled run. */
+    public Optional<URI> healthcheckPing() {
+        return healthcheckPing;
+    }
+
+    /** {@code METRICS_PORT}: where {@code start} serves Prometheus metrics. */
+    public Optional<Integer> metricsPort() {
+        return metricsPort;
+    }
+
     /** {@code VERIFY_AFTER_DUMP}: whether every dump is read back in full and checked. */
     public boolean verifyAfterDump() {
         return verifyAfterDump;
@@ -282,7 +312,8 @@ public final class Configuration {
             if (!isSetting(name)) {
                 return;
             }
-            boolean masked = secret.contains(name) || name.endsWith("PASSWORD");
+            // Webhook and ping URLs carry tokens in their paths.
+            boolean masked = secret.contains(name) || name.endsWith("PASSWORD") || name.endsWith("_URL");
             pairs.add(name + "=" + (masked ? "****" : value));
         });
         return String.join(" ", pairs);
@@ -363,6 +394,10 @@ public final class Configuration {
         Duration stopGrace = DEFAULT_STOP_GRACE;
         Duration lockWait = Duration.ofSeconds(60);
         Optional<Duration> healthMaxAge = Optional.empty();
+        Optional<URI> notifyWebhook = Optional.empty();
+        boolean notifyOnSuccess;
+        Optional<URI> healthcheckPing = Optional.empty();
+        Optional<Integer> metricsPort = Optional.empty();
         boolean verifyAfterDump;
 
         final Variables variables;
@@ -399,6 +434,19 @@ public final class Configuration {
             variables.text("HEALTH_MAX_AGE").ifPresent(text -> parseDuration(text).ifPresentOrElse(
                     d -> healthMaxAge = Optional.of(d), () -> variables.invalid("HEALTH_MAX_AGE",
                             "a positive duration such as 26h, 90m or 3600", text)));
+            notifyWebhook = readUrl("NOTIFY_WEBHOOK_URL");
+            healthcheckPing = readUrl("HEALTHCHECK_PING_URL");
+            variables.text("NOTIFY_ON").ifPresent(on -> {
+                if (on.equals("all")) {
+                    notifyOnSuccess = true;
+                } else if (!on.equals("failure")) {
+                    variables.invalid("NOTIFY_ON", "failure or all", on);
+                }
+            });
+            if (variables.text("METRICS_PORT").isPresent()) {
+                metricsPort = Optional.of((int) variables.whole("METRICS_PORT", 9187, 1, 65535,
+                        "a port from 1 to 65535"));
+            }
             readServices();
             readTargets();
         }
@@ -423,6 +471,24 @@ public final class Configuration {
             long weekly = variables.whole("RETENTION_WEEKLY_DAYS", 30, 1, MAX_WHOLE, days);
             long monthly = variables.whole("RETENTION_MONTHLY_DAYS", 365, 1, MAX_WHOLE, days);
             retention = new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly));
+        }
+
+        /** An http(s) URL; the message does not repeat it, since such URLs often hold a token. */
+        private Optional<URI> readUrl(String name) {
+            Optional<String> text = variables.text(name);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                URI uri = new URI(text.get());
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return Optional.of(uri);
+                }
+            } catch (URISyntaxException e) {
+                // Reported below.
+            }
+            problems.add("Invalid value for " + name + " (should be an http:// or https:// URL)");
+            return Optional.empty();
         }
 
         private String value(String name) {

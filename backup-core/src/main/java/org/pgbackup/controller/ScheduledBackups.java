@@ -7,12 +7,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.error.BackupException;
+import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
 import org.tinylog.Logger;
 
@@ -29,16 +34,33 @@ public final class ScheduledBackups {
     private final BackupController controller;
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<RunListener> listeners;
 
     public ScheduledBackups(BackupController controller, Clock clock) {
+        this(controller, clock, List.of());
+    }
+
+    /** @param listeners told about every run, for metrics and notifications */
+    public ScheduledBackups(BackupController controller, Clock clock, List<RunListener> listeners) {
         this.controller = requireNonNull(controller, "controller is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.listeners = List.copyOf(listeners);
+    }
+
+    private void tell(String what, Consumer<RunListener> event) {
+        for (RunListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                Logger.warn("Telling {} about {} failed: {}", listener.getClass().getSimpleName(), what, e.toString());
+            }
+        }
     }
 
     /** Runs until {@link #stop()}. */
     public void run() {
         Configuration config = controller.configuration();
-        Logger.info("Configuration: {}", config.describe());
+        Logger.info("Using configuration {}", config.describe());
         if (config.mode() != Mode.PRODUCTION) {
             Logger.info("Scheduled dumps are off: MODE is not production (set MODE=production to dump {} on the"
                     + " schedule {}). Waiting for a stop signal.", String.join(", ", config.serviceNames()),
@@ -61,6 +83,8 @@ public final class ScheduledBackups {
     /** One run: every service in turn, each with its own result. */
     void runOnce() {
         Configuration config = controller.configuration();
+        tell("the run's start", RunListener::runStarted);
+        boolean allSucceeded = true;
         for (String service : config.serviceNames()) {
             if (stopRequested()) {
                 Logger.info("{}: skipped, stopping", service);
@@ -73,13 +97,36 @@ public final class ScheduledBackups {
                         TIME.format(ZonedDateTime.ofInstant(start, config.zone())), result.name().kind().label(),
                         result.name(), result.size(), seconds(result.duration()),
                         result.complete() ? "ok" : "incomplete " + result.failedDestinations().keySet());
+                allSucceeded &= result.complete();
+                Map<String, Integer> archives = archiveCounts(service);
+                tell(service + "'s success", l -> l.serviceSucceeded(result, archives));
+                if (config.verifyAfterDump() && result.complete()) {
+                    tell(service + "'s verification", l -> l.serviceVerified(service));
+                }
             } catch (BackupException e) {
+                allSucceeded = false;
+                BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
+                Duration took = Duration.between(start, clock.instant());
                 Logger.error("{}: run {} kind={} duration={}s result=failed: {}", service,
-                        TIME.format(ZonedDateTime.ofInstant(start, config.zone())),
-                        BackupName.startedAt(start, config.zone()).kind().label(),
-                        seconds(Duration.between(start, clock.instant())), e.getMessage());
+                        TIME.format(ZonedDateTime.ofInstant(start, config.zone())), kind.label(), seconds(took),
+                        e.getMessage());
+                tell(service + "'s failure", l -> l.serviceFailed(service, kind, took, e));
             }
         }
+        boolean ok = allSucceeded;
+        tell("the run's end", l -> l.runFinished(ok));
+    }
+
+    private Map<String, Integer> archiveCounts(String service) {
+        Map<String, Integer> counts = new TreeMap<>();
+        try {
+            for (ArchiveInfo archive : controller.list(service).archives()) {
+                archive.locations().forEach(d -> counts.merge(d, 1, Integer::sum));
+            }
+        } catch (BackupException e) {
+            Logger.warn("{}: counting archives failed: {}", service, e.getMessage());
+        }
+        return counts;
     }
 
     private static String seconds(Duration duration) {

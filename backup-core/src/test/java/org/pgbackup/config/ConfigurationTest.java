@@ -226,12 +226,18 @@ class ConfigurationTest {
             public Set<String> secretSettings() {
                 return Set.of("S3_SECRET_ACCESS_KEY", "S3_SESSION_TOKEN");
             }
+
+            @Override
+            public Set<String> settings() {
+                return Set.of("S3_SECRET_ACCESS_KEY", "S3_SESSION_TOKEN", "S3_ACCESS_KEY_ID");
+            }
         };
         Configuration config = Configuration.from(env("DATABASE_LIST", "users", "USERS_POSTGRES_PASSWORD", "pw-1",
                 "USERS_POSTGRES_USER", "alice", "BACKUP_TARGET", "s3", "S3_SECRET_ACCESS_KEY", "sk-2",
                 "S3_SESSION_TOKEN", "tok-3", "S3_ACCESS_KEY_ID", "AKIA", "HOME", "/root", "OTHER_POSTGRES_PASSWORD",
-                "pw-4"), List.of(s3));
-        assertThat(config.describe()).isEqualTo("BACKUP_TARGET=s3 DATABASE_LIST=users S3_ACCESS_KEY_ID=AKIA"
+                "pw-4", "NOTIFY_WEBHOOK_URL", "https://hooks.example/T0K3N"), List.of(s3));
+        assertThat(config.describe()).isEqualTo("BACKUP_TARGET=s3 DATABASE_LIST=users NOTIFY_WEBHOOK_URL=****"
+                + " S3_ACCESS_KEY_ID=AKIA"
                 + " S3_SECRET_ACCESS_KEY=**** S3_SESSION_TOKEN=**** USERS_POSTGRES_PASSWORD=****"
                 + " USERS_POSTGRES_USER=alice");
     }

@@ -78,6 +78,6 @@ class CredentialsIT {
         assertThat(runs.get(0).stderr()).as("debug log shows the commands run").contains("Running ")
                 .contains("(with [");
         assertThat(runs.get(0).stderr()).as("debug log shows the configuration, masked")
-                .contains("LEDGER_POSTGRES_PASSWORD=****").contains("LEDGER_POSTGRES_USER=dave");
+                .contains("Using configuration").contains("LEDGER_POSTGRES_PASSWORD=****").contains("LEDGER_POSTGRES_USER=dave");
     }
 }

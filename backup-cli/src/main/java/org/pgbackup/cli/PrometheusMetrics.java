@@ -1,0 +1,88 @@
+package org.pgbackup.cli;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.pgbackup.controller.DumpResult;
+import org.pgbackup.controller.RunListener;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.error.StorageException;
+import org.pgbackup.naming.BackupKind;
+
+/** The Prometheus metrics of scheduled runs, served on {@code METRICS_PORT} at {@code /metrics}. */
+final class PrometheusMetrics implements RunListener, AutoCloseable {
+    private final Clock clock;
+    private final HTTPServer server;
+    private final Gauge lastSuccess;
+    private final Gauge lastDuration;
+    private final Gauge lastSize;
+    private final Counter runs;
+    private final Gauge archives;
+    private final Gauge lastVerified;
+
+    private PrometheusMetrics(int port, Clock clock) throws IOException {
+        this.clock = clock;
+        PrometheusRegistry registry = new PrometheusRegistry();
+        lastSuccess = Gauge.builder().name("pgbackup_last_success_timestamp_seconds")
+                .help("When the last successful backup of the service finished").labelNames("service")
+                .register(registry);
+        lastDuration = Gauge.builder().name("pgbackup_last_duration_seconds")
+                .help("How long the service's last backup run took").labelNames("service").register(registry);
+        lastSize = Gauge.builder().name("pgbackup_last_size_bytes")
+                .help("The size of the service's last archive").labelNames("service").register(registry);
+        runs = Counter.builder().name("pgbackup_runs_total").help("Backup runs by result (ok, incomplete, failed)")
+                .labelNames("service", "result").register(registry);
+        archives = Gauge.builder().name("pgbackup_archives").help("Archives kept, per destination")
+                .labelNames("service", "destination").register(registry);
+        lastVerified = Gauge.builder().name("pgbackup_last_verified_timestamp_seconds")
+                .help("When the service's last archive was read back and verified").labelNames("service")
+                .register(registry);
+        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+    }
+
+    static PrometheusMetrics serve(int port, Clock clock) {
+        try {
+            return new PrometheusMetrics(port, clock);
+        } catch (IOException e) {
+            throw new StorageException("Cannot serve metrics on METRICS_PORT=" + port + ": " + e.getMessage()
+                    + ". Pick a free port", e);
+        }
+    }
+
+    private double now() {
+        return clock.millis() / 1000.0;
+    }
+
+    @Override
+    public void serviceSucceeded(DumpResult result, Map<String, Integer> counts) {
+        String service = result.service();
+        if (result.complete()) {
+            lastSuccess.labelValues(service).set(now());
+        }
+        lastDuration.labelValues(service).set(result.duration().toMillis() / 1000.0);
+        lastSize.labelValues(service).set(result.size());
+        runs.labelValues(service, result.complete() ? "ok" : "incomplete").inc();
+        counts.forEach((destination, count) -> archives.labelValues(service, destination).set(count));
+    }
+
+    @Override
+    public void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
+        lastDuration.labelValues(service).set(duration.toMillis() / 1000.0);
+        runs.labelValues(service, "failed").inc();
+    }
+
+    @Override
+    public void serviceVerified(String service) {
+        lastVerified.labelValues(service).set(now());
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

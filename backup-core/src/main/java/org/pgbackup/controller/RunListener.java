@@ -1,0 +1,32 @@
+package org.pgbackup.controller;
+
+import java.time.Duration;
+import java.util.Map;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.naming.BackupKind;
+
+/**
+ * Hears what scheduled runs do, for metrics and notifications. A listener that throws is
+ * logged and ignored: telling about a backup never fails it.
+ */
+public interface RunListener {
+    /** A scheduled run begins; every service follows. */
+    default void runStarted() {
+    }
+
+    /** A service's dump succeeded, completely or not; {@code archives} counts archives per destination. */
+    default void serviceSucceeded(DumpResult result, Map<String, Integer> archives) {
+    }
+
+    /** A service's dump failed. */
+    default void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
+    }
+
+    /** A service's new archive was read back in full and passed ({@code VERIFY_AFTER_DUMP}). */
+    default void serviceVerified(String service) {
+    }
+
+    /** The run ended; {@code allSucceeded} if every service's dump was complete. */
+    default void runFinished(boolean allSucceeded) {
+    }
+}

@@ -1,0 +1,198 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What operators watch: Prometheus metrics, webhook and ping notifications, and JSON logs, from {@code start}. */
+class OperationsIT {
+    private static final Duration BOUND = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    ClusterExtension app = new ClusterExtension("app", "pete", "pete-pw", "app", 200);
+    static ControllerProcess controller = ControllerProcess.fromSystemProperty();
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path output;
+
+    private Map<String, String> production() {
+        Map<String, String> env = app.env(root);
+        env.put("MODE", "production");
+        env.put("DATABASES_ROOT", root.resolve("databases").toString());
+        env.put("BACKUP_SCHEDULE", "*/2 * * * * *");
+        return env;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String get(String url) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void metricsMoveWithRealRunsAndCountAFailure() throws IOException {
+        int port = freePort();
+        Map<String, String> env = production();
+        env.put("METRICS_PORT", Integer.toString(port));
+        String url = "http://127.0.0.1:" + port + "/metrics";
+        try (ControllerProcess.Background start = controller.start(output, env, "start")) {
+            String success = "pgbackup_last_success_timestamp_seconds{service=\"app\"}";
+            Waiting.until("a first success in the metrics", BOUND, () -> value(get(url), success) > 0, start::log);
+            double first = value(get(url), success);
+            Waiting.until("the success timestamp to advance", BOUND, () -> value(get(url), success) > first,
+                    start::log);
+            String metrics = get(url);
+            assertThat(value(metrics, "pgbackup_runs_total{result=\"ok\",service=\"app\"}")).isGreaterThanOrEqualTo(2);
+            assertThat(value(metrics, "pgbackup_last_size_bytes{service=\"app\"}")).isGreaterThan(1000);
+            assertThat(value(metrics, "pgbackup_last_duration_seconds{service=\"app\"}")).isGreaterThan(0);
+            assertThat(value(metrics, "pgbackup_archives{destination=\"local\",service=\"app\"}"))
+                    .isGreaterThanOrEqualTo(2);
+
+            app.cluster().stop();
+            String failed = "pgbackup_runs_total{result=\"failed\",service=\"app\"}";
+            Waiting.until("a failure counted", BOUND, () -> value(get(url), failed) >= 1, start::log);
+            start.terminate();
+            start.waitFor(BOUND);
+        } finally {
+            if (!app.cluster().running()) {
+                app.cluster().start();
+            }
+        }
+    }
+
+    /** A local HTTP server that records what it is sent. */
+    private static final class Receiver implements AutoCloseable {
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        final HttpServer server;
+
+        Receiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+            server.createContext("/", exchange -> {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                        + (body.isEmpty() ? "" : " " + body));
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void webhookAndPingsTellOfASuccessAndAFailure() throws IOException {
+        try (Receiver receiver = new Receiver()) {
+            Map<String, String> env = production();
+            env.put("DATABASE_LIST", "app,gone");
+            env.put("GONE_POSTGRES_HOST", "127.0.0.1");
+            env.put("GONE_POSTGRES_PORT", Integer.toString(freePort()));
+            env.put("NOTIFY_WEBHOOK_URL", receiver.url("/hook/secret-token"));
+            env.put("NOTIFY_ON", "all");
+            env.put("HEALTHCHECK_PING_URL", receiver.url("/ping/uuid"));
+            try (ControllerProcess.Background start = controller.start(output, env, "start")) {
+                Waiting.until("a whole run's notifications", BOUND,
+                        () -> receiver.requests.contains("GET /ping/uuid/fail"), start::log);
+                start.terminate();
+                start.waitFor(BOUND);
+                assertThat(start.log()).doesNotContain("secret-token").contains("NOTIFY_WEBHOOK_URL=****");
+            }
+            List<String> requests = receiver.requests;
+            assertThat(requests.get(0)).isEqualTo("GET /ping/uuid/start");
+            assertThat(requests).anySatisfy(r -> assertThat(r).startsWith("POST /hook/secret-token {")
+                    .contains("\"event\":\"backup.succeeded\"").contains("\"service\":\"app\"")
+                    .contains("\"archive\":\"file_"));
+            assertThat(requests).anySatisfy(r -> assertThat(r).startsWith("POST /hook/secret-token {")
+                    .contains("\"event\":\"backup.failed\"").contains("\"service\":\"gone\"")
+                    .contains("Cannot connect to service 'gone'"));
+            assertThat(requests.indexOf("GET /ping/uuid/fail")).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void aFailingNotificationNeverFailsTheBackup() throws IOException {
+        Map<String, String> env = production();
+        env.put("NOTIFY_WEBHOOK_URL", "http://127.0.0.1:" + freePort() + "/down");
+        env.put("NOTIFY_ON", "all");
+        try (ControllerProcess.Background start = controller.start(output, env, "start")) {
+            Waiting.until("a successful run despite the webhook", BOUND,
+                    () -> start.log().contains("result=ok") && start.log().contains("Notifying the webhook failed"),
+                    start::log);
+            start.terminate();
+            start.waitFor(BOUND);
+        }
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineWithTheService() throws IOException {
+        Map<String, String> env = app.env(root);
+        env.put("LOG_FORMAT", "json");
+        env.put("DATABASE_LIST", "app,gone");
+        env.put("GONE_POSTGRES_HOST", "127.0.0.1");
+        env.put("GONE_POSTGRES_PORT", Integer.toString(freePort()));
+
+        ControllerProcess.Run run = controller.run(env, "dump", "--all");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        List<String> lines = run.stderr().lines().toList();
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).matches("\\{\"time\":\"[^\"]+\","
+                + "\"level\":\"(INFO|WARN|ERROR|DEBUG)\",(\"service\":\"[^\"]+\",)?\"message\":.*\\}"));
+        for (String line : lines) {
+            try (JsonParser json = new JsonFactory().createParser(line)) {
+                assertThat(json.nextToken()).as(line).isEqualTo(JsonToken.START_OBJECT);
+                json.skipChildren();
+                assertThat(json.nextToken()).as("nothing after the object: " + line).isNull();
+            }
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"service\":\"app\"").contains("stored"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"level\":\"ERROR\"").contains("gone"));
+    }
+}
