@@ -1,5 +1,8 @@
 package org.pgbackup.cli;
 
+import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
@@ -37,28 +40,37 @@ public final class JsonLogWriter implements Writer {
     }
 
     @Override
-    public void write(LogEntry entry) throws IOException {
+    public void write(LogEntry entry) {
+        String line = line(entry.getTimestamp().toInstant(), entry.getLevel().name(), entry.getMessage(),
+                entry.getException());
+        synchronized (err) {
+            err.println(line);
+        }
+    }
+
+    /** One log line as a JSON object; a message that starts with a service's name gets a {@code service} field. */
+    static String line(Instant time, String level, String message, Throwable exception) {
+        String text = message == null ? "" : message;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        String message = entry.getMessage() == null ? "" : entry.getMessage();
         try (JsonGenerator json = JSON.createGenerator(line)) {
             json.writeStartObject();
-            json.writeStringField("time", entry.getTimestamp().toInstant().toString());
-            json.writeStringField("level", entry.getLevel().name());
-            Matcher service = SERVICE.matcher(message);
+            json.writeStringField("time", time.toString());
+            json.writeStringField("level", level);
+            Matcher service = SERVICE.matcher(text);
             if (service.find()) {
                 json.writeStringField("service", service.group(1));
             }
-            json.writeStringField("message", message);
-            if (entry.getException() != null) {
+            json.writeStringField("message", text);
+            if (exception != null) {
                 StringWriter trace = new StringWriter();
-                entry.getException().printStackTrace(new PrintWriter(trace));
+                exception.printStackTrace(new PrintWriter(trace));
                 json.writeStringField("exception", trace.toString());
             }
             json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        synchronized (err) {
-            err.println(line.toString(java.nio.charset.StandardCharsets.UTF_8));
-        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     @Override

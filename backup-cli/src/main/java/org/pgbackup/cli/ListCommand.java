@@ -1,5 +1,6 @@
 package org.pgbackup.cli;
 
+import java.time.Duration;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ final class ListCommand extends Command {
         return state + archive.manifest().map(m -> "  sha256 " + m.sha256().substring(0, 16) + " database "
                 + m.database() + "@" + m.host() + " server " + m.serverVersion() + " pg_dump " + m.pgDumpVersion()
                 + " " + m.format() + "/" + m.compression() + " took "
-                + java.time.Duration.between(m.startedAt(), m.finishedAt()).toMillis() + " ms").orElse("");
+                + Duration.between(m.startedAt(), m.finishedAt()).toMillis() + " ms").orElse("");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.pgbackup.cli;
 
+import java.time.Instant;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import java.io.PrintStream;
@@ -157,18 +158,7 @@ public final class Main {
             err.println("error: " + line);
             return;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (com.fasterxml.jackson.core.JsonGenerator json = new com.fasterxml.jackson.core.JsonFactory()
-                .createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("time", java.time.Instant.now().toString());
-            json.writeStringField("level", "ERROR");
-            json.writeStringField("message", line);
-            json.writeEndObject();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        err.println(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        err.println(JsonLogWriter.line(Instant.now(), "ERROR", line, null));
     }
 
     static String oneLine(String message) {

@@ -1,5 +1,7 @@
 package org.pgbackup.config;
 
+import java.util.TreeMap;
+import java.util.HashSet;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
@@ -305,10 +307,10 @@ public final class Configuration {
      * every secret masked: passwords, and what each targeted storage provider declares secret.
      */
     public String describe() {
-        Set<String> secret = new java.util.HashSet<>();
+        Set<String> secret = new HashSet<>();
         targets.forEach(t -> secret.addAll(provider(t).secretSettings()));
         List<String> pairs = new ArrayList<>();
-        new java.util.TreeMap<>(environment).forEach((name, value) -> {
+        new TreeMap<>(environment).forEach((name, value) -> {
             if (!isSetting(name)) {
                 return;
             }

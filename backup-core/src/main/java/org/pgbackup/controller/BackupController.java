@@ -1,5 +1,6 @@
 package org.pgbackup.controller;
 
+import java.util.HashMap;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -475,7 +476,7 @@ public final class BackupController implements AutoCloseable {
         Map<String, String> unreadable = new LinkedHashMap<>();
         for (Map.Entry<String, Storage> destination : readOrder().entrySet()) {
             List<StoredObject> objects = listingOrNote(destination, service, unreadable);
-            Map<String, Long> sizes = new java.util.HashMap<>();
+            Map<String, Long> sizes = new HashMap<>();
             objects.forEach(o -> sizes.put(o.name(), o.size()));
             for (StoredObject object : objects) {
                 Optional<BackupName> parsed = BackupName.parse(object.name());

@@ -7,6 +7,7 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -117,18 +118,18 @@ public final class Schedule {
      * The longest wait between two runs in the week after an instant: how old the newest
      * archive may normally get.
      */
-    public java.time.Duration longestGap(Instant from) {
-        java.time.Duration longest = java.time.Duration.ZERO;
-        Instant end = from.plus(java.time.Duration.ofDays(8));
+    public Duration longestGap(Instant from) {
+        Duration longest = Duration.ZERO;
+        Instant end = from.plus(Duration.ofDays(8));
         Instant previous = next(from);
         for (Instant run = next(previous); run.isBefore(end); run = next(run)) {
-            java.time.Duration gap = java.time.Duration.between(previous, run);
+            Duration gap = Duration.between(previous, run);
             if (gap.compareTo(longest) > 0) {
                 longest = gap;
             }
             previous = run;
         }
-        return longest.isZero() ? java.time.Duration.between(from, previous) : longest;
+        return longest.isZero() ? Duration.between(from, previous) : longest;
     }
 
     @Override

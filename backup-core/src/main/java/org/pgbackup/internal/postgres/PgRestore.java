@@ -1,5 +1,6 @@
 package org.pgbackup.internal.postgres;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public final class PgRestore {
      */
     public static ProcessResult readToNowhere(Path program, ProcessSpec.Feeder archive, Duration timeout)
             throws IOException {
-        return ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--file=/dev/null"), java.util.Map.of(),
+        return ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--file=/dev/null"), Map.of(),
                 timeout).withStdin(archive));
     }
 

@@ -1,5 +1,7 @@
 package org.pgbackup.internal.storage;
 
+import java.util.TreeSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -75,8 +77,8 @@ public final class StorageProviders {
     }
 
     /** The settings every provider reads. */
-    public java.util.Set<String> settings() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    public Set<String> settings() {
+        Set<String> names = new TreeSet<>();
         byId.values().forEach(p -> names.addAll(p.settings()));
         return names;
     }
