@@ -12,8 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,23 +25,18 @@ class S3IT {
 
     @RegisterExtension
     static ClusterExtension app = new ClusterExtension("app", "hugo", "hugo-pw-3141", "app", 1000);
+    @RegisterExtension
+    static S3Extension bucket = new S3Extension(BUCKET);
     static ControllerProcess controller = ControllerProcess.fromSystemProperty();
-    static S3ProxyServer s3;
+    S3ProxyServer s3;
 
     @TempDir
     Path root;
     final String prefix = "proj-" + UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void startS3() {
-        s3 = S3ProxyServer.start().bucket(BUCKET);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (s3 != null) {
-            s3.close();
-        }
+    @BeforeEach
+    void server() {
+        s3 = bucket.server();
     }
 
     private Map<String, String> env(String targets) {

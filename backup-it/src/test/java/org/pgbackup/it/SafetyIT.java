@@ -13,8 +13,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,22 +23,17 @@ import org.pgbackup.storage.s3.S3ProxyServer;
 class SafetyIT {
     @RegisterExtension
     static ClusterExtension app = new ClusterExtension("app", "judy", "judy-pw-2718", "app", 2000);
+    @RegisterExtension
+    static S3Extension bucket = new S3Extension("safety");
     static ControllerProcess controller = ControllerProcess.fromSystemProperty();
-    static S3ProxyServer s3;
+    S3ProxyServer s3;
 
     @TempDir
     Path root;
 
-    @BeforeAll
-    static void startS3() {
-        s3 = S3ProxyServer.start().bucket("safety");
-    }
-
-    @AfterAll
-    static void stopS3() {
-        if (s3 != null) {
-            s3.close();
-        }
+    @BeforeEach
+    void server() {
+        s3 = bucket.server();
     }
 
     private ControllerProcess.Run run(Map<String, String> env, String... args) {
