@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
@@ -505,6 +506,20 @@ public final class BackupController implements AutoCloseable {
             sorted.set(0, sorted.get(0).keptWhileNewest());
         }
         return new ArchiveListing(sorted, unreadable);
+    }
+
+    /**
+     * How many archives of a service each destination holds: one listing per destination,
+     * without reading manifests, so it is cheap enough to run after every scheduled dump.
+     */
+    public Map<String, Integer> countArchives(String service) {
+        config.service(service);
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            counts.put(destination.getKey(), (int) listing(destination.getValue(), service).stream()
+                    .filter(o -> BackupName.parse(o.name()).isPresent()).count());
+        }
+        return counts;
     }
 
     /**

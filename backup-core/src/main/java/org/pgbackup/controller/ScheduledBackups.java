@@ -10,7 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -118,15 +117,12 @@ public final class ScheduledBackups {
     }
 
     private Map<String, Integer> archiveCounts(String service) {
-        Map<String, Integer> counts = new TreeMap<>();
         try {
-            for (ArchiveInfo archive : controller.list(service).archives()) {
-                archive.locations().forEach(d -> counts.merge(d, 1, Integer::sum));
-            }
+            return controller.countArchives(service);
         } catch (BackupException e) {
             Logger.warn("{}: counting archives failed: {}", service, e.getMessage());
+            return Map.of();
         }
-        return counts;
     }
 
     private static String seconds(Duration duration) {

@@ -1,6 +1,7 @@
 package org.pgbackup.internal.postgres;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class PgConnection {
     }
 
     /** A program and its arguments, followed by the connection's. */
-    public List<String> command(java.nio.file.Path program, String... options) {
+    public List<String> command(Path program, String... options) {
         List<String> command = new ArrayList<>();
         command.add(program.toString());
         command.addAll(List.of(options));
