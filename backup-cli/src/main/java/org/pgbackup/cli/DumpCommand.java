@@ -17,7 +17,8 @@ final class DumpCommand extends Command {
     @Parameter(names = "--all", description = "Dump every service of DATABASE_LIST")
     private boolean all;
 
-    @Parameter(names = "--shared", description = "Also replace shared/<service>/file.dump with the new archive")
+    @Parameter(names = "--shared", description = "Also replace the shared copy,"
+            + " shared/<service>/file.dump.zst (file.dump unless zstd-compressed), with the new archive")
     private boolean shared;
 
     @Override

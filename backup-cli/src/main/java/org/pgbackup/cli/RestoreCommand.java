@@ -9,7 +9,7 @@ import java.util.List;
 import org.pgbackup.controller.BackupController;
 
 @Parameters(commandNames = "restore", commandDescription = "Restore an archive of a service into its database, in"
-        + " one transaction: a restore that fails changes nothing")
+        + " one transaction: a restore that fails changes nothing (unless --jobs is given)")
 final class RestoreCommand extends Command {
     @Parameter(description = "<service> <archive name, as 'list' prints it>")
     private List<String> arguments = new ArrayList<>();
@@ -20,7 +20,8 @@ final class RestoreCommand extends Command {
     @Override
     void validate() {
         if (arguments.size() != 2) {
-            throw usage("Give a service and an archive name, such as: restore users file_daily_2025-07-04T09:00:00Z.dump");
+            throw usage("Give a service and an archive name, such as: restore users"
+                    + " file_daily_2025-07-04T09:00:00Z.dump.zst");
         }
     }
 

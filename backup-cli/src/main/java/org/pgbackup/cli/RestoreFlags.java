@@ -1,6 +1,8 @@
 package org.pgbackup.cli;
 
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.IParameterValidator;
+import com.beust.jcommander.ParameterException;
 import org.pgbackup.controller.RestoreOptions;
 
 /** The options that {@code restore} and {@code restore-from-shared} share. */
@@ -17,7 +19,23 @@ final class RestoreFlags {
             + " be checked (list marks it incomplete)")
     private boolean force;
 
+    @Parameter(names = "--jobs", validateWith = RestoreFlags.AtLeastOne.class, description = "Restore with N parallel"
+            + " pg_restore jobs from a local copy of the archive: faster for many or large tables, but NOT all or"
+            + " nothing (each job commits on its own, so a failure midway leaves the database partly restored)."
+            + " The copy, unwrapped, needs free space under BACKUP_ROOT. Default 1: one transaction")
+    private int jobs = 1;
+
+    /** JCommander's own PositiveInteger lets 0 through. */
+    public static final class AtLeastOne implements IParameterValidator {
+        @Override
+        public void validate(String name, String value) {
+            if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1) {
+                throw new ParameterException(name + " takes a whole number of jobs, 1 or more, not '" + value + "'");
+            }
+        }
+    }
+
     RestoreOptions options() {
-        return new RestoreOptions(!noOwner, force, withRoles);
+        return new RestoreOptions(!noOwner, force, withRoles, jobs);
     }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
 
-@Parameters(commandNames = "restore-from-shared", commandDescription = "Restore shared/<service>/file.dump into a"
+@Parameters(commandNames = "restore-from-shared", commandDescription = "Restore shared/<service>/file.dump[.zst] into a"
         + " service's database (or every service's with --all), in one transaction")
 final class RestoreFromSharedCommand extends Command {
     @Parameter(description = "<service>")
@@ -33,15 +33,15 @@ final class RestoreFromSharedCommand extends Command {
     @Override
     int run(BackupController controller, PrintStream out, PrintStream err) {
         if (!all) {
-            controller.restoreFromShared(services.get(0), flags.options());
-            return printRestored(services.get(0), out);
+            return printRestored(services.get(0), controller.restoreFromShared(services.get(0), flags.options()),
+                    out);
         }
-        return ServiceArgument.report(controller.restoreAllFromShared(flags.options()), (service, file) -> printRestored(service, out),
-                err);
+        return ServiceArgument.report(controller.restoreAllFromShared(flags.options()),
+                (service, file) -> printRestored(service, file, out), err);
     }
 
-    private static int printRestored(String service, PrintStream out) {
-        out.println(service + ": restored " + BackupController.SHARED_FILE + " from the shared directory");
+    private static int printRestored(String service, String file, PrintStream out) {
+        out.println(service + ": restored " + file + " from the shared directory");
         return 0;
     }
 }

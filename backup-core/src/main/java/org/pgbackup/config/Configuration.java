@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pgbackup.compression.Compression;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
 import org.pgbackup.internal.storage.StorageProviders;
@@ -41,7 +42,8 @@ import org.pgbackup.spi.StorageProvider;
  * {@code DATABASES_ROOT}, {@code <PREFIX>_POSTGRES_PORT}, {@code <PREFIX>_PGDATA},
  * {@code PG_BIN_DIR}, {@code OPERATION_TIMEOUT}, {@code BACKUP_SCHEDULE},
  * {@code RETENTION_DAILY_DAYS}, {@code RETENTION_WEEKLY_DAYS}, {@code RETENTION_MONTHLY_DAYS}
- * {@code STOP_GRACE_SECONDS}, {@code LOCK_WAIT_SECONDS} and {@code VERIFY_AFTER_DUMP}. Storage
+ * {@code STOP_GRACE_SECONDS}, {@code LOCK_WAIT_SECONDS}, {@code VERIFY_AFTER_DUMP},
+ * {@code BACKUP_COMPRESSION} and {@code BACKUP_PARALLELISM} (among others). Storage
  * modules read their own settings.
  */
 public final class Configuration {
@@ -81,6 +83,8 @@ public final class Configuration {
     private final Optional<URI> healthcheckPing;
     private final Optional<Integer> metricsPort;
     private final boolean verifyAfterDump;
+    private final Compression compression;
+    private final int parallelism;
 
     private Configuration(Reader r) {
         this.services = r.services;
@@ -105,6 +109,8 @@ public final class Configuration {
         this.healthcheckPing = r.healthcheckPing;
         this.metricsPort = r.metricsPort;
         this.verifyAfterDump = r.verifyAfterDump;
+        this.compression = r.compression;
+        this.parallelism = r.parallelism;
     }
 
     /** Reads the process environment. */
@@ -287,6 +293,19 @@ public final class Configuration {
         return verifyAfterDump;
     }
 
+    /** {@code BACKUP_COMPRESSION}: how archives are compressed, zstd level 3 unless set. */
+    public Compression compression() {
+        return compression;
+    }
+
+    /**
+     * {@code BACKUP_PARALLELISM}: how many services {@code dump --all} and scheduled runs
+     * dump at once, 2 unless set.
+     */
+    public int parallelism() {
+        return parallelism;
+    }
+
     /** Where the per-service lock files live: {@code <backup root>/locks}. */
     public Path lockDirectory() {
         return backupRoot.resolve("locks");
@@ -326,7 +345,8 @@ public final class Configuration {
             "BACKUP_TARGET", "TZ", "BACKUP_ROOT", "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE",
             "RETENTION_DAILY_DAYS", "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS",
             "LOG_LEVEL", "LOG_FORMAT", "LOCK_WAIT_SECONDS", "VERIFY_AFTER_DUMP", "HEALTH_MAX_AGE", "METRICS_PORT",
-            "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL");
+            "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL", "BACKUP_COMPRESSION",
+            "BACKUP_PARALLELISM");
     /** The per-service variables, each after the service's prefix. */
     public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
             "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA");
@@ -401,6 +421,8 @@ public final class Configuration {
         Optional<URI> healthcheckPing = Optional.empty();
         Optional<Integer> metricsPort = Optional.empty();
         boolean verifyAfterDump;
+        Compression compression = Compression.DEFAULT;
+        int parallelism = 2;
 
         final Variables variables;
 
@@ -433,6 +455,14 @@ public final class Configuration {
             lockWait = Duration.ofSeconds(variables.whole("LOCK_WAIT_SECONDS", 60, 0, MAX_WHOLE,
                     "a whole number of seconds, 0 or more"));
             verifyAfterDump = variables.bool("VERIFY_AFTER_DUMP", false);
+            variables.text("BACKUP_COMPRESSION").ifPresent(text -> {
+                try {
+                    compression = Compression.parse(text);
+                } catch (IllegalArgumentException e) {
+                    variables.invalid("BACKUP_COMPRESSION", e.getMessage(), text);
+                }
+            });
+            parallelism = (int) variables.whole("BACKUP_PARALLELISM", 2, 1, 64, "a whole number from 1 to 64");
             variables.text("HEALTH_MAX_AGE").ifPresent(text -> parseDuration(text).ifPresentOrElse(
                     d -> healthMaxAge = Optional.of(d), () -> variables.invalid("HEALTH_MAX_AGE",
                             "a positive duration such as 26h, 90m or 3600", text)));

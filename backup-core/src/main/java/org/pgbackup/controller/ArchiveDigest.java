@@ -1,24 +1,25 @@
 package org.pgbackup.controller;
 
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
+import org.pgbackup.compression.ArchiveForm;
 
 /**
- * SHA-256, size and leading bytes of an archive, taken on the way as it streams, so that
- * the archive is read once whatever is checked.
+ * SHA-256, size and leading bytes of an archive as stored, taken on the way as it streams,
+ * so that the archive is read once whatever is checked.
  */
 final class ArchiveDigest {
-    /** Bytes at the start of every PostgreSQL custom-format archive. */
-    static final byte[] CUSTOM_FORMAT_MAGIC = {'P', 'G', 'D', 'M', 'P'};
     private static final int BUFFER = 64 * 1024;
 
     private final MessageDigest sha256;
-    private final byte[] head = new byte[CUSTOM_FORMAT_MAGIC.length];
+    private final byte[] head = new byte[ArchiveForm.HEAD_LENGTH];
     private long size;
 
     ArchiveDigest() {
@@ -34,17 +35,75 @@ final class ArchiveDigest {
         byte[] buffer = new byte[BUFFER];
         int n;
         while ((n = in.read(buffer)) >= 0) {
-            update(buffer, n);
+            update(buffer, 0, n);
             out.write(buffer, 0, n);
         }
         return size;
     }
 
-    private void update(byte[] buffer, int n) {
+    /** A stream that takes the digest of what is read through it. */
+    InputStream reading(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    update(new byte[] {(byte) b}, 0, 1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    update(b, off, n);
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                // Skipped bytes would miss the digest; reading them keeps it whole.
+                return Math.max(read(new byte[(int) Math.min(n, BUFFER)]), 0);
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
+    }
+
+    /**
+     * A stream that takes the digest of what is written through it to {@code out}. Closing
+     * it flushes but leaves {@code out} open, for its owner to commit or abort.
+     */
+    OutputStream writing(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                update(b, off, len);
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
+    private void update(byte[] buffer, int off, int n) {
         if (size < head.length) {
-            System.arraycopy(buffer, 0, head, (int) size, (int) Math.min(n, head.length - size));
+            System.arraycopy(buffer, off, head, (int) size, (int) Math.min(n, head.length - size));
         }
-        sha256.update(buffer, 0, n);
+        sha256.update(buffer, off, n);
         size += n;
     }
 
@@ -52,9 +111,9 @@ final class ArchiveDigest {
         return size;
     }
 
-    /** Whether the bytes begin as a PostgreSQL custom-format archive does. */
-    boolean customFormat() {
-        return size >= head.length && Arrays.equals(head, CUSTOM_FORMAT_MAGIC);
+    /** The form the leading bytes show, or empty if they are no archive's. */
+    Optional<ArchiveForm> form() {
+        return size >= ArchiveForm.HEAD_LENGTH ? ArchiveForm.detect(head) : Optional.empty();
     }
 
     /** The lower-case hex SHA-256; call once, after the last byte. */

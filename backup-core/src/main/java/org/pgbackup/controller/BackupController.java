@@ -3,6 +3,7 @@ package org.pgbackup.controller;
 import java.util.HashMap;
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.compression.Compression;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.config.ServiceSettings;
@@ -67,7 +70,10 @@ import org.tinylog.Logger;
  * are {@link BackupException}s whose messages say what to do.
  */
 public final class BackupController implements AutoCloseable {
-    /** The file name of a service's copy in the shared directory. */
+    /**
+     * The file name of a service's copy in the shared directory when it is a plain custom
+     * archive; a zstd-wrapped copy is {@code file.dump.zst} (see {@link #sharedFile}).
+     */
     public static final String SHARED_FILE = "file" + BackupName.EXTENSION;
     /** The name under which {@link DumpResult#storedIn()} lists the shared directory. */
     public static final String SHARED = "shared";
@@ -170,7 +176,7 @@ public final class BackupController implements AutoCloseable {
             }
         });
         Optional<String> roles = roles(connection, server);
-        BackupName name = freshName(service);
+        BackupName name = freshName(service, config.compression().form());
         Instant started = clock.instant();
         Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
                 settings.address(), server, name);
@@ -188,10 +194,17 @@ public final class BackupController implements AutoCloseable {
                 throw new StorageException("No destination could store the archive of service '" + service + "': "
                         + failed);
             }
+            Compression compression = config.compression();
             ArchiveDigest digest = new ArchiveDigest();
+            byte[][] head = new byte[1][];
             ProcessResult result;
             try {
-                result = new PgDump(connection, program, config.operationTimeout()).run(in -> digest.copy(in, out));
+                result = new PgDump(connection, program, config.operationTimeout()).run(compression.pgDumpOption(),
+                        in -> {
+                            try (OutputStream sink = compression.compressing(digest.writing(out))) {
+                                head[0] = transfer(in, sink);
+                            }
+                        });
             } catch (IOException e) {
                 throw new StorageException("The dump of service '" + service + "' could not be stored: "
                         + e.getMessage(), e);
@@ -201,9 +214,9 @@ public final class BackupController implements AutoCloseable {
                         + settings.database() + "' at " + settings.address() + ") and no archive was kept: "
                         + result.failure());
             }
-            if (!digest.customFormat()) {
+            if (ArchiveForm.detect(head[0]).orElse(null) != ArchiveForm.CUSTOM) {
                 throw new DumpFailedException("pg_dump for service '" + service + "' exited 0 but wrote "
-                        + (digest.size() == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept."
+                        + (head[0].length == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept."
                         + " Check " + program + " (is it a real pg_dump?)");
             }
             List<String> stored = out.commit();
@@ -214,7 +227,7 @@ public final class BackupController implements AutoCloseable {
             }
             Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), service,
                     settings.database(), settings.address(), server.text(), client.text(), "custom",
-                    "pg_dump default (zlib)", started, clock.instant());
+                    compression.toString(), started, clock.instant());
             List<String> complete = new ArrayList<>();
             for (String id : stored) {
                 String archive = fileOf(id, name);
@@ -226,6 +239,9 @@ public final class BackupController implements AutoCloseable {
                     // Last: a manifest says the archive beside it is complete.
                     put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
                     complete.add(id);
+                    if (SHARED.equals(id)) {
+                        removeOtherSharedForm(shared, service, name.form());
+                    }
                 } catch (IOException | RuntimeException e) {
                     failed.put(id, "the archive is stored but its sidecars are not, so it counts as incomplete: "
                             + e.getMessage());
@@ -250,6 +266,24 @@ public final class BackupController implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies {@code pg_dump}'s output into the sink and returns its first bytes, which show
+     * whether it wrote an archive at all.
+     */
+    private static byte[] transfer(InputStream in, OutputStream sink) throws IOException {
+        byte[] head = in.readNBytes(ArchiveForm.HEAD_LENGTH);
+        sink.write(head);
+        // Large writes: each one crosses into the native compressor.
+        byte[] buffer = new byte[TRANSFER_BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            sink.write(buffer, 0, n);
+        }
+        return head;
+    }
+
+    private static final int TRANSFER_BUFFER = 256 * 1024;
+
     /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
     private Optional<String> roles(PgConnection connection, PgVersion server) {
         try {
@@ -261,9 +295,35 @@ public final class BackupController implements AutoCloseable {
         }
     }
 
-    /** An archive's file name in a destination: its name, or {@code file.dump} in the shared directory. */
+    /** An archive's file name in a destination: its name, or {@code file.dump[.zst]} in the shared directory. */
     private static String fileOf(String destination, BackupName name) {
-        return SHARED.equals(destination) ? SHARED_FILE : name.fileName();
+        return SHARED.equals(destination) ? sharedFile(name.form()) : name.fileName();
+    }
+
+    /** The file name of a service's shared copy in a form: {@code file.dump} or {@code file.dump.zst}. */
+    public static String sharedFile(ArchiveForm form) {
+        return "file" + form.extension();
+    }
+
+    /**
+     * Removes the shared copy in the other form once the new one is complete, so that the
+     * shared directory holds one copy: {@code file.dump} or {@code file.dump.zst}.
+     */
+    private static void removeOtherSharedForm(Storage shared, String service, ArchiveForm kept) {
+        for (ArchiveForm form : ArchiveForm.values()) {
+            if (form == kept) {
+                continue;
+            }
+            String other = sharedFile(form);
+            try {
+                shared.delete(service, Sidecar.MANIFEST.of(other));
+                shared.delete(service, other);
+                shared.delete(service, Sidecar.ROLES.of(other));
+            } catch (IOException e) {
+                Logger.warn("{}: the shared directory keeps an older {} beside the new {}: {}", service, other,
+                        sharedFile(kept), e.getMessage());
+            }
+        }
     }
 
     private static void put(Storage storage, String service, String name, byte[] content) throws IOException {
@@ -410,9 +470,14 @@ public final class BackupController implements AutoCloseable {
                 : minutes >= 1 ? minutes + "m" : d.toSeconds() + "s";
     }
 
-    /** Dumps every service, going on after a service fails. */
+    /**
+     * Dumps every service, {@code BACKUP_PARALLELISM} at a time, going on after a service
+     * fails.
+     *
+     * @return the outcomes in the order of {@code DATABASE_LIST}
+     */
     public List<ServiceOutcome<DumpResult>> dumpAll(boolean toShared) {
-        return forEachService(service -> dump(service, toShared));
+        return forEachService(config.parallelism(), service -> dump(service, toShared));
     }
 
     private interface Opener {
@@ -432,11 +497,11 @@ public final class BackupController implements AutoCloseable {
      * A name not yet taken: two dumps of a service in one second would share a name, so the
      * second waits for the next second.
      */
-    private BackupName freshName(String service) {
+    private BackupName freshName(String service, ArchiveForm form) {
         while (true) {
             Instant now = clock.instant();
-            BackupName name = BackupName.startedAt(now, config.zone());
-            if (!existsAnywhere(service, name.fileName())) {
+            BackupName name = BackupName.startedAt(now, config.zone(), form);
+            if (!existsAnywhere(service, name)) {
                 return name;
             }
             try {
@@ -449,10 +514,12 @@ public final class BackupController implements AutoCloseable {
         }
     }
 
-    private boolean existsAnywhere(String service, String fileName) {
+    /** Whether an archive of that kind and time exists in any form: two forms of one name would confuse. */
+    private boolean existsAnywhere(String service, BackupName name) {
         for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
             try {
-                if (destination.getValue().list(service).stream().anyMatch(o -> o.name().equals(fileName))) {
+                if (destination.getValue().list(service).stream().anyMatch(o -> BackupName.parse(o.name())
+                        .filter(n -> n.kind() == name.kind() && n.createdAt().equals(name.createdAt())).isPresent())) {
                     return true;
                 }
             } catch (IOException e) {
@@ -575,21 +642,35 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
-     * Restores {@code shared/<service>/file.dump} into the service's database, whatever
-     * {@code BACKUP_TARGET} says: the shared directory is a mount of its own.
+     * Restores {@code shared/<service>/file.dump} or {@code file.dump.zst} into the service's
+     * database, whatever {@code BACKUP_TARGET} says: the shared directory is a mount of its
+     * own. Should both exist (a dump that stopped between writing one and removing the
+     * other), the newer one is restored.
      *
+     * @return the file restored
      * @throws ArchiveNotFoundException if there is no shared copy
      */
-    public void restoreFromShared(String service, RestoreOptions options) {
+    public String restoreFromShared(String service, RestoreOptions options) {
         config.service(service);
         try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "restore", config.lockWait());
                 Storage shared = sharedStorage()) {
-            if (listing(shared, service).stream().noneMatch(o -> o.name().equals(SHARED_FILE))) {
-                throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: "
-                        + config.sharedRoot().resolve(service).resolve(SHARED_FILE) + " does not exist. Create it with"
-                        + " 'dump " + service + " --shared' where the data lives");
+            List<StoredObject> copies = listing(shared, service).stream()
+                    .filter(o -> Arrays.stream(ArchiveForm.values()).anyMatch(f -> o.name().equals(sharedFile(f))))
+                    .sorted(Comparator.comparing(StoredObject::modified).reversed())
+                    .toList();
+            if (copies.isEmpty()) {
+                throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: neither "
+                        + SHARED_FILE + " nor " + sharedFile(ArchiveForm.ZSTD) + " exists in "
+                        + config.sharedRoot().resolve(service) + ". Create it with 'dump " + service + " --shared'"
+                        + " where the data lives");
             }
-            restoreFrom(shared, service, SHARED_FILE, options);
+            String file = copies.get(0).name();
+            if (copies.size() > 1) {
+                Logger.warn("{}: the shared directory holds both {} and {}; restoring the newer, {}", service,
+                        copies.get(0).name(), copies.get(1).name(), file);
+            }
+            restoreFrom(shared, service, file, options);
+            return file;
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
         }
@@ -597,27 +678,31 @@ public final class BackupController implements AutoCloseable {
 
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<String>> restoreAllFromShared(RestoreOptions options) {
-        return forEachService(service -> {
-            restoreFromShared(service, options);
-            return SHARED_FILE;
-        });
+        return forEachService(1, service -> restoreFromShared(service, options));
     }
 
     private void restoreFrom(Storage storage, String service, String object, RestoreOptions options) {
         ServiceSettings settings = config.service(service);
-        Verifier.checkBeforeRestore(storage, service, object, options.force());
+        ArchiveForm form = Verifier.checkBeforeRestore(storage, service, object, options.force());
         PgConnection connection = new PgConnection(settings);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
         if (options.withRoles()) {
             applyRoles(storage, connection, object);
         }
-        Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {})", service, object,
-                storage.describe(), settings.database(), settings.address(), server);
+        Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}", service, object,
+                storage.describe(), settings.database(), settings.address(), server, options.parallel()
+                        ? " with " + options.jobs() + " parallel jobs, not in one transaction" : "");
+        PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
+        if (options.parallel()) {
+            restoreInParallel(pgRestore, storage, service, object, form, options);
+            return;
+        }
         ProcessResult result;
         try {
-            result = new PgRestore(connection, program, config.operationTimeout()).run(stdin -> {
-                try (InputStream in = storage.open(service, object)) {
+            result = pgRestore.run(stdin -> {
+                try (InputStream in = form.unwrap(new BufferedInputStream(storage.open(service, object),
+                        TRANSFER_BUFFER))) {
                     in.transferTo(stdin);
                 }
             }, options.keepOwners());
@@ -631,6 +716,57 @@ public final class BackupController implements AutoCloseable {
                     + " the database is unchanged: " + result.failure());
         }
         Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
+    }
+
+    /**
+     * Unwraps the archive into a local file, which parallel {@code pg_restore} jobs need to
+     * seek in, restores from it, and removes it. The file sits under the backup root, which
+     * has room for archives, and is replaced by the next parallel restore if a kill left it.
+     */
+    private void restoreInParallel(PgRestore pgRestore, Storage storage, String service, String object,
+            ArchiveForm form, RestoreOptions options) {
+        Path directory = config.backupRoot().resolve("restore-tmp");
+        Path local = directory.resolve(service + BackupName.EXTENSION);
+        ProcessResult result;
+        try {
+            createDirectories(directory, DATA_DIRECTORIES);
+            Files.deleteIfExists(local);
+            Files.createFile(local, PosixFilePermissions.asFileAttribute(DATA_FILES));
+            try (InputStream in = form.unwrap(new BufferedInputStream(storage.open(service, object), TRANSFER_BUFFER));
+                    OutputStream out = Files.newOutputStream(local)) {
+                in.transferTo(out);
+            }
+        } catch (IOException e) {
+            deleteQuietly(local);
+            throw new RestoreFailedException("Copying " + object + " of service '" + service + "' to " + local
+                    + " for a parallel restore failed, so the database was not touched: " + e.getMessage()
+                    + ". Free space under " + config.backupRoot() + ", or restore without --jobs", e);
+        }
+        try {
+            result = pgRestore.runParallel(local, options.jobs(), options.keepOwners());
+        } catch (IOException e) {
+            throw new RestoreFailedException("pg_restore could not run for service '" + service + "': "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(local);
+        }
+        ServiceSettings settings = config.service(service);
+        if (!result.succeeded()) {
+            throw new RestoreFailedException("Parallel pg_restore failed for service '" + service + "' (database '"
+                    + settings.database() + "' at " + settings.address() + "); with --jobs each job commits on its"
+                    + " own, so the database may be partly restored. Restore again, without --jobs to make it all or"
+                    + " nothing: " + result.failure());
+        }
+        Logger.info("{}: restored {} into database '{}' with {} parallel jobs", service, object, settings.database(),
+                options.jobs());
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Logger.warn("Cannot remove {}: {}", file, e.getMessage());
+        }
     }
 
     /**
@@ -695,17 +831,15 @@ public final class BackupController implements AutoCloseable {
         }
     }
 
-    private <T> List<ServiceOutcome<T>> forEachService(Function<String, T> operation) {
-        List<ServiceOutcome<T>> outcomes = new ArrayList<>();
-        for (String service : config.serviceNames()) {
+    private <T> List<ServiceOutcome<T>> forEachService(int parallelism, Function<String, T> operation) {
+        return ServiceRuns.each(config.serviceNames(), parallelism, service -> {
             try {
-                outcomes.add(ServiceOutcome.success(service, operation.apply(service)));
+                return ServiceOutcome.success(service, operation.apply(service));
             } catch (BackupException e) {
                 Logger.error("{}: {}", service, e.getMessage());
-                outcomes.add(ServiceOutcome.failure(service, e));
+                return ServiceOutcome.failure(service, e);
             }
-        }
-        return outcomes;
+        });
     }
 
     /**

@@ -79,41 +79,44 @@ public final class ScheduledBackups {
         Logger.info("Scheduled dumps stopped");
     }
 
-    /** One run: every service in turn, each with its own result. */
+    /** One run: every service, {@code BACKUP_PARALLELISM} at a time, each with its own result. */
     void runOnce() {
         Configuration config = controller.configuration();
         tell("the run's start", RunListener::runStarted);
-        boolean allSucceeded = true;
-        for (String service : config.serviceNames()) {
-            if (stopRequested()) {
-                Logger.info("{}: skipped, stopping", service);
-                continue;
-            }
-            Instant start = clock.instant();
-            try {
-                DumpResult result = controller.dump(service, config.copyToShared());
-                Logger.info("{}: run {} kind={} archive={} size={} duration={}s result={}", service,
-                        TIME.format(ZonedDateTime.ofInstant(start, config.zone())), result.name().kind().label(),
-                        result.name(), result.size(), seconds(result.duration()),
-                        result.complete() ? "ok" : "incomplete " + result.failedDestinations().keySet());
-                allSucceeded &= result.complete();
-                Map<String, Integer> archives = archiveCounts(service);
-                tell(service + "'s success", l -> l.serviceSucceeded(result, archives));
-                if (config.verifyAfterDump() && result.complete()) {
-                    tell(service + "'s verification", l -> l.serviceVerified(service));
-                }
-            } catch (BackupException e) {
-                allSucceeded = false;
-                BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
-                Duration took = Duration.between(start, clock.instant());
-                Logger.error("{}: run {} kind={} duration={}s result=failed: {}", service,
-                        TIME.format(ZonedDateTime.ofInstant(start, config.zone())), kind.label(), seconds(took),
-                        e.getMessage());
-                tell(service + "'s failure", l -> l.serviceFailed(service, kind, took, e));
-            }
-        }
-        boolean ok = allSucceeded;
+        List<Boolean> succeeded = ServiceRuns.each(config.serviceNames(), config.parallelism(), this::runService);
+        boolean ok = !succeeded.contains(false);
         tell("the run's end", l -> l.runFinished(ok));
+    }
+
+    /** Dumps one service of a run; whether its archive is complete everywhere. */
+    private boolean runService(String service) {
+        Configuration config = controller.configuration();
+        if (stopRequested()) {
+            Logger.info("{}: skipped, stopping", service);
+            return true;
+        }
+        Instant start = clock.instant();
+        try {
+            DumpResult result = controller.dump(service, config.copyToShared());
+            Logger.info("{}: run {} kind={} archive={} size={} duration={}s result={}", service,
+                    TIME.format(ZonedDateTime.ofInstant(start, config.zone())), result.name().kind().label(),
+                    result.name(), result.size(), seconds(result.duration()),
+                    result.complete() ? "ok" : "incomplete " + result.failedDestinations().keySet());
+            Map<String, Integer> archives = archiveCounts(service);
+            tell(service + "'s success", l -> l.serviceSucceeded(result, archives));
+            if (config.verifyAfterDump() && result.complete()) {
+                tell(service + "'s verification", l -> l.serviceVerified(service));
+            }
+            return result.complete();
+        } catch (BackupException e) {
+            BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
+            Duration took = Duration.between(start, clock.instant());
+            Logger.error("{}: run {} kind={} duration={}s result=failed: {}", service,
+                    TIME.format(ZonedDateTime.ofInstant(start, config.zone())), kind.label(), seconds(took),
+                    e.getMessage());
+            tell(service + "'s failure", l -> l.serviceFailed(service, kind, took, e));
+            return false;
+        }
     }
 
     private Map<String, Integer> archiveCounts(String service) {

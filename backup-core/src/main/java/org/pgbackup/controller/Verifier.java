@@ -1,13 +1,18 @@
 package org.pgbackup.controller;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.error.ArchiveCorruptException;
+import org.pgbackup.error.MisnamedArchiveException;
 import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.manifest.Manifest;
@@ -19,6 +24,8 @@ import org.pgbackup.spi.Storage;
  * full (checksum, size and a complete read by {@code pg_restore}, in one pass).
  */
 final class Verifier {
+    private static final int BUFFER = 256 * 1024;
+
     private final Path pgRestore;
     private final Duration timeout;
 
@@ -48,17 +55,30 @@ final class Verifier {
                     manifest);
         }
         ArchiveDigest digest = new ArchiveDigest();
+        List<String> unreadable = new ArrayList<>();
         ProcessResult read;
         try {
             read = PgRestore.readToNowhere(pgRestore, stdin -> {
-                try (InputStream in = storage.open(service, archive)) {
-                    digest.copy(in, stdin);
+                try (BufferedInputStream in = new BufferedInputStream(digest.reading(storage.open(service, archive)),
+                        BUFFER)) {
+                    Optional<ArchiveForm> form = ArchiveForm.peek(in);
+                    if (ArchiveForm.mismatch(archive, form).isEmpty()) {
+                        try {
+                            form.orElseThrow().unwrap(in).transferTo(stdin);
+                        } catch (IOException e) {
+                            unreadable.add(e.getMessage());
+                        }
+                    }
+                    // To the end whatever happened, so that the checksum covers every stored byte.
+                    in.transferTo(OutputStream.nullOutputStream());
                 }
             }, timeout);
         } catch (IOException e) {
             return VerifyResult.failed(destination, archive, "cannot be read: " + e.getMessage(), manifest);
         }
-        Optional<String> mismatch = mismatch(manifest.get(), digest);
+        Optional<String> mismatch = mismatch(manifest.get(), digest)
+                .or(() -> ArchiveForm.mismatch(archive, digest.form()))
+                .or(() -> unreadable.stream().findFirst().map(why -> "cannot be decompressed to the end: " + why));
         if (mismatch.isPresent()) {
             return VerifyResult.failed(destination, archive, mismatch.get(), manifest);
         }
@@ -70,13 +90,16 @@ final class Verifier {
     }
 
     /**
-     * Checks an archive's bytes against its manifest before a restore touches the database.
+     * Checks an archive's bytes against its manifest, and its form against its name, before
+     * a restore touches the database.
      *
      * @param force whether an archive without a manifest may pass; its bytes are then only
      *     checked to begin as an archive does
+     * @return the archive's form, which says how to unwrap it
      * @throws ArchiveCorruptException naming what does not match
+     * @throws MisnamedArchiveException if the bytes are not what the name says
      */
-    static void checkBeforeRestore(Storage storage, String service, String archive, boolean force) {
+    static ArchiveForm checkBeforeRestore(Storage storage, String service, String archive, boolean force) {
         Optional<Manifest> manifest = manifest(storage, service, archive);
         if (manifest.isEmpty() && !force) {
             throw new ArchiveCorruptException(archive + " of service '" + service + "' in " + storage.describe()
@@ -94,13 +117,16 @@ final class Verifier {
                     + "' from " + storage.describe() + ": " + e.getMessage(), e);
         }
         Optional<String> mismatch = manifest.flatMap(m -> mismatch(m, digest));
-        if (mismatch.isEmpty() && !digest.customFormat()) {
-            mismatch = Optional.of("it is not a PostgreSQL custom-format archive");
-        }
         if (mismatch.isPresent()) {
             throw new ArchiveCorruptException(archive + " of service '" + service + "' in " + storage.describe()
                     + " is corrupt (" + mismatch.get() + "); nothing was restored. Pick another archive");
         }
+        Optional<String> misnamed = ArchiveForm.mismatch(archive, digest.form());
+        if (misnamed.isPresent()) {
+            throw new MisnamedArchiveException(archive + " of service '" + service + "' in " + storage.describe()
+                    + " was refused: " + misnamed.get() + "; nothing was restored");
+        }
+        return digest.form().orElseThrow();
     }
 
     private static Optional<String> mismatch(Manifest manifest, ArchiveDigest digest) {

@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param serverVersion the server's version
  * @param pgDumpVersion the version of the {@code pg_dump} that wrote it
  * @param format the archive format, {@code custom}
- * @param compression how the bytes are compressed, such as {@code pg_dump default (zlib)}
+ * @param compression {@code BACKUP_COMPRESSION} at the time of the dump, such as {@code zstd:3}
  * @param startedAt when the dump started
  * @param finishedAt when the last byte was stored
  */

@@ -12,35 +12,55 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.error.InvalidArchiveNameException;
 
 /**
- * The name of an archive: {@code file_<kind>_<UTC yyyy-MM-ddTHH:mm:ssZ>.dump}, for example
- * {@code file_daily_2025-07-04T09:00:00Z.dump}. This class is the one place that formats
+ * The name of an archive: {@code file_<kind>_<UTC yyyy-MM-ddTHH:mm:ssZ>.dump}, or
+ * {@code .dump.zst} for a zstd-wrapped one, for example
+ * {@code file_daily_2025-07-04T09:00:00Z.dump.zst}. This class is the one place that formats
  * and parses archive names; the time in a name is the moment the dump started, in UTC.
+ *
+ * @param form what the file holds, which its extension says
  */
-public record BackupName(BackupKind kind, Instant createdAt) implements Comparable<BackupName> {
+public record BackupName(BackupKind kind, Instant createdAt, ArchiveForm form) implements Comparable<BackupName> {
 
     /** The file name extension of a PostgreSQL custom-format archive. */
-    public static final String EXTENSION = ".dump";
+    public static final String EXTENSION = ArchiveForm.CUSTOM.extension();
 
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneId.of("UTC"));
     private static final Pattern FORM = Pattern.compile(
-            "file_(daily|weekly|monthly)_(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z)\\.dump");
+            "file_(daily|weekly|monthly)_(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z)\\.dump(\\.zst)?");
 
     public BackupName {
         requireNonNull(kind, "kind is null");
         requireNonNull(createdAt, "createdAt is null");
+        requireNonNull(form, "form is null");
         createdAt = createdAt.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** The name of a plain custom-format archive ({@code .dump}). */
+    public BackupName(BackupKind kind, Instant createdAt) {
+        this(kind, createdAt, ArchiveForm.CUSTOM);
     }
 
     /**
      * The name of a backup started at {@code start}; its kind comes from the calendar day
      * of {@code start} in {@code zone}.
      */
+    public static BackupName startedAt(Instant start, ZoneId zone, ArchiveForm form) {
+        return new BackupName(BackupKind.forDay(ZonedDateTime.ofInstant(start, zone).toLocalDate()), start, form);
+    }
+
+    /** The name of a plain custom-format backup started at {@code start}. */
     public static BackupName startedAt(Instant start, ZoneId zone) {
-        return new BackupName(BackupKind.forDay(ZonedDateTime.ofInstant(start, zone).toLocalDate()), start);
+        return startedAt(start, zone, ArchiveForm.CUSTOM);
+    }
+
+    /** The same backup in another form. */
+    public BackupName as(ArchiveForm other) {
+        return new BackupName(kind, createdAt, other);
     }
 
     /** Parses a file name, or returns empty if it is not an archive name. */
@@ -51,7 +71,8 @@ public record BackupName(BackupKind kind, Instant createdAt) implements Comparab
         }
         try {
             Instant at = Instant.from(TIMESTAMP.parse(m.group(2)));
-            BackupName name = new BackupName(BackupKind.valueOf(m.group(1).toUpperCase(Locale.ROOT)), at);
+            BackupName name = new BackupName(BackupKind.valueOf(m.group(1).toUpperCase(Locale.ROOT)), at,
+                    m.group(3) == null ? ArchiveForm.CUSTOM : ArchiveForm.ZSTD);
             // Rejects dates the formatter resolved leniently, such as 2025-02-30.
             return name.fileName().equals(fileName) ? Optional.of(name) : Optional.empty();
         } catch (DateTimeException e) {
@@ -71,24 +92,29 @@ public record BackupName(BackupKind kind, Instant createdAt) implements Comparab
                     + " alone, as 'list' prints it (for example " + example() + ")");
         }
         return parse(text).orElseThrow(() -> new InvalidArchiveNameException("'" + text
-                + "' is not an archive name: expected file_<daily|weekly|monthly>_<yyyy-MM-ddTHH:mm:ssZ>.dump, as 'list'"
+                + "' is not an archive name: expected file_<daily|weekly|monthly>_<yyyy-MM-ddTHH:mm:ssZ>.dump or"
+                + " .dump.zst, as 'list'"
                 + " prints it (for example " + example() + ")"));
     }
 
     private static String example() {
-        return "file_daily_2025-07-04T09:00:00Z.dump";
+        return "file_daily_2025-07-04T09:00:00Z.dump.zst";
     }
 
-    /** The file name, for example {@code file_daily_2025-07-04T09:00:00Z.dump}. */
+    /** The file name, for example {@code file_daily_2025-07-04T09:00:00Z.dump.zst}. */
     public String fileName() {
-        return "file_" + kind.label() + "_" + TIMESTAMP.format(createdAt) + EXTENSION;
+        return "file_" + kind.label() + "_" + TIMESTAMP.format(createdAt) + form.extension();
     }
 
     /** Newest first. */
     @Override
     public int compareTo(BackupName other) {
         int byTime = other.createdAt.compareTo(createdAt);
-        return byTime != 0 ? byTime : kind.compareTo(other.kind);
+        if (byTime != 0) {
+            return byTime;
+        }
+        int byKind = kind.compareTo(other.kind);
+        return byKind != 0 ? byKind : form.compareTo(other.form);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.pgbackup.compression.Compression;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
 import org.pgbackup.retention.RetentionPolicy;
@@ -82,6 +83,23 @@ class ConfigurationTest {
         assertThat(users.dataDirectory()).isEqualTo(Path.of("backup-data/databases/users"));
         assertThat(config.copyToShared()).isFalse();
         assertThat(config.operationTimeout()).isEqualTo(Duration.ofHours(6));
+    }
+
+    @Test
+    void compressionIsZstdLevel3AndTwoServicesRunAtOnceUnlessSet() {
+        Configuration defaults = read(env("DATABASE_LIST", "a"));
+        assertThat(defaults.compression()).isEqualTo(Compression.DEFAULT);
+        assertThat(defaults.parallelism()).isEqualTo(2);
+
+        Configuration custom = read(env("DATABASE_LIST", "a", "BACKUP_COMPRESSION", "gzip:9", "BACKUP_PARALLELISM", "1"));
+        assertThat(custom.compression()).hasToString("gzip:9");
+        assertThat(custom.parallelism()).isEqualTo(1);
+
+        assertThatThrownBy(() -> read(env("DATABASE_LIST", "a", "BACKUP_COMPRESSION", "zstd:22", "BACKUP_PARALLELISM",
+                "0"))).isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Invalid value for BACKUP_COMPRESSION (should be zstd, zstd:<1-19>, gzip, gzip:<1-9> or none):"
+                                + " zstd:22",
+                        "Invalid value for BACKUP_PARALLELISM (should be a whole number from 1 to 64): 0"));
     }
 
     @Test

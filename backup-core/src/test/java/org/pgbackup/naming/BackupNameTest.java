@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.error.InvalidArchiveNameException;
 
 class BackupNameTest {
@@ -24,9 +25,21 @@ class BackupNameTest {
     @Test
     void parsesWhatItFormats() {
         for (BackupKind kind : BackupKind.values()) {
-            BackupName name = new BackupName(kind, Instant.parse("2024-02-29T23:59:59Z"));
-            assertThat(BackupName.parse(name.fileName())).contains(name);
+            for (ArchiveForm form : ArchiveForm.values()) {
+                BackupName name = new BackupName(kind, Instant.parse("2024-02-29T23:59:59Z"), form);
+                assertThat(BackupName.parse(name.fileName())).contains(name);
+            }
         }
+    }
+
+    @Test
+    void aZstdArchiveEndsInDumpZstAndIsADifferentNameFromThePlainOne() {
+        BackupName zstd = BackupName.startedAt(Instant.parse("2025-07-04T09:00:00Z"), ZoneId.of("UTC"), ArchiveForm.ZSTD);
+        assertThat(zstd.fileName()).isEqualTo("file_daily_2025-07-04T09:00:00Z.dump.zst");
+        assertThat(zstd.as(ArchiveForm.CUSTOM).fileName()).isEqualTo("file_daily_2025-07-04T09:00:00Z.dump");
+        assertThat(zstd).isNotEqualTo(zstd.as(ArchiveForm.CUSTOM));
+        assertThat(BackupName.parse("file_daily_2025-07-04T09:00:00Z.dump.zst.tmp")).isEmpty();
+        assertThat(BackupName.parse("file_daily_2025-07-04T09:00:00Z.zst")).isEmpty();
     }
 
     @ParameterizedTest

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.schedule.Schedule;
@@ -48,6 +49,18 @@ class RetentionPolicyTest {
                 .extracting(RetentionDecision::reason).isEqualTo("daily archive older than 7 days");
         assertThat(decisions).filteredOn(d -> d.fileName().equals("notes.txt")).singleElement()
                 .extracting(RetentionDecision::reason).isEqualTo("not an archive name");
+    }
+
+    @Test
+    void archivesOfEveryFormAreKeptAndRemovedAlike() {
+        String oldPlain = name(BackupKind.DAILY, NOW.minus(Duration.ofDays(8)));
+        String youngPlain = name(BackupKind.DAILY, NOW.minus(Duration.ofDays(2)));
+        String oldZstd = new BackupName(BackupKind.DAILY, NOW.minus(Duration.ofDays(9)), ArchiveForm.ZSTD).fileName();
+        String newestZstd = new BackupName(BackupKind.DAILY, NOW.minus(Duration.ofHours(1)), ArchiveForm.ZSTD)
+                .fileName();
+        List<RetentionDecision> decisions = POLICY.decide(List.of(oldPlain, youngPlain, oldZstd, newestZstd), NOW);
+        assertThat(deleted(decisions)).containsExactlyInAnyOrder(oldPlain, oldZstd);
+        assertThat(oldZstd).endsWith(".dump.zst");
     }
 
     @Test

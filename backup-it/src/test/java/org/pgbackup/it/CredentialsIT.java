@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ class CredentialsIT {
                 .contains("service 'ledger'").contains(ledger.cluster().host() + ":" + ledger.cluster().port())
                 .contains("password authentication failed"));
         assertThat(run.output()).doesNotContain("wrong-Secret-4711").doesNotContain(PASSWORD);
-        assertThat(Trees.snapshot(root).keySet()).noneMatch(p -> p.endsWith(".dump"));
+        assertThat(Trees.snapshot(root).keySet()).noneMatch(Trees::isArchive);
     }
 
     /**
@@ -49,14 +48,7 @@ class CredentialsIT {
      */
     @Test
     void noPasswordInAnyChildsArgumentsOrInAnyOutputAtDebugLevel(@TempDir Path bin) throws IOException {
-        Path argvLog = bin.resolve("argv.log");
-        Path realBin = PgCluster.serverBinaries();
-        for (String program : List.of("psql", "pg_dump", "pg_dumpall", "pg_restore")) {
-            Path wrapper = bin.resolve(program);
-            Files.writeString(wrapper, "#!/bin/sh\nprintf '%s\\n' \"$0 $*\" >> '" + argvLog + "'\nexec '"
-                    + realBin.resolve(program) + "' \"$@\"\n");
-            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+        Path argvLog = PgWrappers.create(bin, Map.of());
         Map<String, String> env = env();
         env.put("PG_BIN_DIR", bin.toString());
         env.put("LOG_LEVEL", "debug");

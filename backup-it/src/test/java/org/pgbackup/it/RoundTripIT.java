@@ -60,14 +60,14 @@ class RoundTripIT {
         assertThat(dump.stdout().lines()).hasSize(2);
         String usersArchive = ok("list", "user-db").stdout().strip();
         String shopArchive = ok("list", "orders").stdout().strip();
-        assertThat(usersArchive).matches("file_(daily|weekly|monthly)_\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.dump");
+        assertThat(usersArchive).matches("file_(daily|weekly|monthly)_\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.dump\\.zst");
         assertThat(dump.stdout()).contains("user-db: " + usersArchive).contains("orders: " + shopArchive)
                 .contains("stored in local, shared");
         assertThat(root.resolve("data/user-db").resolve(usersArchive)).isRegularFile();
         assertThat(root.resolve("data/orders").resolve(shopArchive)).isRegularFile();
-        assertThat(root.resolve("shared/user-db/file.dump")).isRegularFile()
+        assertThat(root.resolve("shared/user-db/file.dump.zst")).isRegularFile()
                 .hasSameBinaryContentAs(root.resolve("data/user-db").resolve(usersArchive));
-        assertThat(root.resolve("shared/orders/file.dump")).isRegularFile()
+        assertThat(root.resolve("shared/orders/file.dump.zst")).isRegularFile()
                 .hasSameBinaryContentAs(root.resolve("data/orders").resolve(shopArchive));
         assertThat(Trees.snapshot(root).keySet()).noneMatch(p -> p.contains(".tmp-"));
 
@@ -101,7 +101,7 @@ class RoundTripIT {
         assertThat(names).isSortedAccordingTo((a, b) -> b.compareTo(a));
         ControllerProcess.Run longList = ok("list", "--long", "orders");
         assertThat(longList.stdout().lines()).hasSize(3).allSatisfy(line -> assertThat(line)
-                .matches("file_\\S+\\.dump +\\d+\\.\\d (KiB|MiB) +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d"
+                .matches("file_\\S+\\.dump\\.zst +\\d+\\.\\d (KiB|MiB) +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d"
                         + " +local +(kept while newest|removed after \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d)  sha256 [0-9a-f]{16} database shop@.*"));
         assertThat(longList.stdout().lines().toList().get(0)).contains("kept while newest");
         assertThat(longList.stdout().lines().skip(1)).allSatisfy(l -> assertThat(l).contains("removed after"));
@@ -114,7 +114,7 @@ class RoundTripIT {
 
         assertThat(Trees.permissions(root.resolve("data/user-db").resolve(archive))).isEqualTo("rw-------");
         assertThat(Trees.permissions(root.resolve("data/user-db"))).isEqualTo("rwx------");
-        assertThat(Trees.permissions(root.resolve("shared/user-db/file.dump"))).isEqualTo("rw-r-----");
+        assertThat(Trees.permissions(root.resolve("shared/user-db/file.dump.zst"))).isEqualTo("rw-r-----");
         assertThat(Trees.permissions(root.resolve("shared/user-db"))).isEqualTo("rwxr-x---");
     }
 

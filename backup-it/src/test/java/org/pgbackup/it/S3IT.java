@@ -54,7 +54,7 @@ class S3IT {
 
     /** Our archives in the bucket, without their sidecars. */
     private List<String> ourKeys() {
-        return s3.keys(BUCKET).stream().filter(k -> k.startsWith(prefix + "/") && k.endsWith(".dump")).toList();
+        return s3.keys(BUCKET).stream().filter(k -> k.startsWith(prefix + "/") && Trees.isArchive(k)).toList();
     }
 
     private static String archiveOf(ControllerProcess.Run dump) {
@@ -139,7 +139,7 @@ class S3IT {
         assertThat(dump.errorLines()).singleElement().asString().contains("pg_dump failed for service 'app'")
                 .contains("injected");
         assertThat(s3.keys(BUCKET)).noneMatch(k -> k.startsWith(prefix + "/"));
-        assertThat(Trees.snapshot(root.resolve("data")).keySet()).noneMatch(p -> p.endsWith(".dump"));
+        assertThat(Trees.snapshot(root.resolve("data")).keySet()).noneMatch(Trees::isArchive);
     }
 
     @Test

@@ -52,7 +52,7 @@ class StartIT {
     }
 
     private long archives(String service) {
-        return files(root.resolve("data").resolve(service)).stream().filter(n -> n.endsWith(".dump")).count();
+        return files(root.resolve("data").resolve(service)).stream().filter(Trees::isArchive).count();
     }
 
     @Test
@@ -76,7 +76,7 @@ class StartIT {
             assertThat(log).contains("Scheduled dumps of healthy, flaky-db on '*/2 * * * * *'")
                     .contains("Next run at ").contains("Scheduled dumps stopped");
             assertThat(log.lines().filter(l -> l.contains("healthy: run") && l.contains("result=ok")))
-                    .allSatisfy(l -> assertThat(l).containsPattern("kind=(daily|weekly|monthly) archive=file_\\S+\\.dump"
+                    .allSatisfy(l -> assertThat(l).containsPattern("kind=(daily|weekly|monthly) archive=file_\\S+\\.dump\\.zst"
                             + " size=\\d+ duration=\\d+\\.\\ds result=ok")).hasSizeGreaterThanOrEqualTo(3);
             assertThat(log.lines().filter(l -> l.contains("flaky-db: run") && l.contains("result=failed")))
                     .allSatisfy(l -> assertThat(l).contains("Cannot connect to service 'flaky-db'")).isNotEmpty();
@@ -141,7 +141,7 @@ class StartIT {
 
             assertThat(start.waitFor(BOUND)).as(start.log()).isNotEqualTo(-1);
             assertThat(files(data)).as(start.log()).hasSize(2).allSatisfy(n -> assertThat(n).startsWith("file_"))
-                    .anySatisfy(n -> assertThat(n).endsWith(".dump.manifest.json"));
+                    .anySatisfy(n -> assertThat(n).endsWith(".dump.zst.manifest.json"));
             assertThat(start.log()).contains("result=ok").doesNotContain("aborting");
         }
     }

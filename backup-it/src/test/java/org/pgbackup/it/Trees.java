@@ -40,6 +40,11 @@ final class Trees {
         return entries;
     }
 
+    /** Whether a file name or path ends as an archive of any form does: {@code .dump} or {@code .dump.zst}. */
+    static boolean isArchive(String path) {
+        return path.endsWith(".dump") || path.endsWith(".dump.zst");
+    }
+
     static String permissions(Path path) {
         try {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));

@@ -23,11 +23,13 @@ public final class PgDump {
     /**
      * Runs the dump, handing its output to {@code archive} as it comes.
      *
+     * @param compressOption {@code --compress=<0-9>}, which every {@code pg_dump} reads
+     *
      * @return how {@code pg_dump} ended
      * @throws IOException if the consumer failed; {@code pg_dump} is then stopped
      */
-    public ProcessResult run(ProcessSpec.Consumer archive) throws IOException {
-        return ProcessRunner.run(ProcessSpec.of(connection.command(program, "--format=custom"),
+    public ProcessResult run(String compressOption, ProcessSpec.Consumer archive) throws IOException {
+        return ProcessRunner.run(ProcessSpec.of(connection.command(program, "--format=custom", compressOption),
                 connection.environment(), timeout).withStdout(archive));
     }
 }

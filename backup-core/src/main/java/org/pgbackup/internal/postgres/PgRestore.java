@@ -29,16 +29,6 @@ public final class PgRestore {
     }
 
     /**
-     * Runs the restore.
-     *
-     * @param archive writes the archive's bytes
-     * @param keepOwners whether objects keep the owners and privileges the archive records;
-     *     without, they belong to the service's user, as restoring into another
-     *     environment with other roles needs
-     * @throws IOException if feeding the archive failed; {@code pg_restore} is then killed
-     *     before its transaction can commit
-     */
-    /**
      * Reads a whole archive from standard input and writes the SQL it holds to nowhere: every
      * data block is read and decompressed, which {@code pg_restore --list} does not do.
      *
@@ -50,14 +40,44 @@ public final class PgRestore {
                 timeout).withStdin(archive));
     }
 
+    /**
+     * Runs the restore.
+     *
+     * @param archive writes the archive's bytes
+     * @param keepOwners whether objects keep the owners and privileges the archive records;
+     *     without, they belong to the service's user, as restoring into another
+     *     environment with other roles needs
+     * @throws IOException if feeding the archive failed; {@code pg_restore} is then killed
+     *     before its transaction can commit
+     */
     public ProcessResult run(ProcessSpec.Feeder archive, boolean keepOwners) throws IOException {
-        List<String> options = new ArrayList<>(List.of("--single-transaction", "--exit-on-error", "--clean",
-                "--if-exists"));
+        List<String> options = options(keepOwners);
+        options.add(0, "--single-transaction");
+        return ProcessRunner.run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
+                connection.environment(), timeout).withStdin(archive));
+    }
+
+    /**
+     * Runs a parallel restore from a local file, which {@code pg_restore --jobs} needs to
+     * seek in. Each job commits on its own: a failure midway leaves the database partly
+     * restored.
+     *
+     * @param archive a plain custom-format archive
+     */
+    public ProcessResult runParallel(Path archive, int jobs, boolean keepOwners) throws IOException {
+        List<String> options = options(keepOwners);
+        options.add(0, "--jobs=" + jobs);
+        options.add(archive.toString());
+        return ProcessRunner.run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
+                connection.environment(), timeout));
+    }
+
+    private static List<String> options(boolean keepOwners) {
+        List<String> options = new ArrayList<>(List.of("--exit-on-error", "--clean", "--if-exists"));
         if (!keepOwners) {
             options.add("--no-owner");
             options.add("--no-privileges");
         }
-        return ProcessRunner.run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
-                connection.environment(), timeout).withStdin(archive));
+        return options;
     }
 }

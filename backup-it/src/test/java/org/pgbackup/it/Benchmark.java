@@ -1,0 +1,370 @@
+package org.pgbackup.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.pgbackup.storage.s3.S3ProxyServer;
+
+/**
+ * The benchmark behind {@code bench/run}: a dataset of random filler on a throwaway cluster,
+ * each case run several times in one go, and a table of median wall time, archive size and
+ * peak RSS (from {@code /usr/bin/time -v}) with the ratios the targets are stated in. Not a
+ * test: timings on shared machines are figures to read, never assertions.
+ */
+public final class Benchmark {
+    private static final String USER = "bench";
+    private static final String PASSWORD = "Bench-Pa55-not-secret";
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private final Path repository;
+    private final Path work;
+    private final int runs;
+    private final PgCluster cluster;
+    private final S3ProxyServer s3;
+    private final List<String> rows = new ArrayList<>();
+
+    private Benchmark(Path repository, Path work, int runs, PgCluster cluster, S3ProxyServer s3) {
+        this.repository = repository;
+        this.work = work;
+        this.runs = runs;
+        this.cluster = cluster;
+        this.s3 = s3;
+    }
+
+    /** One measured run: wall seconds, peak RSS, and the size of what it wrote. */
+    record Sample(double seconds, long rssKib, long bytes) {
+    }
+
+    /** The medians of a case's runs. */
+    record Result(double seconds, long rssKib, long bytes) {
+        static Result median(List<Sample> samples) {
+            return new Result(medianOf(samples.stream().mapToDouble(Sample::seconds).toArray()),
+                    (long) medianOf(samples.stream().mapToDouble(Sample::rssKib).toArray()),
+                    (long) medianOf(samples.stream().mapToDouble(Sample::bytes).toArray()));
+        }
+
+        private static double medianOf(double[] values) {
+            Arrays.sort(values);
+            int n = values.length;
+            return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of("--size-mb", "1024", "--small-mb", "200", "--runs", "3",
+                "--repository", "."));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!options.containsKey(args[i])) {
+                throw new IllegalArgumentException("Unknown option " + args[i] + "; known: " + options.keySet());
+            }
+            options.put(args[i], args[i + 1]);
+        }
+        Path repository = Path.of(options.get("--repository")).toAbsolutePath().normalize();
+        int sizeMb = Integer.parseInt(options.get("--size-mb"));
+        int smallMb = Integer.parseInt(options.get("--small-mb"));
+        int runs = Integer.parseInt(options.get("--runs"));
+        Path work = Files.createTempDirectory("pgbackup-bench-");
+        try (PgCluster cluster = PgCluster.start(USER, PASSWORD, "big");
+                S3ProxyServer s3 = S3ProxyServer.start().bucket("bench")) {
+            Benchmark bench = new Benchmark(repository, work, runs, cluster, s3);
+            String report = bench.run(sizeMb, smallMb);
+            System.out.println(report);
+            Path results = repository.resolve("bench/results");
+            Files.createDirectories(results);
+            Path file = results.resolve(LocalDate.now() + ".md");
+            Files.writeString(file, report);
+            System.out.println("Written to " + repository.relativize(file));
+        } finally {
+            PgCluster.deleteTree(work);
+        }
+    }
+
+    private String run(int sizeMb, int smallMb) throws IOException {
+        log("Filling database 'big' with about " + sizeMb + " MB of random filler");
+        fill("big", sizeMb);
+        log("Filling database 'small' with about " + smallMb + " MB, and two copies for the 3-service case");
+        fill("small", smallMb);
+        cluster.psql("postgres", "CREATE DATABASE small2 TEMPLATE small; CREATE DATABASE small3 TEMPLATE small;");
+        String bigSize = cluster.psql("SELECT pg_size_pretty(pg_database_size('big'))");
+        String smallSize = cluster.psql("SELECT pg_size_pretty(pg_database_size('small'))");
+        // Warm the page cache, so that the first measured case does not pay for it.
+        Path warm = work.resolve("warm.dump");
+        measureOnce(new Command(bare("pg_dump", "--format=custom", "--compress=0", "--file=" + warm, "big"),
+                new HashMap<>()), () -> 0);
+        Files.delete(warm);
+
+        Path peerArchive = work.resolve("peer.dump");
+        Result a = measure("a", bare("pg_dump", "--format=custom", "--file=" + peerArchive, "big"),
+                () -> sizeOf(peerArchive));
+        Path floor = work.resolve("floor.dump");
+        Result b = measure("b", bare("pg_dump", "--format=custom", "--compress=0", "--file=" + floor, "big"),
+                () -> sizeOf(floor));
+        Files.deleteIfExists(floor);
+        Result c = measureController("c", "big", List.of("local"), "dump", "big");
+        Result d = measureController("d", "big", List.of("local", "s3"), "dump", "big");
+        Result cSmall = measureController("c small", "small", List.of("local"), "dump", "small");
+        Result dSmall = measureController("d small", "small", List.of("local", "s3"), "dump", "small");
+        Result e1 = measureAll("e p=1", 1);
+        Result e2 = measureAll("e p=2", 2);
+
+        // (f): the peer's archive restored as peers do, against the controller's archive of the same data.
+        Result fBare = measure("f bare", bare("pg_restore", "--single-transaction", "--exit-on-error", "--clean",
+                "--if-exists", "--dbname=big", peerArchive.toString()), () -> sizeOf(peerArchive));
+        Path root = work.resolve("root-f");
+        runController(root, "big", List.of("local"), "dump", "big");
+        String archive = controllerOutput(root, "big", List.of("local"), "list", "big").lines().findFirst()
+                .orElseThrow();
+        Path stored = root.resolve("data/big").resolve(archive);
+        Result fController = measure("f controller", controller(root, "big", List.of("local"), "restore", "big",
+                archive), () -> sizeOf(stored));
+        Result g = measure("g", controller(root, "big", List.of("local"), "list", "big"), () -> 0, 10);
+
+        String date = LocalDate.now().toString();
+        StringBuilder out = new StringBuilder();
+        out.append("## Benchmark, ").append(date).append("\n\n");
+        out.append("`bench/run --size-mb ").append(sizeMb).append(" --small-mb ").append(smallMb).append(" --runs ")
+                .append(runs).append("` on ").append(machine()).append(". Database `big` is ").append(bigSize)
+                .append(", `small` ").append(smallSize).append(" (random hex filler, primary key). Median of ")
+                .append(runs).append(" runs (").append(10).append(" for g); RSS is the peak resident set of the"
+                        + " process tree's largest process, from `/usr/bin/time -v`.\n\n");
+        out.append("| Case | What | Median wall | Archive | Peak RSS |\n| --- | --- | ---: | ---: | ---: |\n");
+        row(out, "a", "bare `pg_dump -Fc` (zlib 6), `big`", a);
+        row(out, "b", "bare `pg_dump -Fc -Z0`, `big` (the floor)", b);
+        row(out, "c", "controller `dump` to local (zstd:3), `big`", c);
+        row(out, "d", "controller `dump` to local + S3 (s3proxy), `big`", d);
+        row(out, "c'", "controller `dump` to local, `small`", cSmall);
+        row(out, "d'", "controller `dump` to local + S3, `small`", dSmall);
+        row(out, "e1", "controller `dump --all`, 3 × `small`, `BACKUP_PARALLELISM=1`", e1);
+        row(out, "e2", "controller `dump --all`, 3 × `small`, `BACKUP_PARALLELISM=2`", e2);
+        row(out, "f bare", "bare `pg_restore -1` of (a)'s archive into `big`", fBare);
+        row(out, "f ctl", "controller `restore` (checksum check included) into `big`", fController);
+        row(out, "g", "controller `list` start-up (launcher, class-data sharing)", g);
+        out.append("\n| Target | Figure | Met |\n| --- | --- | --- |\n");
+        target(out, "(c) wall ≤ 0.4 × (a)", c.seconds() / a.seconds(), 0.4);
+        target(out, "(c) archive ≤ 1.05 × (a)", (double) c.bytes() / a.bytes(), 1.05);
+        target(out, "(d) wall ≤ 1.1 × (c)", d.seconds() / c.seconds(), 1.1);
+        target(out, "(e) p=2 wall ≤ 0.7 × p=1", e2.seconds() / e1.seconds(), 0.7);
+        target(out, "(f) controller restore ≤ 1.15 × bare `pg_restore -1`", fController.seconds() / fBare.seconds(),
+                1.15);
+        out.append(String.format(Locale.ROOT, "| (c) peak RSS ≤ 256 MiB at `big` | %.0f MiB | %s |%n",
+                c.rssKib() / 1024.0, c.rssKib() <= 256 * 1024 ? "yes" : "**no**"));
+        out.append(String.format(Locale.ROOT, "| (d) peak RSS ≤ 256 MiB at `big` | %.0f MiB | %s |%n",
+                d.rssKib() / 1024.0, d.rssKib() <= 256 * 1024 ? "yes" : "**no**"));
+        flat(out, "(c)", c, cSmall);
+        flat(out, "(d)", d, dSmall);
+        out.append(String.format(Locale.ROOT, "| (g) `list` ≤ 0.5 s | %.2f s | %s |%n", g.seconds(),
+                g.seconds() <= 0.5 ? "yes" : "**no**"));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String id, String what, Result r) {
+        out.append(String.format(Locale.ROOT, "| %s | %s | %.2f s | %s | %.0f MiB |%n", id, what, r.seconds(),
+                r.bytes() > 0 ? String.format(Locale.ROOT, "%.1f MiB", r.bytes() / MIB) : "-", r.rssKib() / 1024.0));
+    }
+
+    private static void target(StringBuilder out, String what, double ratio, double limit) {
+        out.append(String.format(Locale.ROOT, "| %s | %.2f × | %s |%n", what, ratio, ratio <= limit ? "yes"
+                : "**no**"));
+    }
+
+    private static void flat(StringBuilder out, String id, Result big, Result small) {
+        double ratio = (double) big.rssKib() / small.rssKib();
+        out.append(String.format(Locale.ROOT, "| %s peak RSS flat in size: `big` within 10%% of `small` | %.0f vs %.0f"
+                + " MiB (%.2f ×) | %s |%n", id, big.rssKib() / 1024.0, small.rssKib() / 1024.0, ratio,
+                ratio <= 1.10 && ratio >= 0.90 ? "yes" : "**no**"));
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.replaceFirst(".*:\\s*", ""))
+                    .orElse(cpu);
+        } catch (IOException e) {
+            // The CPU's name is a courtesy.
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), PostgreSQL "
+                + PgCluster.serverBinaries().getParent().getFileName() + ", Java " + Runtime.version().feature();
+    }
+
+    /** Fills a database with a pgbench-like table whose filler is random text, to about the given size. */
+    private void fill(String database, int megabytes) {
+        if (!database.equals(cluster.database())) {
+            cluster.psql("postgres", "CREATE DATABASE " + database);
+        }
+        // About 165 bytes a row with its index entry.
+        long rows = megabytes * 1024L * 1024L / 165;
+        cluster.psql(database, """
+                CREATE TABLE accounts (aid bigint PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL,
+                    filler text NOT NULL);
+                INSERT INTO accounts SELECT g, g % 1000, (random() * 100000)::int,
+                    md5(random()::text) || md5(random()::text) || md5(random()::text)
+                    FROM generate_series(1, {rows}) g;
+                VACUUM ANALYZE accounts;
+                """.replace("{rows}", Long.toString(rows)));
+    }
+
+    private List<String> bare(String program, String... args) {
+        List<String> command = new ArrayList<>(List.of(PgCluster.serverBinaries().resolve(program).toString(),
+                "--host=" + cluster.host(), "--port=" + cluster.port(), "--username=" + USER));
+        for (String arg : args) {
+            // pg_dump takes the database as its last argument, pg_restore as --dbname.
+            command.add(program.equals("pg_dump") && !arg.startsWith("-") ? "--dbname=" + arg : arg);
+        }
+        return command;
+    }
+
+    private Map<String, String> controllerEnv(Path root, List<String> services, List<String> targets) {
+        Map<String, String> env = new HashMap<>();
+        for (String service : services) {
+            env.putAll(cluster.serviceEnvironment(service));
+            env.put(service.toUpperCase(Locale.ROOT) + "_POSTGRES_DB", service);
+        }
+        env.put("DATABASE_LIST", String.join(",", services));
+        env.put("BACKUP_ROOT", root.toString());
+        env.put("BACKUP_TARGET", String.join(",", targets));
+        if (targets.contains("s3")) {
+            // A prefix per backup root: every run starts from an empty one, as locally.
+            env.putAll(s3.environment("bench", root.getFileName().toString()));
+        }
+        return env;
+    }
+
+    private Command controller(Path root, String service, List<String> targets, String... args) {
+        return controller(root, List.of(service), targets, args);
+    }
+
+    private Command controller(Path root, List<String> services, List<String> targets, String... args) {
+        List<String> command = new ArrayList<>(List.of(repository.resolve("controller").toString()));
+        command.addAll(List.of(args));
+        return new Command(command, controllerEnv(root, services, targets));
+    }
+
+    private void runController(Path root, String service, List<String> targets, String... args) {
+        measureOnce(controller(root, service, targets, args), () -> 0);
+    }
+
+    private String controllerOutput(Path root, String service, List<String> targets, String... args) {
+        Command command = controller(root, service, targets, args);
+        ProcessBuilder builder = new ProcessBuilder(command.command());
+        builder.environment().putAll(command.env());
+        return Exec.run(builder, "").requireSuccess(String.join(" ", args)).stdout();
+    }
+
+    /** A controller command on a fresh backup root each run; the archive is what it stored locally. */
+    private Result measureController(String id, String service, List<String> targets, String... args) {
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path root = work.resolve("root-" + id.replace(' ', '-') + "-" + i);
+            Sample sample = measureOnce(controller(root, service, targets, args), () -> sizeOf(single(root
+                    .resolve("data").resolve(service))));
+            samples.add(sample);
+            PgCluster.deleteTree(root);
+        }
+        return report(id, samples);
+    }
+
+    private Result measureAll(String id, int parallelism) {
+        List<Sample> samples = new ArrayList<>();
+        List<String> services = List.of("small", "small2", "small3");
+        for (int i = 0; i < runs; i++) {
+            Path root = work.resolve("root-e" + parallelism + "-" + i);
+            Command command = controller(root, services, List.of("local"), "dump", "--all");
+            command.env().put("BACKUP_PARALLELISM", Integer.toString(parallelism));
+            samples.add(measureOnce(command, () -> {
+                long total = 0;
+                for (String service : services) {
+                    total += sizeOf(single(root.resolve("data").resolve(service)));
+                }
+                return total;
+            }));
+            PgCluster.deleteTree(root);
+        }
+        return report(id, samples);
+    }
+
+    /** The one archive in a service's directory. */
+    private static Path single(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().matches("file_.*\\.dump(\\.zst)?")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No archive in " + directory));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record Command(List<String> command, Map<String, String> env) {
+    }
+
+    private Result measure(String id, List<String> command, LongSupplier output) {
+        return measure(id, new Command(command, new HashMap<>(Map.of("PGPASSWORD", PASSWORD))), output, runs);
+    }
+
+    private Result measure(String id, Command command, LongSupplier output) {
+        return measure(id, command, output, runs);
+    }
+
+    private Result measure(String id, Command command, LongSupplier output, int times) {
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            samples.add(measureOnce(command, output));
+        }
+        return report(id, samples);
+    }
+
+    private Result report(String id, List<Sample> samples) {
+        Result result = Result.median(samples);
+        log(String.format(Locale.ROOT, "(%s) %s -> median %.2f s, %.0f MiB RSS", id, samples.stream()
+                .map(s -> String.format(Locale.ROOT, "%.2f", s.seconds())).toList(), result.seconds(),
+                result.rssKib() / 1024.0));
+        return result;
+    }
+
+    private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+
+    /** Runs a command under {@code /usr/bin/time -v}; the size of what it wrote is taken after it ends. */
+    private Sample measureOnce(Command command, LongSupplier written) {
+        Path timeFile = work.resolve("time.txt");
+        List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", timeFile.toString()));
+        full.addAll(command.command());
+        ProcessBuilder builder = new ProcessBuilder(full);
+        builder.environment().putAll(command.env());
+        builder.environment().putIfAbsent("PGPASSWORD", PASSWORD);
+        long start = System.nanoTime();
+        Exec.Result result = Exec.run(builder, "");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("Benchmark command failed: " + result);
+        }
+        try {
+            Matcher rss = RSS.matcher(Files.readString(timeFile));
+            long kib = rss.find() ? Long.parseLong(rss.group(1)) : 0;
+            return new Sample(seconds, kib, written.getAsLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void log(String line) {
+        System.err.println("bench: " + line);
+    }
+}
