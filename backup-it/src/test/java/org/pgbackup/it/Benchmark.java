@@ -104,6 +104,11 @@ public final class Benchmark {
         measureOnce(new Command(bare("pg_dump", "--format=custom", "--compress=0", "--file=" + warm, "big"),
                 new HashMap<>()), () -> 0);
         Files.delete(warm);
+        // (g) first, on an idle server: after the restores, autovacuum and checkpoints would share the cores.
+        Path listRoot = work.resolve("root-g");
+        runController(listRoot, "small", List.of("local"), "dump", "small");
+        cluster.psql("CHECKPOINT");
+        Result g = measure("g", controller(listRoot, "small", List.of("local"), "list", "small"), () -> 0, 10);
 
         Path peerArchive = work.resolve("peer.dump");
         Result a = measure("a", bare("pg_dump", "--format=custom", "--file=" + peerArchive, "big"),
@@ -129,7 +134,6 @@ public final class Benchmark {
         Path stored = root.resolve("data/big").resolve(archive);
         Result fController = measure("f controller", controller(root, "big", List.of("local"), "restore", "big",
                 archive), () -> sizeOf(stored));
-        Result g = measure("g", controller(root, "big", List.of("local"), "list", "big"), () -> 0, 10);
 
         String date = LocalDate.now().toString();
         StringBuilder out = new StringBuilder();
@@ -150,7 +154,7 @@ public final class Benchmark {
         row(out, "e2", "controller `dump --all`, 3 × `small`, `BACKUP_PARALLELISM=2`", e2);
         row(out, "f bare", "bare `pg_restore -1` of (a)'s archive into `big`", fBare);
         row(out, "f ctl", "controller `restore` (checksum check included) into `big`", fController);
-        row(out, "g", "controller `list` start-up (launcher, class-data sharing)", g);
+        row(out, "g", "controller `list` of a service with one archive (launcher, class-data sharing)", g);
         out.append("\n| Target | Figure | Met |\n| --- | --- | --- |\n");
         target(out, "(c) wall ≤ 0.4 × (a)", c.seconds() / a.seconds(), 0.4);
         target(out, "(c) archive ≤ 1.05 × (a)", (double) c.bytes() / a.bytes(), 1.05);
