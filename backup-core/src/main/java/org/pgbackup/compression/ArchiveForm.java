@@ -36,8 +36,7 @@ public enum ArchiveForm {
 
     /** The form a file name says, by its extension; empty for any other name. */
     public static Optional<ArchiveForm> ofFileName(String fileName) {
-        // ZSTD first: its extension ends in ".zst", not ".dump", so the order only matters for clarity.
-        for (ArchiveForm form : new ArchiveForm[] {ZSTD, CUSTOM}) {
+        for (ArchiveForm form : values()) {
             if (fileName.endsWith(form.extension)) {
                 return Optional.of(form);
             }

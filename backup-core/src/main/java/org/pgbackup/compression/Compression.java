@@ -72,11 +72,11 @@ public record Compression(Method method, int level) {
         if (parts.length > 2 || method == Method.NONE || !parts[1].matches("\\d{1,2}")) {
             throw new IllegalArgumentException(FORMS);
         }
-        int level = Integer.parseInt(parts[1]);
-        if (level < method.min || level > method.max) {
-            throw new IllegalArgumentException(FORMS);
+        try {
+            return new Compression(method, Integer.parseInt(parts[1]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(FORMS, e);
         }
-        return new Compression(method, level);
     }
 
     private static final String FORMS = "zstd, zstd:<1-19>, gzip, gzip:<1-9> or none";

@@ -30,17 +30,6 @@ final class ArchiveDigest {
         }
     }
 
-    /** Copies a stream to its end, taking the digest on the way. */
-    long copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[BUFFER];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            update(buffer, 0, n);
-            out.write(buffer, 0, n);
-        }
-        return size;
-    }
-
     /** A stream that takes the digest of what is read through it. */
     InputStream reading(InputStream in) {
         return new FilterInputStream(in) {

@@ -695,14 +695,13 @@ public final class BackupController implements AutoCloseable {
                         ? " with " + options.jobs() + " parallel jobs, not in one transaction" : "");
         PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
         if (options.parallel()) {
-            restoreInParallel(pgRestore, storage, service, object, form, options);
+            restoreInParallel(pgRestore, storage, settings, object, form, options);
             return;
         }
         ProcessResult result;
         try {
             result = pgRestore.run(stdin -> {
-                try (InputStream in = form.unwrap(new BufferedInputStream(storage.open(service, object),
-                        TRANSFER_BUFFER))) {
+                try (InputStream in = openUnwrapped(storage, service, object, form)) {
                     in.transferTo(stdin);
                 }
             }, options.keepOwners());
@@ -723,8 +722,9 @@ public final class BackupController implements AutoCloseable {
      * seek in, restores from it, and removes it. The file sits under the backup root, which
      * has room for archives, and is replaced by the next parallel restore if a kill left it.
      */
-    private void restoreInParallel(PgRestore pgRestore, Storage storage, String service, String object,
+    private void restoreInParallel(PgRestore pgRestore, Storage storage, ServiceSettings settings, String object,
             ArchiveForm form, RestoreOptions options) {
+        String service = settings.name();
         Path directory = config.backupRoot().resolve("restore-tmp");
         Path local = directory.resolve(service + BackupName.EXTENSION);
         ProcessResult result;
@@ -732,7 +732,7 @@ public final class BackupController implements AutoCloseable {
             createDirectories(directory, DATA_DIRECTORIES);
             Files.deleteIfExists(local);
             Files.createFile(local, PosixFilePermissions.asFileAttribute(DATA_FILES));
-            try (InputStream in = form.unwrap(new BufferedInputStream(storage.open(service, object), TRANSFER_BUFFER));
+            try (InputStream in = openUnwrapped(storage, service, object, form);
                     OutputStream out = Files.newOutputStream(local)) {
                 in.transferTo(out);
             }
@@ -750,7 +750,6 @@ public final class BackupController implements AutoCloseable {
         } finally {
             deleteQuietly(local);
         }
-        ServiceSettings settings = config.service(service);
         if (!result.succeeded()) {
             throw new RestoreFailedException("Parallel pg_restore failed for service '" + service + "' (database '"
                     + settings.database() + "' at " + settings.address() + "); with --jobs each job commits on its"
@@ -759,6 +758,12 @@ public final class BackupController implements AutoCloseable {
         }
         Logger.info("{}: restored {} into database '{}' with {} parallel jobs", service, object, settings.database(),
                 options.jobs());
+    }
+
+    /** The custom-format archive inside a stored file, read in large blocks. */
+    private static InputStream openUnwrapped(Storage storage, String service, String object, ArchiveForm form)
+            throws IOException {
+        return form.unwrap(new BufferedInputStream(storage.open(service, object), TRANSFER_BUFFER));
     }
 
     private static void deleteQuietly(Path file) {

@@ -108,7 +108,7 @@ final class Verifier {
         }
         ArchiveDigest digest = new ArchiveDigest();
         try (InputStream in = storage.open(service, archive)) {
-            digest.copy(in, OutputStream.nullOutputStream());
+            digest.reading(in).transferTo(OutputStream.nullOutputStream());
         } catch (NoSuchFileException e) {
             throw new org.pgbackup.error.ArchiveNotFoundException(archive + " of service '" + service
                     + "' disappeared from " + storage.describe() + " before it could be read");
