@@ -7,7 +7,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.ArchiveListing;
+import org.pgbackup.manifest.Manifest;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
@@ -56,6 +61,20 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
 
     private double now() {
         return clock.millis() / 1000.0;
+    }
+
+    @Override
+    public void serviceObserved(String service, ArchiveListing listing) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (ArchiveInfo archive : listing.archives()) {
+            archive.locations().forEach(destination -> counts.merge(destination, 1, Integer::sum));
+        }
+        counts.forEach((destination, count) -> archives.labelValues(service, destination).set(count));
+        listing.archives().stream().filter(ArchiveInfo::complete).findFirst().ifPresent(newest -> {
+            Instant finished = newest.manifest().map(Manifest::finishedAt).orElse(newest.name().createdAt());
+            lastSuccess.labelValues(service).set(finished.toEpochMilli() / 1000.0);
+            lastSize.labelValues(service).set(newest.size());
+        });
     }
 
     @Override

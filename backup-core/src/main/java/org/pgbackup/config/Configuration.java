@@ -306,15 +306,19 @@ public final class Configuration {
         return parallelism;
     }
 
-    /** Where the per-service lock files live: {@code <backup root>/locks}. */
-    public Path lockDirectory() {
-        return backupRoot.resolve("locks");
+    /**
+     * What the controller keeps for a service besides its archives: the lock, a parallel
+     * restore's working copy and {@code resetwal}'s saves, in {@code data/<service>/.pgbackup}.
+     * It sits on the service's backup volume, so every controller that mounts that volume
+     * sees the same lock and the saves outlive the container; listings and retention skip
+     * hidden names.
+     */
+    public Path stateDirectory(String service) {
+        return dataRoot().resolve(service).resolve(STATE_DIRECTORY);
     }
 
-    /** Where {@code resetwal} saves control data and WAL before changing them: {@code <backup root>/resetwal}. */
-    public Path resetWalSaves() {
-        return backupRoot.resolve("resetwal");
-    }
+    /** The name of a service's state directory inside its backup directory. */
+    public static final String STATE_DIRECTORY = ".pgbackup";
 
     /** The variables this configuration was read from, for storage providers' own settings. */
     public Map<String, String> environment() {

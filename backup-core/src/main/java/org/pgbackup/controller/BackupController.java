@@ -157,7 +157,7 @@ public final class BackupController implements AutoCloseable {
      */
     public DumpResult dump(String service, boolean toShared) {
         ServiceSettings settings = config.service(service);
-        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "dump", config.lockWait())) {
+        try (ServiceLock lock = lock(service, "dump")) {
             return dumpLocked(settings, toShared);
         }
     }
@@ -606,7 +606,7 @@ public final class BackupController implements AutoCloseable {
     public void restore(String service, String fileName, RestoreOptions options) {
         BackupName name = BackupName.parseArgument(fileName);
         config.service(service);
-        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "restore", config.lockWait())) {
+        try (ServiceLock lock = lock(service, "restore")) {
             restoreLocked(service, name, options);
         }
     }
@@ -652,7 +652,7 @@ public final class BackupController implements AutoCloseable {
      */
     public String restoreFromShared(String service, RestoreOptions options) {
         config.service(service);
-        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "restore", config.lockWait());
+        try (ServiceLock lock = lock(service, "restore");
                 Storage shared = sharedStorage()) {
             List<StoredObject> copies = listing(shared, service).stream()
                     .filter(o -> Arrays.stream(ArchiveForm.values()).anyMatch(f -> o.name().equals(sharedFile(f))))
@@ -725,7 +725,7 @@ public final class BackupController implements AutoCloseable {
     private void restoreInParallel(PgRestore pgRestore, Storage storage, ServiceSettings settings, String object,
             ArchiveForm form, RestoreOptions options) {
         String service = settings.name();
-        Path directory = config.backupRoot().resolve("restore-tmp");
+        Path directory = config.stateDirectory(service).resolve("restore-tmp");
         Path local = directory.resolve(service + BackupName.EXTENSION);
         ProcessResult result;
         try {
@@ -740,7 +740,7 @@ public final class BackupController implements AutoCloseable {
             deleteQuietly(local);
             throw new RestoreFailedException("Copying " + object + " of service '" + service + "' to " + local
                     + " for a parallel restore failed, so the database was not touched: " + e.getMessage()
-                    + ". Free space under " + config.backupRoot() + ", or restore without --jobs", e);
+                    + ". Free space under " + directory + ", or restore without --jobs", e);
         }
         try {
             result = pgRestore.runParallel(local, options.jobs(), options.keepOwners());
@@ -820,7 +820,7 @@ public final class BackupController implements AutoCloseable {
      */
     public ResetWalResult resetWal(String service, boolean force, Confirmation confirmation) {
         ServiceSettings settings = config.service(service);
-        try (ServiceLock lock = ServiceLock.acquire(config.lockDirectory(), service, "resetwal", config.lockWait())) {
+        try (ServiceLock lock = lock(service, "resetwal")) {
             PgResetWal resetWal = new PgResetWal(binaries, config.operationTimeout(), settings);
             Optional<Path> stalePid = resetWal.checkStopped(force);
             String dryRun = resetWal.dryRun(force, stalePid);
@@ -828,12 +828,17 @@ public final class BackupController implements AutoCloseable {
                 throw new ConfirmationRequiredException("resetwal of service '" + service + "' was not confirmed;"
                         + " nothing was changed. Add --yes, or run it on a terminal and type the service name");
             }
-            Path saved = WalSave.copyAside(settings.dataDirectory(), config.resetWalSaves().resolve(service),
-                    clock.instant(), stalePid);
+            Path saved = WalSave.copyAside(settings.dataDirectory(),
+                    config.stateDirectory(service).resolve("resetwal"), clock.instant(), stalePid);
             Logger.warn("{}: saved control data and WAL of {} to {}; resetting the write-ahead log", service,
                     settings.dataDirectory(), saved);
             return new ResetWalResult(dryRun, saved, resetWal.reset(force));
         }
+    }
+
+    /** Takes the service's lock for an operation, waiting up to {@code LOCK_WAIT_SECONDS}. */
+    private ServiceLock lock(String service, String operation) {
+        return ServiceLock.acquire(config.stateDirectory(service), service, operation, config.lockWait());
     }
 
     private <T> List<ServiceOutcome<T>> forEachService(int parallelism, Function<String, T> operation) {

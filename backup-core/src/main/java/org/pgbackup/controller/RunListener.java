@@ -10,6 +10,13 @@ import org.pgbackup.naming.BackupKind;
  * logged and ignored: telling about a backup never fails it.
  */
 public interface RunListener {
+    /**
+     * What a service holds in storage when the loop starts, before any run: metrics of a
+     * restarted controller describe the archives already stored instead of starting empty.
+     */
+    default void serviceObserved(String service, ArchiveListing listing) {
+    }
+
     /** A scheduled run begins; every service follows. */
     default void runStarted() {
     }

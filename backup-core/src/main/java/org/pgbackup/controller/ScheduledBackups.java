@@ -60,6 +60,7 @@ public final class ScheduledBackups {
     public void run() {
         Configuration config = controller.configuration();
         Logger.info("Using configuration {}", config.describe());
+        observeStoredArchives();
         if (config.mode() != Mode.PRODUCTION) {
             Logger.info("Scheduled dumps are off: MODE is not production (set MODE=production to dump {} on the"
                     + " schedule {}). Waiting for a stop signal.", String.join(", ", config.serviceNames()),
@@ -77,6 +78,18 @@ public final class ScheduledBackups {
             }
         }
         Logger.info("Scheduled dumps stopped");
+    }
+
+    /** Tells the listeners what each service has in storage already; a failure to list is only logged. */
+    private void observeStoredArchives() {
+        for (String service : controller.configuration().serviceNames()) {
+            try {
+                ArchiveListing listing = controller.list(service);
+                tell(service + "'s stored archives", l -> l.serviceObserved(service, listing));
+            } catch (BackupException e) {
+                Logger.warn("{}: listing the stored archives failed: {}", service, e.getMessage());
+            }
+        }
     }
 
     /** One run: every service, {@code BACKUP_PARALLELISM} at a time, each with its own result. */

@@ -6,25 +6,30 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.pgbackup.error.ServiceBusyException;
 import org.pgbackup.error.StorageException;
 import org.tinylog.Logger;
 
 /**
- * One operation per service at a time: a file lock under the backup root, held by a dump, a
- * restore or a WAL reset for its whole length. It covers every controller process on one
- * host; the operating system releases it when a process dies, so a crash never leaves a
- * service locked. A second operation waits a bounded time, then fails naming the holder.
+ * One operation per service at a time: a file lock in the service's state directory, on its
+ * backup volume, held by a dump, a restore or a WAL reset for its whole length. It covers
+ * every controller process that mounts that volume; the operating system releases it when a
+ * process dies, so a crash never leaves a service locked. A second operation waits a bounded time, then fails naming the holder.
  */
 final class ServiceLock implements AutoCloseable {
     private static final long POLL_MILLIS = 200;
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -35,19 +40,15 @@ final class ServiceLock implements AutoCloseable {
     }
 
     static ServiceLock acquire(Path directory, String service, String operation, Duration wait) {
-        Path file = directory.resolve(service + ".lock");
+        Path file = directory.resolve("lock");
         FileChannel channel;
         try {
-            if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory);
-                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-            }
+            createPrivateDirectories(directory);
             channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
-            throw new StorageException("Cannot open the lock file " + file + " of service '" + service + "': "
-                    + e.getMessage() + ". Make the backup root writable by the controller's user", e);
+            throw UnwritableDirectory.of(file, "open the lock file " + file + " of service '" + service + "'", e);
         }
         Instant deadline = Instant.now().plus(wait);
         boolean said = false;
@@ -81,6 +82,31 @@ final class ServiceLock implements AutoCloseable {
             closeQuietly(channel);
             Thread.currentThread().interrupt();
             throw new ServiceBusyException("Interrupted while waiting for the lock of service '" + service + "'");
+        }
+    }
+
+    /**
+     * The state directory and the service directory holding it, 0700: they hold archives. A
+     * service directory that a container engine made for a volume (0755) is narrowed too.
+     */
+    private static void createPrivateDirectories(Path directory) throws IOException {
+        Path serviceDirectory = directory.getParent();
+        Files.createDirectories(serviceDirectory.getParent());
+        for (Path dir : List.of(serviceDirectory, directory)) {
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+            } catch (FileAlreadyExistsException existing) {
+                // Made before, by an engine for a volume, or by another controller at the same moment.
+            }
+            if (!Files.getPosixFilePermissions(dir).equals(PRIVATE) && Files.isWritable(dir)) {
+                // The umask may have narrowed the mode given at creation; an engine may have widened it.
+                try {
+                    Files.setPosixFilePermissions(dir, PRIVATE);
+                } catch (FileSystemException notOwner) {
+                    Logger.warn("{}: cannot make {} private (mode 0700): {}", dir.getFileName(), dir,
+                            notOwner.getMessage());
+                }
+            }
         }
     }
 

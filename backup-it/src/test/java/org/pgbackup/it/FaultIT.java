@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +33,8 @@ class FaultIT {
         return run.stdout().lines().findFirst().orElseThrow().split(" ")[1];
     }
 
-    private List<String> files(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+    private static List<String> files(Path dir) {
+        return Trees.names(dir);
     }
 
     /** Starts a dump that waits, mid-dump, on a lock the test holds, and returns once it waits. */
@@ -103,7 +100,7 @@ class FaultIT {
             slow.put("PG_BIN_DIR", bin.toString());
             Path data = root.resolve("data/app");
             try (ControllerProcess.Background dump = controller.start(output, slow, "dump", "app")) {
-                Waiting.until("a staged temporary file", BOUND, () -> Files.isDirectory(data) && uncheckedFiles(data)
+                Waiting.until("a staged temporary file", BOUND, () -> Files.isDirectory(data) && files(data)
                         .stream().anyMatch(n -> n.startsWith(".tmp-")), dump::log);
                 List<ProcessHandle> children = dump.handle().descendants().toList();
                 dump.kill();
@@ -120,14 +117,6 @@ class FaultIT {
             assertThat(files(data)).containsExactly(next, next + ".manifest.json", next + ".roles.sql");
             assertThat(s3.keys("killed")).containsExactly("p/app/" + next, "p/app/" + next + ".manifest.json",
                     "p/app/" + next + ".roles.sql");
-        }
-    }
-
-    private List<String> uncheckedFiles(Path dir) {
-        try {
-            return files(dir);
-        } catch (IOException e) {
-            return List.of();
         }
     }
 

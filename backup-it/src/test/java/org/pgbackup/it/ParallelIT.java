@@ -113,9 +113,9 @@ class ParallelIT {
                 && !l.contains("--file=/dev/null") && !l.endsWith("--version")).toList();
         assertThat(restores).hasSize(2);
         assertThat(restores.get(0)).contains("--jobs=3").doesNotContain("--single-transaction")
-                .contains(root.resolve("restore-tmp/alpha.dump").toString());
+                .contains(root.resolve("data/alpha/.pgbackup/restore-tmp/alpha.dump").toString());
         assertThat(restores.get(1)).contains("--jobs=2");
-        assertThat(root.resolve("restore-tmp")).isEmptyDirectory();
+        assertThat(root.resolve("data/alpha/.pgbackup/restore-tmp")).isEmptyDirectory();
 
         ControllerProcess.Run help = controller.run(env, "restore", "--help");
         assertThat(help.output()).contains("--jobs").contains("NOT all or").contains("nothing");

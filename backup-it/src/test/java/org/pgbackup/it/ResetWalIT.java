@@ -46,7 +46,7 @@ class ResetWalIT {
         assertThat(refused.stdout()).contains("pg_resetwal --dry-run says:").contains("WARNING");
         assertThat(refused.errorLines()).singleElement().asString().contains("was not confirmed; nothing was changed");
         assertThat(Files.readAllBytes(control)).isEqualTo(controlBefore);
-        assertThat(root.resolve("resetwal")).doesNotExist();
+        assertThat(root.resolve("data/wal-db/.pgbackup/resetwal")).doesNotExist();
 
         ControllerProcess.Run run = controller.run(env(), "resetwal", "wal-db", "--yes");
 
@@ -54,7 +54,7 @@ class ResetWalIT {
         assertThat(run.stdout()).contains("pg_resetwal --dry-run says:").contains("Write-ahead log reset");
         assertThat(Files.readAllBytes(control)).isNotEqualTo(controlBefore);
         Path saved;
-        try (var saves = Files.list(root.resolve("resetwal/wal-db"))) {
+        try (var saves = Files.list(root.resolve("data/wal-db/.pgbackup/resetwal"))) {
             saved = saves.findFirst().orElseThrow();
         }
         assertThat(run.stdout()).contains("saved the control data and WAL to " + saved);
@@ -100,7 +100,7 @@ class ResetWalIT {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(pid).doesNotExist();
-        try (var saves = Files.list(root.resolve("resetwal/wal-db"))) {
+        try (var saves = Files.list(root.resolve("data/wal-db/.pgbackup/resetwal"))) {
             assertThat(saves.findFirst().orElseThrow().resolve("postmaster.pid")).content().startsWith("999999");
         }
         cluster.start();

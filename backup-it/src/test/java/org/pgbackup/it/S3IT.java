@@ -93,7 +93,7 @@ class S3IT {
 
         String archive = archiveOf(ok(env, "dump", "app"));
 
-        assertThat(root.resolve("data/app")).doesNotExist();
+        assertThat(Trees.names(root.resolve("data/app"))).as("nothing local but the service's lock").isEmpty();
         assertThat(ourKeys()).containsExactly(prefix + "/app/" + archive);
         assertThat(ok(env, "list", "app").stdout().strip()).isEqualTo(archive);
         SampleData.damage(app.cluster());

@@ -83,7 +83,8 @@ class SafetyIT {
             assertThat(Trees.permissions(file)).as(file.toString()).isEqualTo("rw-------");
         }
         assertThat(Trees.permissions(root.resolve("shared/app/file.dump.zst.manifest.json"))).isEqualTo("rw-r-----");
-        assertThat(Trees.permissions(root.resolve("locks"))).isEqualTo("rwx------");
+        assertThat(Trees.permissions(root.resolve("data/app/.pgbackup"))).isEqualTo("rwx------");
+        assertThat(Trees.permissions(root.resolve("data/app/.pgbackup/lock"))).isEqualTo("rw-------");
         assertThat(ok(env, "list", "--long", "app").stdout()).contains("sha256 " + sha256(local).substring(0, 16))
                 .contains("pg_dump 15").contains("local,s3");
         assertThat(ok(env, "verify", "app").stdout()).contains(archive + " in local: ok").contains(archive
@@ -198,7 +199,7 @@ class SafetyIT {
         String archive = dump();
         Map<String, String> env = app.env(root);
         env.put("PG_BIN_DIR", slowRestoreBin(bin).toString());
-        Path lockFile = root.resolve("locks/app.lock");
+        Path lockFile = root.resolve("data/app/.pgbackup/lock");
         try (ControllerProcess.Background restore = controller.start(output, env, "restore", "app", archive)) {
             Waiting.until("the restore to hold the lock", Duration.ofSeconds(60),
                     () -> Files.exists(lockFile) && readQuietly(lockFile).startsWith("restore by process"),

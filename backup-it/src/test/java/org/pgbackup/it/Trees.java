@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.pgbackup.config.Configuration;
 
 /** Looks at directory trees the way a test compares them before and after a command. */
 final class Trees {
@@ -16,8 +18,8 @@ final class Trees {
     }
 
     /**
-     * Every path below root, with its size, modification time and permissions; the lock
-     * files, which every operation touches, are left out.
+     * Every path below root, with its size, modification time and permissions; the services'
+     * state directories, whose lock files every operation touches, are left out.
      */
     static Map<String, String> snapshot(Path root) {
         Map<String, String> entries = new TreeMap<>();
@@ -25,7 +27,7 @@ final class Trees {
             return entries;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.filter(p -> !root.relativize(p).toString().startsWith("locks")).forEach(p -> {
+            paths.filter(p -> !root.relativize(p).toString().contains(".pgbackup")).forEach(p -> {
                 try {
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                     entries.put(root.relativize(p).toString(), a.size() + " " + a.lastModifiedTime() + " "
@@ -38,6 +40,22 @@ final class Trees {
             throw new UncheckedIOException(e);
         }
         return entries;
+    }
+
+    /**
+     * The names in a service's backup directory, sorted, hidden temporary files included,
+     * but not the state directory (lock, restore copy, resetwal saves), which stays.
+     */
+    static List<String> names(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(Configuration.STATE_DIRECTORY))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether a file name or path ends as an archive of any form does: {@code .dump} or {@code .dump.zst}. */
