@@ -81,20 +81,41 @@ class ContainerFilesIT {
     @Test
     void dockerfileRunsTheLauncherAsPostgresWithAHealthCheckAndChecksItselfAtBuildTime() throws IOException {
         String dockerfile = dockerfile();
-        assertThat(dockerfile).contains("ARG PG_MAJOR=17").contains("FROM postgres:${PG_MAJOR}")
+        assertThat(dockerfile).contains("ARG POSTGRES_IMAGE=postgres:17").contains("FROM ${POSTGRES_IMAGE}")
+                .contains("ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17").contains("FROM ${BUILD_IMAGE} AS build")
                 .contains("COPY controller /controller").contains("USER postgres").contains("RUN /controller --help")
                 .contains("ENTRYPOINT [\"/controller\"]").contains("CMD [\"start\"]")
                 .containsPattern("HEALTHCHECK .*--start-period=\\S+ .*CMD \\[\"/controller\", \"health\"\\]")
                 .contains("/var/lib/postgresql/backup/data").contains("/var/lib/postgresql/backup/shared")
                 .contains("/var/lib/postgresql/databases");
         assertThat(ROOT.resolve(".dockerignore")).content().contains("**/target/");
+        assertThat(dockerfile.lines().filter(l -> l.startsWith("FROM "))).as("every base is a build argument")
+                .allMatch(l -> l.matches("FROM \\$\\{[A-Z_]+}( AS \\w+)?"));
+    }
+
+    /** The image's runtime links the modules listed in docker/runtime-modules: every one jdeps finds must be there. */
+    @Test
+    void runtimeModulesCoverWhatJdepsFindsInTheJar() throws IOException {
+        Exec.Result jdeps = Exec.run(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jdeps")
+                .toString(), "--multi-release", "17", "--ignore-missing-deps", "--print-module-deps", "-q",
+                ControllerProcess.jarPath().toString()), null);
+        assertThat(jdeps.exitCode()).as(jdeps.stderr()).isZero();
+        List<String> needed = List.of(jdeps.stdout().strip().split(","));
+        List<String> listed = Files.readAllLines(ROOT.resolve("docker/runtime-modules")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        assertThat(needed).isNotEmpty().contains("java.base");
+        assertThat(listed).as("docker/runtime-modules").containsAll(needed.stream()
+                .filter(m -> !m.equals("java.compiler")).toList());
     }
 
     @Test
     void scriptsPassShellcheck() {
-        Exec.Result check = Exec.run(new ProcessBuilder("shellcheck", ROOT.resolve("controller").toString(),
-                ROOT.resolve("demo").toString(), ROOT.resolve(".ci/run").toString(), ROOT.resolve("bench/run")
-                        .toString()), null);
+        List<String> command = new ArrayList<>(List.of("shellcheck"));
+        for (String script : List.of("controller", "demo", ".ci/run", "bench/run", "docker/bases/build",
+                "docker/bases/postgres/docker-entrypoint.sh", "docker/bases/s3proxy/s3proxy", "docker/build-images")) {
+            command.add(ROOT.resolve(script).toString());
+        }
+        Exec.Result check = Exec.run(new ProcessBuilder(command), null);
         assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     }
 
