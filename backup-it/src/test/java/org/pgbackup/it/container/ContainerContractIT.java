@@ -1,0 +1,197 @@
+package org.pgbackup.it.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.model.Capability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The specification's contract, on a real engine: the built image beside two PostgreSQL
+ * containers with their own credentials, reached by service name on a user-defined network,
+ * with the specification's mount points on engine-created named volumes.
+ */
+@ExtendWith(ContainerEngine.class)
+class ContainerContractIT {
+    static final String DATA = "/var/lib/postgresql/backup/data/";
+    static final String SHARED = "/var/lib/postgresql/backup/shared";
+
+    @RegisterExtension
+    static final Lab lab = new Lab();
+    static Pg users;
+    static Pg orders;
+    static String usersBackup;
+    static String ordersBackup;
+    static String shared;
+
+    @BeforeAll
+    static void servers() {
+        users = lab.postgres("users-db", "users", "users-secret", "users", null);
+        orders = lab.postgres("orders-db", "orders", "orders-secret", "orders", null);
+        users.fill(3000);
+        orders.fill(1500);
+        usersBackup = lab.volume("users-backup");
+        ordersBackup = lab.volume("orders-backup");
+        shared = lab.volume("shared");
+    }
+
+    /** The controller's production environment for both services; a far-off schedule, so runs are the test's. */
+    static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_LIST", "users-db,orders-db", "MODE", "production",
+                "SERVER", "production", "BACKUP_SCHEDULE", "0 0 1 1 *", "TZ", "Europe/Berlin"));
+        env.putAll(users.env("users-db"));
+        env.putAll(orders.env("orders-db"));
+        return env;
+    }
+
+    static Map<String, String> mounts() {
+        return Map.of(usersBackup, DATA + "users-db", ordersBackup, DATA + "orders-db", shared, SHARED);
+    }
+
+    static void ok(Controller.Run run) {
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+    }
+
+    @Test
+    void twoServicesDumpListRestoreAndVerifyAsPostgresWithPrivateFiles() {
+        Controller controller = lab.controller("controller", env(), mounts(), c -> { });
+        try {
+            String usersBefore = users.fingerprint();
+            String ordersBefore = orders.fingerprint();
+
+            ok(controller.run("dump", "--all"));
+            List<String> archives = controller.archives("users-db");
+            assertThat(archives).hasSize(1);
+            assertThat(controller.archives("orders-db")).hasSize(1);
+            String archive = archives.get(0);
+            assertThat(archive).matches("file_(daily|weekly|monthly)_\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.dump\\.zst");
+
+            users.sql("DELETE FROM items WHERE id % 3 = 0; UPDATE items SET name = 'changed';"
+                    + " SELECT setval('tickets', 1)");
+            assertThat(users.fingerprint()).isNotEqualTo(usersBefore);
+            ok(controller.run("restore", "users-db", archive));
+            assertThat(users.fingerprint()).isEqualTo(usersBefore);
+            assertThat(orders.fingerprint()).isEqualTo(ordersBefore);
+
+            Controller.Run verify = controller.run("verify", "users-db");
+            ok(verify);
+            assertThat(verify.stdout()).contains(archive + " in local: ok");
+
+            assertThat(controller.exec("id", "-un").stdout().strip()).isEqualTo("postgres");
+            assertThat(controller.exec("id", "-u").stdout().strip()).isEqualTo("999");
+            assertThat(controller.exec("stat", "-c", "%U %u", "/proc/1").stdout().strip())
+                    .as("the controller's own process").isEqualTo("postgres 999");
+            String dir = DATA + "users-db";
+            Controller.Run modes = controller.exec("stat", "-c", "%a %u:%g %n", dir, dir + "/" + archive,
+                    dir + "/" + archive + ".manifest.json", DATA + "orders-db");
+            ok(modes);
+            assertThat(modes.stdout().lines().toList()).containsExactly("700 999:999 " + dir,
+                    "600 999:999 " + dir + "/" + archive, "600 999:999 " + dir + "/" + archive + ".manifest.json",
+                    "700 999:999 " + DATA + "orders-db");
+        } finally {
+            lab.remove(controller.container());
+        }
+    }
+
+    @Test
+    void sharedCopyMadeInOneEnvironmentRestoresInAnotherThatMountsOnlyTheSharedVolume() {
+        Controller production = lab.controller("production", env(), mounts(), c -> { });
+        Pg staging = lab.postgres("staging-db", "stage", "stage-secret", "stage", null);
+        try {
+            ok(production.run("dump", "users-db", "--shared"));
+            Controller.Run files = production.exec("ls", SHARED + "/users-db");
+            assertThat(files.stdout()).contains("file.dump.zst");
+
+            Map<String, String> stagingEnv = new HashMap<>(Map.of("DATABASE_LIST", "users-db", "MODE", "production",
+                    "BACKUP_SCHEDULE", "0 0 1 1 *", "USERS_DB_POSTGRES_HOST", "staging-db",
+                    "USERS_DB_POSTGRES_USER", "stage", "USERS_DB_POSTGRES_PASSWORD", "stage-secret",
+                    "USERS_DB_POSTGRES_DB", "stage"));
+            Controller other = lab.controller("staging", stagingEnv, Map.of(shared, SHARED), c -> { });
+            try {
+                // Another environment has other roles: the staging user owns what it restores.
+                ok(other.run("restore-from-shared", "users-db", "--no-owner"));
+                assertThat(staging.fingerprint()).isEqualTo(users.fingerprint());
+            } finally {
+                lab.remove(other.container());
+            }
+        } finally {
+            lab.remove(production.container());
+            lab.remove(staging.container());
+        }
+    }
+
+    @Test
+    void hardenedRunWithReadOnlyRootNoCapabilitiesAndNoNewPrivileges() {
+        Controller hardened = lab.controller("hardened", env(), mounts(), c -> c.withCreateContainerCmdModifier(cmd ->
+                cmd.getHostConfig().withReadonlyRootfs(true).withCapDrop(Capability.ALL)
+                        .withSecurityOpts(List.of("no-new-privileges")).withTmpFs(Map.of("/tmp", "rw,size=64m"))));
+        try {
+            assertThat(hardened.exec("touch", "/opt/pg-backup/x").exitCode()).as("the root is read-only").isNotZero();
+            String before = orders.fingerprint();
+            ok(hardened.run("dump", "orders-db"));
+            String newest = hardened.archives("orders-db").get(0);
+            orders.sql("TRUNCATE items");
+            ok(hardened.run("restore", "orders-db", newest));
+            assertThat(orders.fingerprint()).isEqualTo(before);
+            ok(hardened.run("verify", "orders-db", newest));
+        } finally {
+            lab.remove(hardened.container());
+        }
+    }
+
+    @Test
+    void aRootOwnedBindMountIsRefusedNamingThePathAndTheFixAndNothingIsWritten(@TempDir Path host)
+            throws IOException {
+        Path backup = Files.createDirectory(host.resolve("users-db"));
+        Controller controller = lab.controller("bind", env(), Map.of(backup.toString(), DATA + "users-db",
+                ordersBackup, DATA + "orders-db"), c -> { });
+        try {
+            Controller.Run dump = controller.run("dump", "users-db");
+            assertThat(dump.exitCode()).as(dump.toString()).isEqualTo(1);
+            assertThat(dump.stderr().lines().filter(l -> l.startsWith("error:")).toList()).singleElement().asString()
+                    .contains(DATA + "users-db").contains("chown -R 999:999 " + DATA + "users-db")
+                    .contains("owned by uid 0 (root)");
+            try (var files = Files.list(backup)) {
+                assertThat(files).as("nothing written").isEmpty();
+            }
+        } finally {
+            lab.remove(controller.container());
+        }
+    }
+
+    @Test
+    void twoControllersOnOneDataVolumeExcludeEachOtherOnAService() {
+        String lockHolder = "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600)";
+        Map<String, String> scheduled = env();
+        scheduled.put("BACKUP_SCHEDULE", "*/2 * * * * *");
+        scheduled.put("DATABASE_LIST", "orders-db");
+        Blocker blocker = Blocker.hold(orders, lockHolder);
+        Controller first = lab.controller("first", scheduled, mounts(), c -> { });
+        try {
+            blocker.awaitWaitingDump();
+            Map<String, String> impatient = env();
+            impatient.put("LOCK_WAIT_SECONDS", "1");
+            Controller second = lab.controller("second", impatient, mounts(), c -> { });
+            try {
+                Controller.Run busy = second.run("dump", "orders-db");
+                assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(1);
+                assertThat(busy.stderr()).contains("Service 'orders-db' is busy: dump by process")
+                        .contains("LOCK_WAIT_SECONDS");
+            } finally {
+                lab.remove(second.container());
+            }
+        } finally {
+            blocker.release();
+            lab.remove(first.container());
+        }
+    }
+}
