@@ -41,7 +41,7 @@ abstract class Command {
     }
 
     /** @return the exit status */
-    abstract int run(BackupController controller, PrintStream out, PrintStream err);
+    abstract int run(BackupController controller, PrintStream out, ErrorStream err);
 
     /**
      * Called when the JVM is asked to stop (SIGTERM, Ctrl-C) while {@link #run} works on

@@ -32,19 +32,19 @@ final class DumpCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         if (!all) {
             return print(controller.dump(services.get(0), shared), out, err);
         }
         return ServiceArgument.report(controller.dumpAll(shared), (service, result) -> print(result, out, err), err);
     }
 
-    private static int print(DumpResult result, PrintStream out, PrintStream err) {
+    private static int print(DumpResult result, PrintStream out, ErrorStream err) {
         out.println(result.service() + ": " + result.name() + " (" + Main.bytes(result.size()) + ") stored in "
                 + String.join(", ", result.storedIn()));
         result.removedByRetention().forEach((destination, names) -> out.println(result.service() + ": retention"
                 + " removed " + String.join(", ", names) + " from " + destination));
-        result.failedDestinations().forEach((destination, why) -> Main.error(err, result.service()
+        result.failedDestinations().forEach((destination, why) -> err.error(result.service()
                 + ": destination " + destination + " failed: " + why));
         return result.complete() ? 0 : 1;
     }

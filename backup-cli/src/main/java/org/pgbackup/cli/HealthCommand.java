@@ -15,7 +15,7 @@ final class HealthCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         int status = 0;
         for (ServiceHealth health : controller.health()) {
             out.println(health.service() + ": " + Main.oneLine(health.detail()));

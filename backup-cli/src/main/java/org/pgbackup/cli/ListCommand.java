@@ -43,7 +43,7 @@ final class ListCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         ArchiveListing listing = controller.list(services.get(0));
         List<ArchiveInfo> archives = listing.archives();
         for (ArchiveInfo archive : archives) {
@@ -60,7 +60,7 @@ final class ListCommand extends Command {
         if (archives.isEmpty()) {
             err.println(services.get(0) + ": no archives");
         }
-        listing.unreadableDestinations().forEach((destination, why) -> Main.error(err, services.get(0)
+        listing.unreadableDestinations().forEach((destination, why) -> err.error(services.get(0)
                 + ": destination " + destination + " could not be listed: " + why));
         return listing.unreadableDestinations().isEmpty() ? 0 : 1;
     }

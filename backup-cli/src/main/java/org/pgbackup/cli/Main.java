@@ -1,6 +1,5 @@
 package org.pgbackup.cli;
 
-import java.time.Instant;
 import com.beust.jcommander.JCommander;
 import com.beust.jcommander.ParameterException;
 import java.io.PrintStream;
@@ -20,20 +19,21 @@ import org.tinylog.Logger;
  * 1 the operation failed, 2 bad usage or configuration.
  */
 public final class Main {
+    /** Set when the JVM is shutting down: System.exit would then block for ever. */
+    private volatile boolean shuttingDown;
+
     private Main() {
     }
 
-    /** Set when the JVM is shutting down: System.exit would then block for ever. */
-    private static volatile boolean shuttingDown;
-
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err, System.getenv());
+        Main main = new Main();
+        int status = main.execute(args, System.out, System.err, System.getenv());
         if (args.length > 0 && args[0].equals("health") && status > 1) {
             // Docker reserves exit status 2 of a health check: anything wrong is unhealthy.
             status = 1;
         }
         System.out.flush();
-        if (!shuttingDown) {
+        if (!main.shuttingDown) {
             System.exit(status);
         }
     }
@@ -45,6 +45,11 @@ public final class Main {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return new Main().execute(args, out, err, env);
+    }
+
+    private int execute(String[] args, PrintStream out, PrintStream rawErr, Map<String, String> env) {
+        ErrorStream err = new ErrorStream(rawErr, "json".equalsIgnoreCase(String.valueOf(env.get("LOG_FORMAT")).trim()));
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
                 new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand())) {
@@ -78,7 +83,6 @@ public final class Main {
             err.println("error: " + oneLine(e.getMessage()) + ". See 'controller " + name + " --help'.");
             return BackupException.USAGE;
         }
-        jsonErrors = "json".equalsIgnoreCase(String.valueOf(env.get("LOG_FORMAT")).trim());
         try {
             Logging.configure(env.get("LOG_LEVEL"), env.get("LOG_FORMAT"));
             Configuration config = Configuration.from(env);
@@ -87,15 +91,15 @@ public final class Main {
                 return runStoppable(command, controller, out, err);
             }
         } catch (ConfigurationException e) {
-            e.problems().forEach(p -> error(err, p));
+            e.problems().forEach(err::error);
             return e.exitCode();
         } catch (BackupException e) {
-            error(err, e.getMessage());
+            err.error(e.getMessage());
             return e.exitCode();
         } catch (RuntimeException e) {
             // A defect of ours, not the user's: say so in one line, with the trace in the debug log.
             Logger.debug(e, "Unexpected failure");
-            error(err, "unexpected failure (" + e + "); run with LOG_LEVEL=debug for details and please report it");
+            err.error("unexpected failure (" + e + "); run with LOG_LEVEL=debug for details and please report it");
             return BackupException.OPERATION_FAILED;
         }
     }
@@ -104,7 +108,7 @@ public final class Main {
      * Runs a command so that a stop signal lets it end cleanly: the JVM runs shutdown hooks
      * and then halts, so the hook itself waits for the command to clean up.
      */
-    private static int runStoppable(Command command, BackupController controller, PrintStream out, PrintStream err) {
+    private int runStoppable(Command command, BackupController controller, PrintStream out, ErrorStream err) {
         Thread worker = Thread.currentThread();
         Thread hook = new Thread(() -> {
             shuttingDown = true;
@@ -147,20 +151,7 @@ public final class Main {
         to.flush();
     }
 
-    /** Messages are printed one line each, whatever a quoted tool's output held. */
-    /** Set for LOG_FORMAT=json, so that error lines are JSON objects like the log's. */
-    private static volatile boolean jsonErrors;
-
-    /** Prints an error line: {@code error: ...}, or a JSON object with LOG_FORMAT=json. */
-    static void error(PrintStream err, String message) {
-        String line = oneLine(message);
-        if (!jsonErrors) {
-            err.println("error: " + line);
-            return;
-        }
-        err.println(JsonLogWriter.line(Instant.now(), "ERROR", line, null));
-    }
-
+    /** A message as one line, whatever a quoted tool's output held. */
     static String oneLine(String message) {
         return message == null ? "unknown error" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }

@@ -34,7 +34,7 @@ final class ResetWalCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         String service = services.get(0);
         ResetWalResult result = controller.resetWal(service, force, dryRun -> {
             out.println(service + ": pg_resetwal --dry-run says:");

@@ -31,7 +31,7 @@ final class RestoreCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         controller.restore(arguments.get(0), arguments.get(1), flags.options());
         out.println(arguments.get(0) + ": restored " + arguments.get(1));
         return 0;

@@ -31,7 +31,7 @@ final class RestoreFromSharedCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         if (!all) {
             return printRestored(services.get(0), controller.restoreFromShared(services.get(0), flags.options()),
                     out);

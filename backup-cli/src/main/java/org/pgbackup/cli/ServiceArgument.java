@@ -24,11 +24,11 @@ final class ServiceArgument {
      *
      * @return the exit status: the worst of all services'
      */
-    static <T> int report(List<ServiceOutcome<T>> outcomes, ToIntBiFunction<String, T> print, PrintStream err) {
+    static <T> int report(List<ServiceOutcome<T>> outcomes, ToIntBiFunction<String, T> print, ErrorStream err) {
         int status = 0;
         for (ServiceOutcome<T> outcome : outcomes) {
             if (outcome.failure().isPresent()) {
-                Main.error(err, outcome.service() + ": " + (outcome.failure().get().getMessage()));
+                err.error(outcome.service() + ": " + (outcome.failure().get().getMessage()));
                 status = Math.max(status, outcome.failure().get().exitCode());
             } else {
                 status = Math.max(status, print.applyAsInt(outcome.service(), outcome.result().orElseThrow()));

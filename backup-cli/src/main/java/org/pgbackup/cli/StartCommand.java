@@ -24,7 +24,7 @@ final class StartCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         Configuration config = controller.configuration();
         Clock clock = Clock.systemUTC();
         List<RunListener> listeners = new ArrayList<>();

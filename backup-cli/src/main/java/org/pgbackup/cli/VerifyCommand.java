@@ -31,13 +31,13 @@ final class VerifyCommand extends Command {
     }
 
     @Override
-    int run(BackupController controller, PrintStream out, PrintStream err) {
+    int run(BackupController controller, PrintStream out, ErrorStream err) {
         String service = arguments.get(0);
         String archive = arguments.size() == 2 ? arguments.get(1) : null;
         if (archive == null && !all) {
             List<ArchiveInfo> archives = controller.list(service).archives();
             if (archives.isEmpty()) {
-                Main.error(err, service + ": no archives to verify");
+                err.error(service + ": no archives to verify");
                 return 1;
             }
             archive = archives.get(0).name().fileName();

@@ -86,13 +86,16 @@ public final class BackupController implements AutoCloseable {
 
     private final Configuration config;
     private final Clock clock;
+    private final ProcessRunner runner;
     private final PgBinaries binaries;
     private final Map<String, Storage> destinations;
 
-    private BackupController(Configuration config, Clock clock, PgBinaries binaries) {
+    private BackupController(Configuration config, Clock clock, ProcessRunner runner) {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.binaries = requireNonNull(binaries, "binaries is null");
+        this.runner = requireNonNull(runner, "runner is null");
+        this.binaries = PgBinaries.locate(config.pgBinDir(), PgBinaries.DEBIAN_ROOT, config.environment().get("PATH"),
+                runner);
         Map<String, Storage> created = new LinkedHashMap<>();
         for (String target : config.targets()) {
             created.put(target, config.provider(target).create(context(config.dataRoot(), DATA_FILES,
@@ -111,8 +114,7 @@ public final class BackupController implements AutoCloseable {
 
     /** Opens a controller on the given clock, which decides archive names and kinds. */
     public static BackupController open(Configuration config, Clock clock) {
-        BackupController controller = new BackupController(config, clock,
-                PgBinaries.locate(config.pgBinDir(), PgBinaries.DEBIAN_ROOT, config.environment().get("PATH")));
+        BackupController controller = new BackupController(config, clock, new ProcessRunner());
         if (config.server() == Mode.PRODUCTION) {
             controller.createSharedDirectories();
         }
@@ -164,7 +166,7 @@ public final class BackupController implements AutoCloseable {
 
     private DumpResult dumpLocked(ServiceSettings settings, boolean toShared) {
         String service = settings.name();
-        PgConnection connection = new PgConnection(settings);
+        PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_dump", server);
         PgVersion client = binaries.versionOf(program);
@@ -383,7 +385,7 @@ public final class BackupController implements AutoCloseable {
     }
 
     private Verifier verifier() {
-        return new Verifier(binaries.find("pg_restore"), config.operationTimeout());
+        return new Verifier(runner, binaries.find("pg_restore"), config.operationTimeout());
     }
 
     /**
@@ -459,7 +461,7 @@ public final class BackupController implements AutoCloseable {
     }
 
     private ServiceHealth answers(ServiceSettings settings) {
-        PgVersion version = new PgConnection(settings).serverVersion(binaries);
+        PgVersion version = new PgConnection(settings, runner).serverVersion(binaries);
         return new ServiceHealth(settings.name(), true, "server at " + settings.address() + " answers (PostgreSQL "
                 + version + "); no freshness limit outside production without HEALTH_MAX_AGE");
     }
@@ -684,7 +686,7 @@ public final class BackupController implements AutoCloseable {
     private void restoreFrom(Storage storage, String service, String object, RestoreOptions options) {
         ServiceSettings settings = config.service(service);
         ArchiveForm form = Verifier.checkBeforeRestore(storage, service, object, options.force());
-        PgConnection connection = new PgConnection(settings);
+        PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
         if (options.withRoles()) {
@@ -904,15 +906,18 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
-     * Stops the PostgreSQL programs this JVM runs, so that the operations waiting on them
-     * fail and clean up. For shutting down: a dump aborted this way leaves no archive.
+     * Stops the PostgreSQL programs this controller runs, so that its operations waiting on
+     * them fail and clean up, and refuses to start more: a dump aborted this way leaves no
+     * archive. Other controllers in the same JVM are not touched.
      */
     public void cancel() {
-        ProcessRunner.stopAll();
+        runner.stopAll();
     }
 
+    /** Stops this controller's programs, as {@link #cancel()} does, and closes its destinations. */
     @Override
     public void close() {
+        runner.stopAll();
         for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
             try {
                 destination.getValue().close();

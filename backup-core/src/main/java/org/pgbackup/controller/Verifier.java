@@ -17,6 +17,7 @@ import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.Sidecar;
+import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.spi.Storage;
 
 /**
@@ -26,11 +27,13 @@ import org.pgbackup.spi.Storage;
 final class Verifier {
     private static final int BUFFER = 256 * 1024;
 
+    private final ProcessRunner runner;
     private final Path pgRestore;
     private final Duration timeout;
 
     /** @param pgRestore the newest installed {@code pg_restore}, which reads every older archive */
-    Verifier(Path pgRestore, Duration timeout) {
+    Verifier(ProcessRunner runner, Path pgRestore, Duration timeout) {
+        this.runner = runner;
         this.pgRestore = pgRestore;
         this.timeout = timeout;
     }
@@ -58,7 +61,7 @@ final class Verifier {
         List<String> unreadable = new ArrayList<>();
         ProcessResult read;
         try {
-            read = PgRestore.readToNowhere(pgRestore, stdin -> {
+            read = PgRestore.readToNowhere(runner, pgRestore, stdin -> {
                 try (BufferedInputStream in = new BufferedInputStream(digest.reading(storage.open(service, archive)),
                         BUFFER)) {
                     Optional<ArchiveForm> form = ArchiveForm.peek(in);

@@ -32,11 +32,18 @@ public final class PgBinaries {
     private final List<Path> searchPath;
     private final boolean explicit;
     private final Path debianRoot;
+    private final ProcessRunner runner;
 
-    private PgBinaries(List<Path> searchPath, boolean explicit, Path debianRoot) {
+    private PgBinaries(List<Path> searchPath, boolean explicit, Path debianRoot, ProcessRunner runner) {
         this.searchPath = List.copyOf(searchPath);
         this.explicit = explicit;
         this.debianRoot = debianRoot;
+        this.runner = runner;
+    }
+
+    /** The runner that asks programs for their versions, and that {@code pg_resetwal} runs on. */
+    public ProcessRunner runner() {
+        return runner;
     }
 
     /**
@@ -45,10 +52,12 @@ public final class PgBinaries {
      * @param pgBinDir {@code PG_BIN_DIR}, when set
      * @param debianRoot the directory holding one directory per major, normally {@link #DEBIAN_ROOT}
      * @param pathVariable the {@code PATH} variable, or null
+     * @param runner runs the version probes; it belongs to the controller
      */
-    public static PgBinaries locate(Optional<Path> pgBinDir, Path debianRoot, String pathVariable) {
+    public static PgBinaries locate(Optional<Path> pgBinDir, Path debianRoot, String pathVariable,
+            ProcessRunner runner) {
         if (pgBinDir.isPresent()) {
-            return new PgBinaries(List.of(pgBinDir.get()), true, debianRoot);
+            return new PgBinaries(List.of(pgBinDir.get()), true, debianRoot, runner);
         }
         List<Path> dirs = new ArrayList<>(versionedDirectories(debianRoot));
         if (pathVariable != null) {
@@ -58,7 +67,7 @@ public final class PgBinaries {
                 }
             }
         }
-        return new PgBinaries(dirs, false, debianRoot);
+        return new PgBinaries(dirs, false, debianRoot, runner);
     }
 
     private static List<Path> versionedDirectories(Path root) {
@@ -135,7 +144,7 @@ public final class PgBinaries {
     /** Asks a program for its version. */
     public PgVersion versionOf(Path program) {
         try {
-            ProcessResult result = ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--version"),
+            ProcessResult result = runner.run(ProcessSpec.of(List.of(program.toString(), "--version"),
                     Map.of(), VERSION_TIMEOUT));
             return PgVersion.ofProgramOutput(result.stdout()).filter(v -> result.succeeded())
                     .orElseThrow(() -> new ToolNotFoundException(program + " --version did not report a PostgreSQL"

@@ -20,9 +20,17 @@ import org.pgbackup.internal.process.ProcessSpec;
 public final class PgConnection {
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(1);
     private final ServiceSettings service;
+    private final ProcessRunner runner;
 
-    public PgConnection(ServiceSettings service) {
+    /** @param runner runs the programs that use this connection; it belongs to the controller */
+    public PgConnection(ServiceSettings service, ProcessRunner runner) {
         this.service = service;
+        this.runner = runner;
+    }
+
+    /** The runner of the controller this connection belongs to. */
+    public ProcessRunner runner() {
+        return runner;
     }
 
     public ServiceSettings service() {
@@ -62,7 +70,7 @@ public final class PgConnection {
                         + " current_setting('server_version')");
         ProcessResult result;
         try {
-            result = ProcessRunner.run(ProcessSpec.of(command, environment(), QUERY_TIMEOUT));
+            result = runner.run(ProcessSpec.of(command, environment(), QUERY_TIMEOUT));
         } catch (IOException e) {
             throw unreachable(e.getMessage());
         }

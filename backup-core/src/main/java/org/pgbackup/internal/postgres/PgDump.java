@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.pgbackup.internal.process.ProcessResult;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.process.ProcessSpec;
 
 /** {@code pg_dump} of one service's database as a custom-format archive on standard output. */
@@ -29,7 +28,7 @@ public final class PgDump {
      * @throws IOException if the consumer failed; {@code pg_dump} is then stopped
      */
     public ProcessResult run(String compressOption, ProcessSpec.Consumer archive) throws IOException {
-        return ProcessRunner.run(ProcessSpec.of(connection.command(program, "--format=custom", compressOption),
+        return connection.runner().run(ProcessSpec.of(connection.command(program, "--format=custom", compressOption),
                 connection.environment(), timeout).withStdout(archive));
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.pgbackup.internal.process.ProcessResult;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.process.ProcessSpec;
 import org.tinylog.Logger;
 
@@ -38,7 +37,7 @@ public final class PgDumpAll {
 
     private Optional<String> run(String... options) {
         try {
-            ProcessResult result = ProcessRunner.run(ProcessSpec.of(connection.command(program, options),
+            ProcessResult result = connection.runner().run(ProcessSpec.of(connection.command(program, options),
                     connection.environment(), timeout));
             if (result.succeeded()) {
                 return Optional.of(result.stdout());

@@ -17,7 +17,6 @@ import org.pgbackup.error.ResetWalFailedException;
 import org.pgbackup.error.ServerRunningException;
 import org.pgbackup.error.ToolNotFoundException;
 import org.pgbackup.internal.process.ProcessResult;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.process.ProcessSpec;
 
 /**
@@ -130,7 +129,7 @@ public final class PgResetWal {
         }
         command.add("--pgdata=" + dataDirectory);
         try {
-            ProcessResult result = ProcessRunner.run(ProcessSpec.of(command, Map.of(), timeout));
+            ProcessResult result = binaries.runner().run(ProcessSpec.of(command, Map.of(), timeout));
             if (!result.succeeded()) {
                 throw new ResetWalFailedException("pg_resetwal" + (dryRun ? " --dry-run" : "") + " failed on "
                         + dataDirectory + " of service '" + service.name() + "': " + result.failure()

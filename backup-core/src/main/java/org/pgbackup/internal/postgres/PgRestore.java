@@ -32,11 +32,12 @@ public final class PgRestore {
      * Reads a whole archive from standard input and writes the SQL it holds to nowhere: every
      * data block is read and decompressed, which {@code pg_restore --list} does not do.
      *
+     * @param runner the controller's runner
      * @param program a {@code pg_restore} at least as new as the {@code pg_dump} that wrote the archive
      */
-    public static ProcessResult readToNowhere(Path program, ProcessSpec.Feeder archive, Duration timeout)
-            throws IOException {
-        return ProcessRunner.run(ProcessSpec.of(List.of(program.toString(), "--file=/dev/null"), Map.of(),
+    public static ProcessResult readToNowhere(ProcessRunner runner, Path program, ProcessSpec.Feeder archive,
+            Duration timeout) throws IOException {
+        return runner.run(ProcessSpec.of(List.of(program.toString(), "--file=/dev/null"), Map.of(),
                 timeout).withStdin(archive));
     }
 
@@ -53,7 +54,7 @@ public final class PgRestore {
     public ProcessResult run(ProcessSpec.Feeder archive, boolean keepOwners) throws IOException {
         List<String> options = options(keepOwners);
         options.add(0, "--single-transaction");
-        return ProcessRunner.run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
+        return connection.runner().run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
                 connection.environment(), timeout).withStdin(archive));
     }
 
@@ -68,7 +69,7 @@ public final class PgRestore {
         List<String> options = options(keepOwners);
         options.add(0, "--jobs=" + jobs);
         options.add(archive.toString());
-        return ProcessRunner.run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
+        return connection.runner().run(ProcessSpec.of(connection.command(program, options.toArray(String[]::new)),
                 connection.environment(), timeout));
     }
 

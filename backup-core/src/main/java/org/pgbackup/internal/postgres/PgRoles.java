@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import org.pgbackup.internal.process.ProcessResult;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.process.ProcessSpec;
 
 /** Applies roles saved by {@code pg_dumpall --roles-only} with {@code psql}. */
@@ -29,7 +28,7 @@ public final class PgRoles {
      */
     public String apply(String sql) {
         try {
-            ProcessResult result = ProcessRunner.run(ProcessSpec.of(connection.command(psql, "--no-psqlrc", "--quiet",
+            ProcessResult result = connection.runner().run(ProcessSpec.of(connection.command(psql, "--no-psqlrc", "--quiet",
                     "--file=-"), connection.environment(), timeout).withStdin(out -> out.write(sql.getBytes(
                             StandardCharsets.UTF_8))));
             String errors = result.stderr().lines().filter(l -> l.contains("ERROR:"))

@@ -21,29 +21,33 @@ import org.tinylog.Logger;
  * Runs every external program of the controller, the one place that does: an argument list,
  * never a shell; secrets only through the environment; standard error drained on its own
  * thread into a bounded tail that messages quote; a timeout, after which the program is
- * stopped, then killed; {@link #stopAll()} stops every child when the controller shuts down.
+ * stopped, then killed; {@link #stopAll()} stops every child this runner started.
+ *
+ * <p>Each controller owns one runner, so stopping one controller's programs touches no
+ * other controller in the same JVM.
  */
 public final class ProcessRunner {
     private static final int STDERR_LINES = 30;
     private static final int MAX_LINE = 2000;
     private static final long STOP_GRACE_MILLIS = 5_000;
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-    private static volatile boolean stopping;
 
-    private ProcessRunner() {
-    }
+    private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     /**
-     * Stops every program running now, asked to stop, then killed, and refuses to start
-     * more: for shutting down. The runs waiting on them return as failed.
+     * Stops every program this runner runs now, asked to stop, then killed, and refuses to
+     * start more: for cancelling or closing its owner. The runs waiting on them return as
+     * failed.
      */
-    public static void stopAll() {
+    public void stopAll() {
         stopping = true;
-        LIVE.forEach(process -> {
-            process.destroy();
+        live.forEach(process -> {
+            // Its children first: once the parent dies they are no longer its descendants,
+            // and one that holds the output pipe open would keep the run waiting.
             process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
         });
-        LIVE.forEach(ProcessRunner::awaitOrKill);
+        live.forEach(ProcessRunner::awaitOrKill);
     }
 
     /**
@@ -53,7 +57,7 @@ public final class ProcessRunner {
      * @throws IOException if it could not start, or its input or output handler failed (the
      *     program is then stopped)
      */
-    public static ProcessResult run(ProcessSpec spec) throws IOException {
+    public ProcessResult run(ProcessSpec spec) throws IOException {
         if (stopping) {
             throw new IOException("Not starting " + spec.command().get(0) + ": shutting down");
         }
@@ -62,7 +66,11 @@ public final class ProcessRunner {
         scrub(builder.environment());
         builder.environment().putAll(spec.environment());
         Process process = builder.start();
-        LIVE.add(process);
+        live.add(process);
+        if (stopping) {
+            // stopAll() ran between the check above and the start: it did not see this one.
+            stop(process);
+        }
         AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
         StringBuilder stdoutText = new StringBuilder();
         Deque<String> stderrTail = new ArrayDeque<>();
@@ -93,7 +101,7 @@ public final class ProcessRunner {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while running " + spec.command().get(0), e);
         } finally {
-            LIVE.remove(process);
+            live.remove(process);
         }
         Throwable failure = handlerFailure.get();
         if (failure instanceof IOException io) {
@@ -126,7 +134,9 @@ public final class ProcessRunner {
         Thread thread = new Thread(() -> {
             try {
                 body.run();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // A linkage error (a library missing or of the wrong version) too: otherwise the
+                // thread would die unseen and the child fail with a broken pipe, unexplained.
                 failure.compareAndSet(null, e);
                 stop(process);
             }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import org.pgbackup.internal.process.ProcessRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.error.IncompatibleClientException;
@@ -26,6 +27,10 @@ class PgBinariesTest {
         return program;
     }
 
+    private static PgBinaries locate(Optional<Path> pgBinDir, Path debianRoot, String pathVariable) {
+        return PgBinaries.locate(pgBinDir, debianRoot, pathVariable, new ProcessRunner());
+    }
+
     @Test
     void readsVersionsAsProgramsAndServersReportThem() {
         assertThat(PgVersion.ofProgramOutput("pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"))
@@ -42,7 +47,7 @@ class PgBinariesTest {
         standIn("lib/9/bin/pg_dump", "9.6.1");
         standIn("lib/15/bin/pg_dump", "15.4");
         standIn("lib/16/bin/pg_dump", "16.2");
-        PgBinaries binaries = PgBinaries.locate(Optional.empty(), dir.resolve("lib"), null);
+        PgBinaries binaries = locate(Optional.empty(), dir.resolve("lib"), null);
         assertThat(binaries.find("pg_dump")).isEqualTo(dir.resolve("lib/16/bin/pg_dump"));
         assertThat(binaries.clientFor("pg_dump", new PgVersion(16, "16.1"))).isEqualTo(dir.resolve("lib/16/bin/pg_dump"));
     }
@@ -50,14 +55,14 @@ class PgBinariesTest {
     @Test
     void pathIsTheFallback() throws IOException {
         Path onPath = standIn("path/pg_dump", "15.4");
-        PgBinaries binaries = PgBinaries.locate(Optional.empty(), dir.resolve("none"), "/nonexistent:" + onPath.getParent());
+        PgBinaries binaries = locate(Optional.empty(), dir.resolve("none"), "/nonexistent:" + onPath.getParent());
         assertThat(binaries.find("pg_dump")).isEqualTo(onPath);
     }
 
     @Test
     void anOlderClientIsRefusedNamingBothVersions() throws IOException {
         Path old = standIn("bin/pg_dump", "14.9");
-        PgBinaries binaries = PgBinaries.locate(Optional.of(old.getParent()), dir.resolve("none"), null);
+        PgBinaries binaries = locate(Optional.of(old.getParent()), dir.resolve("none"), null);
         assertThatThrownBy(() -> binaries.clientFor("pg_dump", new PgVersion(16, "16.4")))
                 .isInstanceOf(IncompatibleClientException.class)
                 .hasMessageContaining("PostgreSQL 16.4").hasMessageContaining("version 14.9")
@@ -68,7 +73,7 @@ class PgBinariesTest {
     void pgBinDirIsTheOnlyPlaceLookedAtWhenSet() throws IOException {
         standIn("lib/15/bin/pg_dump", "15.4");
         Files.createDirectories(dir.resolve("empty"));
-        PgBinaries binaries = PgBinaries.locate(Optional.of(dir.resolve("empty")), dir.resolve("lib"), "/usr/bin");
+        PgBinaries binaries = locate(Optional.of(dir.resolve("empty")), dir.resolve("lib"), "/usr/bin");
         assertThatThrownBy(() -> binaries.find("pg_dump")).isInstanceOf(ToolNotFoundException.class)
                 .hasMessageContaining("PG_BIN_DIR " + dir.resolve("empty"));
     }
@@ -76,7 +81,7 @@ class PgBinariesTest {
     @Test
     void exactMajorIsRequiredForDataDirectoryTools() throws IOException {
         Path dir15 = standIn("bin/pg_resetwal", "15.4").getParent();
-        PgBinaries binaries = PgBinaries.locate(Optional.of(dir15), dir.resolve("none"), null);
+        PgBinaries binaries = locate(Optional.of(dir15), dir.resolve("none"), null);
         assertThat(binaries.exactly("pg_resetwal", 15)).isEqualTo(dir15.resolve("pg_resetwal"));
         assertThatThrownBy(() -> binaries.exactly("pg_resetwal", 14)).isInstanceOf(IncompatibleClientException.class)
                 .hasMessageContaining("PostgreSQL 14").hasMessageContaining("only 15.4");
@@ -88,7 +93,7 @@ class PgBinariesTest {
         Files.createDirectories(fake.getParent());
         Files.writeString(fake, "#!/bin/sh\necho nope\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        PgBinaries binaries = PgBinaries.locate(Optional.of(fake.getParent()), dir, null);
+        PgBinaries binaries = locate(Optional.of(fake.getParent()), dir, null);
         assertThatThrownBy(() -> binaries.versionOf(fake)).isInstanceOf(ToolNotFoundException.class)
                 .hasMessageContaining(fake.toString());
     }

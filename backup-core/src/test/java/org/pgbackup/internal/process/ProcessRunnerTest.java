@@ -11,10 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcessRunnerTest {
+    private final ProcessRunner runner = new ProcessRunner();
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private static ProcessSpec sh(String script) {
@@ -23,7 +28,7 @@ class ProcessRunnerTest {
 
     @Test
     void keepsStdoutAsTextAndTheExitStatus() throws IOException {
-        ProcessResult result = ProcessRunner.run(sh("echo hello; exit 3"));
+        ProcessResult result = runner.run(sh("echo hello; exit 3"));
         assertThat(result.stdout()).isEqualTo("hello\n");
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.succeeded()).isFalse();
@@ -32,7 +37,7 @@ class ProcessRunnerTest {
 
     @Test
     void quotesOnlyTheTailOfALongErrorOutput() throws IOException {
-        ProcessResult result = ProcessRunner.run(sh("i=0; while [ $i -lt 500 ]; do echo line $i >&2; i=$((i+1)); done;"
+        ProcessResult result = runner.run(sh("i=0; while [ $i -lt 500 ]; do echo line $i >&2; i=$((i+1)); done;"
                 + " exit 1"));
         assertThat(result.stderr().lines()).hasSize(30).last().isEqualTo("line 499");
         assertThat(result.failure()).startsWith("exited with status 1: line 470 line 471").endsWith("line 499");
@@ -45,7 +50,7 @@ class ProcessRunnerTest {
             input[i] = (byte) (i * 31);
         }
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        ProcessResult result = ProcessRunner.run(ProcessSpec.of(List.of("cat"), Map.of(), MINUTE)
+        ProcessResult result = runner.run(ProcessSpec.of(List.of("cat"), Map.of(), MINUTE)
                 .withStdin(out -> out.write(input)).withStdout(in -> in.transferTo(copy)));
         assertThat(result.succeeded()).isTrue();
         assertThat(copy.toByteArray()).isEqualTo(input);
@@ -53,16 +58,40 @@ class ProcessRunnerTest {
 
     @Test
     void stopsAProgramThatRunsPastItsTimeout() throws IOException {
-        ProcessResult result = ProcessRunner.run(ProcessSpec.of(List.of("sleep", "30"), Map.of(),
+        ProcessResult result = runner.run(ProcessSpec.of(List.of("sleep", "30"), Map.of(),
                 Duration.ofMillis(300)));
         assertThat(result.timedOut()).isTrue();
         assertThat(result.succeeded()).isFalse();
         assertThat(result.failure()).startsWith("was stopped after running too long");
     }
 
+    /** Two controllers in one JVM each own a runner: stopping one leaves the other's programs running. */
+    @Test
+    void stopAllStopsOnlyThisRunnersProgramsAndRefusesMoreOnIt() throws Exception {
+        ProcessRunner other = new ProcessRunner();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<ProcessResult> mine = threads.submit(() -> runner.run(sh("sleep 30")));
+            Future<ProcessResult> theirs = threads.submit(() -> other.run(sh("sleep 3; echo done")));
+            Thread.sleep(1000);
+
+            runner.stopAll();
+
+            assertThat(mine.get(20, TimeUnit.SECONDS).succeeded()).as("stopped").isFalse();
+            ProcessResult survived = theirs.get(20, TimeUnit.SECONDS);
+            assertThat(survived.succeeded()).as(survived.failure()).isTrue();
+            assertThat(survived.stdout()).isEqualTo("done\n");
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThatThrownBy(() -> runner.run(sh("true"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("shutting down");
+        assertThat(new ProcessRunner().run(sh("echo fresh")).stdout()).isEqualTo("fresh\n");
+    }
+
     @Test
     void childGetsTheGivenSecretButNoneOfTheControllersOwn() throws IOException {
-        ProcessResult result = ProcessRunner.run(ProcessSpec.of(List.of("env"), Map.of("PGPASSWORD", "given"), MINUTE));
+        ProcessResult result = runner.run(ProcessSpec.of(List.of("env"), Map.of("PGPASSWORD", "given"), MINUTE));
         assertThat(result.stdout()).contains("PGPASSWORD=given");
         assertThat(result.stdout().lines().filter(l -> !l.startsWith("PGPASSWORD="))
                 .filter(l -> l.contains("PASSWORD=") || l.contains("SECRET_ACCESS_KEY="))).isEmpty();
@@ -70,7 +99,7 @@ class ProcessRunnerTest {
 
     @Test
     void aFailingConsumerStopsTheProgramAndIsReported() {
-        assertThatThrownBy(() -> ProcessRunner.run(ProcessSpec.of(List.of("yes"), Map.of(), MINUTE).withStdout(in -> {
+        assertThatThrownBy(() -> runner.run(ProcessSpec.of(List.of("yes"), Map.of(), MINUTE).withStdout(in -> {
             in.readNBytes(1000);
             throw new IOException("disk full");
         }))).isInstanceOf(IOException.class).hasMessage("disk full");
@@ -85,13 +114,13 @@ class ProcessRunnerTest {
                     out.write("partial".getBytes(StandardCharsets.UTF_8));
                     throw new IOException("source broke");
                 });
-        assertThatThrownBy(() -> ProcessRunner.run(spec)).isInstanceOf(IOException.class).hasMessage("source broke");
+        assertThatThrownBy(() -> runner.run(spec)).isInstanceOf(IOException.class).hasMessage("source broke");
         assertThat(Files.exists(marker)).isFalse();
     }
 
     @Test
     void aProgramThatCannotStartIsAnIoException() {
-        assertThatThrownBy(() -> ProcessRunner.run(ProcessSpec.of(List.of("/nonexistent/pg_dump"), Map.of(), MINUTE)))
+        assertThatThrownBy(() -> runner.run(ProcessSpec.of(List.of("/nonexistent/pg_dump"), Map.of(), MINUTE)))
                 .isInstanceOf(IOException.class);
     }
 
