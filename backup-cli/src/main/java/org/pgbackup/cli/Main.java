@@ -49,7 +49,8 @@ public final class Main {
     }
 
     private int execute(String[] args, PrintStream out, PrintStream rawErr, Map<String, String> env) {
-        ErrorStream err = new ErrorStream(rawErr, "json".equalsIgnoreCase(String.valueOf(env.get("LOG_FORMAT")).trim()));
+        boolean json = "json".equalsIgnoreCase(String.valueOf(env.get("LOG_FORMAT")).trim());
+        ErrorStream err = new ErrorStream(rawErr, json);
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
                 new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand())) {

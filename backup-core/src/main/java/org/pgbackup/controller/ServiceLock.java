@@ -25,7 +25,8 @@ import org.tinylog.Logger;
  * One operation per service at a time: a file lock in the service's state directory, on its
  * backup volume, held by a dump, a restore or a WAL reset for its whole length. It covers
  * every controller process that mounts that volume; the operating system releases it when a
- * process dies, so a crash never leaves a service locked. A second operation waits a bounded time, then fails naming the holder.
+ * process dies, so a crash never leaves a service locked. A second operation waits a bounded
+ * time, then fails naming the holder.
  */
 final class ServiceLock implements AutoCloseable {
     private static final long POLL_MILLIS = 200;
@@ -48,7 +49,7 @@ final class ServiceLock implements AutoCloseable {
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rw-------")));
         } catch (IOException e) {
-            throw UnwritableDirectory.of(file, "open the lock file " + file + " of service '" + service + "'", e);
+            throw UnwritableDirectory.of(file, "open the lock file of service '" + service + "'", e);
         }
         Instant deadline = Instant.now().plus(wait);
         boolean said = false;

@@ -28,9 +28,9 @@ public final class PgRoles {
      */
     public String apply(String sql) {
         try {
-            ProcessResult result = connection.runner().run(ProcessSpec.of(connection.command(psql, "--no-psqlrc", "--quiet",
-                    "--file=-"), connection.environment(), timeout).withStdin(out -> out.write(sql.getBytes(
-                            StandardCharsets.UTF_8))));
+            ProcessResult result = connection.runner().run(ProcessSpec.of(connection.command(psql, "--no-psqlrc",
+                    "--quiet", "--file=-"), connection.environment(), timeout).withStdin(out -> out.write(
+                            sql.getBytes(StandardCharsets.UTF_8))));
             String errors = result.stderr().lines().filter(l -> l.contains("ERROR:"))
                     .filter(l -> !l.contains("already exists")).collect(Collectors.joining("\n"));
             if (!result.succeeded() && errors.isEmpty()) {

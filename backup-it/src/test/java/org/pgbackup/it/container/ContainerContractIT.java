@@ -63,8 +63,7 @@ class ContainerContractIT {
 
     @Test
     void twoServicesDumpListRestoreAndVerifyAsPostgresWithPrivateFiles() {
-        Controller controller = lab.controller("controller", env(), mounts(), c -> { });
-        try {
+        try (Controller controller = lab.controller("controller", env(), mounts(), c -> { })) {
             String usersBefore = users.fingerprint();
             String ordersBefore = orders.fingerprint();
 
@@ -73,7 +72,8 @@ class ContainerContractIT {
             assertThat(archives).hasSize(1);
             assertThat(controller.archives("orders-db")).hasSize(1);
             String archive = archives.get(0);
-            assertThat(archive).matches("file_(daily|weekly|monthly)_\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.dump\\.zst");
+            assertThat(archive)
+                    .matches("file_(daily|weekly|monthly)_\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\.dump\\.zst");
 
             users.sql("DELETE FROM items WHERE id % 3 = 0; UPDATE items SET name = 'changed';"
                     + " SELECT setval('tickets', 1)");
@@ -97,8 +97,6 @@ class ContainerContractIT {
             assertThat(modes.stdout().lines().toList()).containsExactly("700 999:999 " + dir,
                     "600 999:999 " + dir + "/" + archive, "600 999:999 " + dir + "/" + archive + ".manifest.json",
                     "700 999:999 " + DATA + "orders-db");
-        } finally {
-            lab.remove(controller.container());
         }
     }
 
@@ -115,26 +113,22 @@ class ContainerContractIT {
                     "BACKUP_SCHEDULE", "0 0 1 1 *", "USERS_DB_POSTGRES_HOST", "staging-db",
                     "USERS_DB_POSTGRES_USER", "stage", "USERS_DB_POSTGRES_PASSWORD", "stage-secret",
                     "USERS_DB_POSTGRES_DB", "stage"));
-            Controller other = lab.controller("staging", stagingEnv, Map.of(shared, SHARED), c -> { });
-            try {
+            try (Controller other = lab.controller("staging", stagingEnv, Map.of(shared, SHARED), c -> { })) {
                 // Another environment has other roles: the staging user owns what it restores.
                 ok(other.run("restore-from-shared", "users-db", "--no-owner"));
                 assertThat(staging.fingerprint()).isEqualTo(users.fingerprint());
-            } finally {
-                lab.remove(other.container());
             }
         } finally {
-            lab.remove(production.container());
+            production.close();
             lab.remove(staging.container());
         }
     }
 
     @Test
     void hardenedRunWithReadOnlyRootNoCapabilitiesAndNoNewPrivileges() {
-        Controller hardened = lab.controller("hardened", env(), mounts(), c -> c.withCreateContainerCmdModifier(cmd ->
+        try (Controller hardened = lab.controller("hardened", env(), mounts(), c -> c.withCreateContainerCmdModifier(cmd ->
                 cmd.getHostConfig().withReadonlyRootfs(true).withCapDrop(Capability.ALL)
-                        .withSecurityOpts(List.of("no-new-privileges")).withTmpFs(Map.of("/tmp", "rw,size=64m"))));
-        try {
+                        .withSecurityOpts(List.of("no-new-privileges")).withTmpFs(Map.of("/tmp", "rw,size=64m"))))) {
             assertThat(hardened.exec("touch", "/opt/pg-backup/x").exitCode()).as("the root is read-only").isNotZero();
             String before = orders.fingerprint();
             ok(hardened.run("dump", "orders-db"));
@@ -143,8 +137,6 @@ class ContainerContractIT {
             ok(hardened.run("restore", "orders-db", newest));
             assertThat(orders.fingerprint()).isEqualTo(before);
             ok(hardened.run("verify", "orders-db", newest));
-        } finally {
-            lab.remove(hardened.container());
         }
     }
 
@@ -152,9 +144,8 @@ class ContainerContractIT {
     void aRootOwnedBindMountIsRefusedNamingThePathAndTheFixAndNothingIsWritten(@TempDir Path host)
             throws IOException {
         Path backup = Files.createDirectory(host.resolve("users-db"));
-        Controller controller = lab.controller("bind", env(), Map.of(backup.toString(), DATA + "users-db",
-                ordersBackup, DATA + "orders-db"), c -> { });
-        try {
+        try (Controller controller = lab.controller("bind", env(), Map.of(backup.toString(), DATA + "users-db",
+                ordersBackup, DATA + "orders-db"), c -> { })) {
             Controller.Run dump = controller.run("dump", "users-db");
             assertThat(dump.exitCode()).as(dump.toString()).isEqualTo(1);
             assertThat(dump.stderr().lines().filter(l -> l.startsWith("error:")).toList()).singleElement().asString()
@@ -163,8 +154,6 @@ class ContainerContractIT {
             try (var files = Files.list(backup)) {
                 assertThat(files).as("nothing written").isEmpty();
             }
-        } finally {
-            lab.remove(controller.container());
         }
     }
 
@@ -180,18 +169,15 @@ class ContainerContractIT {
             blocker.awaitWaitingDump();
             Map<String, String> impatient = env();
             impatient.put("LOCK_WAIT_SECONDS", "1");
-            Controller second = lab.controller("second", impatient, mounts(), c -> { });
-            try {
+            try (Controller second = lab.controller("second", impatient, mounts(), c -> { })) {
                 Controller.Run busy = second.run("dump", "orders-db");
                 assertThat(busy.exitCode()).as(busy.toString()).isEqualTo(1);
                 assertThat(busy.stderr()).contains("Service 'orders-db' is busy: dump by process")
                         .contains("LOCK_WAIT_SECONDS");
-            } finally {
-                lab.remove(second.container());
             }
         } finally {
             blocker.release();
-            lab.remove(first.container());
+            first.close();
         }
     }
 }

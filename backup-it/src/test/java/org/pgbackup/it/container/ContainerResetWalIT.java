@@ -41,7 +41,7 @@ class ContainerResetWalIT {
         Controller.Run reset = resetter.run("resetwal", "wal-db", "--yes");
         assertThat(reset.exitCode()).as(reset.toString()).isZero();
         assertThat(reset.stdout()).contains("Write-ahead log reset");
-        lab.remove(resetter.container());
+        resetter.close();
 
         Steps.say("docker start " + id);
         lab.client().startContainerCmd(id).exec();
@@ -52,15 +52,12 @@ class ContainerResetWalIT {
         }
         assertThat(wal.fingerprint()).isEqualTo(before);
 
-        Controller later = lab.controller("later", env, Map.of(backup, "/var/lib/postgresql/backup/data/wal-db"),
-                c -> { });
-        try {
+        try (Controller later = lab.controller("later", env, Map.of(backup, "/var/lib/postgresql/backup/data/wal-db"),
+                c -> { })) {
             Controller.Run saves = later.exec("sh", "-c",
                     "ls /var/lib/postgresql/backup/data/wal-db/.pgbackup/resetwal/*/global");
             assertThat(saves.exitCode()).as(saves.toString()).isZero();
             assertThat(saves.stdout()).as("the save of the removed controller").contains("pg_control");
-        } finally {
-            lab.remove(later.container());
         }
     }
 }

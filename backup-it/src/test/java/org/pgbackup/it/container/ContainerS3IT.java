@@ -99,14 +99,13 @@ class ContainerS3IT {
                 archive = both.archives("app-db").get(0);
                 assertThat(both.run("list", "--long", "app-db").stdout()).contains("local,s3");
             } finally {
-                lab.remove(both.container());
+                both.close();
             }
             var objects = s3.execInContainer("ls", "/data/backups/proj/app-db");
             assertThat(objects.getStdout()).contains(archive).contains(archive + ".manifest.json");
 
             env.put("BACKUP_TARGET", "s3");
-            Controller bucketOnly = lab.controller("bucket-only", env, certMount, c -> { });
-            try {
+            try (Controller bucketOnly = lab.controller("bucket-only", env, certMount, c -> { })) {
                 assertThat(bucketOnly.archives("app-db")).containsExactly(archive);
                 app.sql("DELETE FROM items WHERE id > 100");
                 Controller.Run restore = bucketOnly.run("restore", "app-db", archive);
@@ -114,8 +113,6 @@ class ContainerS3IT {
                 assertThat(app.fingerprint()).isEqualTo(before);
                 Controller.Run verify = bucketOnly.run("verify", "app-db", archive);
                 assertThat(verify.stdout()).contains(archive + " in s3: ok");
-            } finally {
-                lab.remove(bucketOnly.container());
             }
         } finally {
             Steps.say("docker rm -f s3");

@@ -95,7 +95,7 @@ class ContainerScheduleIT {
         Controller first = lab.controller("first", env("0 0 1 1 *"), mounts, c -> { });
         ok(first.run("dump", "app-db"));
         String stored = first.archives("app-db").get(0);
-        lab.remove(first.container());
+        first.close();
 
         List<String> posted = Collections.synchronizedList(new ArrayList<>());
         HttpServer webhook = HttpServer.create(new InetSocketAddress("0.0.0.0", 0), 0);
@@ -116,7 +116,7 @@ class ContainerScheduleIT {
                     .containsPattern("pgbackup_archives\\{destination=\"local\",service=\"app-db\"} 1(\\.0)?\n")
                     .containsPattern("pgbackup_last_success_timestamp_seconds\\{service=\"app-db\"} [1-9]")
                     .containsPattern("pgbackup_last_size_bytes\\{service=\"app-db\"} [1-9]");
-            lab.remove(restarted.container());
+            restarted.close();
 
             env.put("BACKUP_SCHEDULE", "*/15 * * * * *");
             env.put("NOTIFY_WEBHOOK_URL", "http://host.containers.internal:" + webhook.getAddress().getPort()
@@ -164,23 +164,17 @@ class ContainerScheduleIT {
         String backup = lab.volume("health-backup");
         Map<String, String> env = env("0 0 1 1 *");
         env.put("HEALTH_MAX_AGE", "1h");
-        Controller fresh = lab.controller("fresh", env, Map.of(backup, DATA + "app-db"), c -> { });
-        try {
+        try (Controller fresh = lab.controller("fresh", env, Map.of(backup, DATA + "app-db"), c -> { })) {
             ok(fresh.run("dump", "app-db"));
             Controller.Run healthy = healthCheck(fresh);
             assertThat(healthy.exitCode()).as(healthy.toString()).isZero();
             assertThat(healthy.stdout()).contains("app-db: fresh: newest complete archive");
-        } finally {
-            lab.remove(fresh.container());
         }
         env.put("HEALTH_MAX_AGE", "1s");
-        Controller stale = lab.controller("stale", env, Map.of(backup, DATA + "app-db"), c -> { });
-        try {
+        try (Controller stale = lab.controller("stale", env, Map.of(backup, DATA + "app-db"), c -> { })) {
             Controller.Run unhealthy = healthCheck(stale);
             assertThat(unhealthy.exitCode()).as(unhealthy.toString()).isEqualTo(1);
             assertThat(unhealthy.stdout()).contains("app-db: stale since");
-        } finally {
-            lab.remove(stale.container());
         }
     }
 
@@ -194,7 +188,7 @@ class ContainerScheduleIT {
         try {
             blocker.awaitWaitingDump();
             String id = controller.container().getContainerId();
-            // The engine waits the grace plus a margin, then kills (137): a controller that ignored the grace is killed.
+            // The engine waits the grace plus a margin, then kills (137): one that ignored the grace is killed.
             Steps.say("docker stop -t 15 " + id);
             lab.client().stopContainerCmd(id).withTimeout(15).exec();
             InspectContainerResponse.ContainerState state = lab.client().inspectContainerCmd(id).exec().getState();
@@ -204,14 +198,11 @@ class ContainerScheduleIT {
             assertThat(controller.logs()).contains("did not finish within 3s: aborting it");
         } finally {
             blocker.release();
-            lab.remove(controller.container());
+            controller.close();
         }
-        Controller after = lab.controller("after-stop", env("0 0 1 1 *"), Map.of(backup, DATA + "app-db"), c -> { });
-        try {
+        try (Controller after = lab.controller("after-stop", env("0 0 1 1 *"), Map.of(backup, DATA + "app-db"), c -> { })) {
             assertThat(after.archives("app-db")).as("no partial archive listed").isEmpty();
             assertThat(after.exec("sh", "-c", "ls -A " + DATA + "app-db").stdout().strip()).isEqualTo(".pgbackup");
-        } finally {
-            lab.remove(after.container());
         }
     }
 
@@ -229,16 +220,13 @@ class ContainerScheduleIT {
         } finally {
             blocker.release();
         }
-        lab.remove(controller.container());
-        Controller next = lab.controller("next", env("0 0 1 1 *"), Map.of(backup, DATA + "app-db"), c -> { });
-        try {
+        controller.close();
+        try (Controller next = lab.controller("next", env("0 0 1 1 *"), Map.of(backup, DATA + "app-db"), c -> { })) {
             assertThat(next.archives("app-db")).as("no partial archive listed").isEmpty();
             assertThat(next.exec("test", "-f", DATA + "app-db/.pgbackup/lock").exitCode())
                     .as("the killed controller's lock file is still there").isZero();
             ok(next.exec("env", "LOCK_WAIT_SECONDS=0", "/controller", "dump", "app-db"));
             assertThat(next.archives("app-db")).hasSize(1);
-        } finally {
-            lab.remove(next.container());
         }
     }
 }

@@ -7,8 +7,11 @@ import java.util.List;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 
-/** A controller container; commands run in it as {@code docker exec NAME /controller ...}, as its user. */
-record Controller(GenericContainer<?> container, String name) {
+/**
+ * A controller container; commands run in it as {@code docker exec NAME /controller ...}, as
+ * its user. Closing it removes the container (its volumes stay).
+ */
+record Controller(GenericContainer<?> container, String name, Lab lab) implements AutoCloseable {
 
     /** What a command printed and how it exited. */
     record Run(String command, int exitCode, String stdout, String stderr) {
@@ -51,5 +54,10 @@ record Controller(GenericContainer<?> container, String name) {
 
     String logs() {
         return container.getLogs();
+    }
+
+    @Override
+    public void close() {
+        lab.remove(container);
     }
 }

@@ -75,8 +75,8 @@ final class Lab implements AutoCloseable, AfterAllCallback {
     /** A PostgreSQL server reachable on the network as {@code alias}, its data on a named volume when given. */
     Pg postgres(String alias, String user, String password, String database, String dataVolume) {
         @SuppressWarnings("resource")
-        PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse(ContainerEngine.POSTGRES_IMAGE)
-                .asCompatibleSubstituteFor("postgres"))
+        PostgreSQLContainer<?> container = new PostgreSQLContainer<>(
+                DockerImageName.parse(ContainerEngine.POSTGRES_IMAGE).asCompatibleSubstituteFor("postgres"))
                 .withUsername(user).withPassword(password).withDatabaseName(database)
                 .withNetwork(network()).withNetworkAliases(alias);
         if (dataVolume != null) {
@@ -109,7 +109,7 @@ final class Lab implements AutoCloseable, AfterAllCallback {
         mounts.forEach((k, v) -> line.append(" -v ").append(k).append(':').append(v));
         Steps.say(line.append(' ').append(ContainerEngine.CONTROLLER_IMAGE).append(" start").toString());
         start(container);
-        return new Controller(container, name);
+        return new Controller(container, name, this);
     }
 
     private void start(GenericContainer<?> container) {
