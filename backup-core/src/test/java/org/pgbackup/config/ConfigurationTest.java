@@ -202,11 +202,11 @@ class ConfigurationTest {
         Configuration config = read(env("DATABASE_LIST", "a", "TZ", "Europe/Berlin", "OPERATION_TIMEOUT", "90m"));
         assertThat(config.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(config.operationTimeout()).isEqualTo(Duration.ofMinutes(90));
-        assertThat(Configuration.parseDuration("3600")).contains(Duration.ofHours(1));
-        assertThat(Configuration.parseDuration("2d")).contains(Duration.ofDays(2));
-        assertThat(Configuration.parseDuration("0")).isEmpty();
-        assertThat(Configuration.parseDuration("-5")).isEmpty();
-        assertThat(Configuration.parseDuration("99999999999999999999")).isEmpty();
+        assertThat(EnvironmentReader.parseDuration("3600")).contains(Duration.ofHours(1));
+        assertThat(EnvironmentReader.parseDuration("2d")).contains(Duration.ofDays(2));
+        assertThat(EnvironmentReader.parseDuration("0")).isEmpty();
+        assertThat(EnvironmentReader.parseDuration("-5")).isEmpty();
+        assertThat(EnvironmentReader.parseDuration("99999999999999999999")).isEmpty();
     }
 
     @Test

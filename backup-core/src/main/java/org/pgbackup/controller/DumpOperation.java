@@ -1,0 +1,295 @@
+package org.pgbackup.controller;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.compression.Compression;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.error.DumpFailedException;
+import org.pgbackup.error.StorageException;
+import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.postgres.PgDump;
+import org.pgbackup.internal.postgres.PgDumpAll;
+import org.pgbackup.internal.postgres.PgVersion;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.internal.storage.FanOut;
+import org.pgbackup.manifest.Manifest;
+import org.pgbackup.naming.BackupName;
+import org.pgbackup.naming.Sidecar;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.spi.Storage;
+import org.tinylog.Logger;
+
+/**
+ * {@code dump}: one {@code pg_dump} run streamed, compressed and digested to every
+ * destination at once, then sidecars, the shared copy, verification and retention.
+ */
+final class DumpOperation {
+    private final OperationContext ctx;
+    private final Configuration config;
+    private final Clock clock;
+    private final ProcessRunner runner;
+    private final PgBinaries binaries;
+    private final Map<String, Storage> destinations;
+    private final RetentionSweep retention;
+
+    DumpOperation(OperationContext ctx) {
+        this.ctx = ctx;
+        this.config = ctx.config();
+        this.clock = ctx.clock();
+        this.runner = ctx.runner();
+        this.binaries = ctx.binaries();
+        this.destinations = ctx.destinations();
+        this.retention = new RetentionSweep(ctx);
+    }
+
+    DumpResult dump(String service, boolean toShared) {
+        ServiceSettings settings = config.service(service);
+        try (ServiceLock lock = ctx.lock(service, "dump")) {
+            return dumpLocked(settings, toShared);
+        }
+    }
+
+    private DumpResult dumpLocked(ServiceSettings settings, boolean toShared) {
+        String service = settings.name();
+        PgConnection connection = new PgConnection(settings, runner);
+        PgVersion server = connection.serverVersion(binaries);
+        Path program = binaries.clientFor("pg_dump", server);
+        PgVersion client = binaries.versionOf(program);
+        destinations.forEach((id, storage) -> {
+            try {
+                storage.removeStale(service);
+            } catch (IOException e) {
+                Logger.warn("{}: cleaning up {} failed: {}", service, id, e.getMessage());
+            }
+        });
+        Optional<String> roles = roles(connection, server);
+        BackupName name = freshName(service, config.compression().form());
+        Instant started = clock.instant();
+        Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
+                settings.address(), server, name);
+
+        Map<String, Storage> targets = new LinkedHashMap<>(destinations);
+        Storage shared = toShared ? ctx.sharedStorage() : null;
+        if (shared != null) {
+            targets.put(BackupController.SHARED, shared);
+        }
+        Map<String, PendingObject> pending = new LinkedHashMap<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        targets.forEach((id, storage) -> open(pending, failed, id, () -> storage.create(service, fileOf(id, name))));
+        try (FanOut out = new FanOut(pending); shared) {
+            if (pending.isEmpty()) {
+                throw new StorageException("No destination could store the archive of service '" + service + "': "
+                        + failed);
+            }
+            Compression compression = config.compression();
+            ArchiveDigest digest = new ArchiveDigest();
+            byte[][] head = new byte[1][];
+            ProcessResult result;
+            try {
+                result = new PgDump(connection, program, config.operationTimeout()).run(compression.pgDumpOption(),
+                        in -> {
+                            try (OutputStream sink = compression.compressing(digest.writing(out))) {
+                                head[0] = transfer(in, sink);
+                            }
+                        });
+            } catch (IOException e) {
+                throw new StorageException("The dump of service '" + service + "' could not be stored: "
+                        + e.getMessage(), e);
+            }
+            if (!result.succeeded()) {
+                throw new DumpFailedException("pg_dump failed for service '" + service + "' (database '"
+                        + settings.database() + "' at " + settings.address() + ") and no archive was kept: "
+                        + result.failure());
+            }
+            if (ArchiveForm.detect(head[0]).orElse(null) != ArchiveForm.CUSTOM) {
+                throw new DumpFailedException("pg_dump for service '" + service + "' exited 0 but wrote "
+                        + (head[0].length == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept."
+                        + " Check " + program + " (is it a real pg_dump?)");
+            }
+            List<String> stored = out.commit();
+            failed.putAll(out.failures());
+            if (stored.isEmpty()) {
+                throw new StorageException("No destination could store the archive of service '" + service + "': "
+                        + failed);
+            }
+            Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), service,
+                    settings.database(), settings.address(), server.text(), client.text(), "custom",
+                    compression.toString(), started, clock.instant());
+            List<String> complete = new ArrayList<>();
+            for (String id : stored) {
+                String archive = fileOf(id, name);
+                try {
+                    if (roles.isPresent()) {
+                        put(targets.get(id), service, Sidecar.ROLES.of(archive),
+                                roles.get().getBytes(StandardCharsets.UTF_8));
+                    }
+                    // Last: a manifest says the archive beside it is complete.
+                    put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
+                    complete.add(id);
+                    if (BackupController.SHARED.equals(id)) {
+                        removeOtherSharedForm(shared, service, name.form());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failed.put(id, "the archive is stored but its sidecars are not, so it counts as incomplete: "
+                            + e.getMessage());
+                }
+            }
+            Duration took = Duration.between(started, clock.instant());
+            failed.forEach((id, why) -> Logger.error("{}: destination {} failed: {}", service, id, why));
+            Logger.info("{}: stored {} ({} bytes, sha256 {}) in {} in {} ms", service, name, digest.size(),
+                    manifest.sha256(), String.join(", ", complete), took.toMillis());
+            if (config.verifyAfterDump()) {
+                verifyAfterDump(service, name, complete, failed);
+            }
+            Map<String, List<String>> removed = new LinkedHashMap<>();
+            for (String id : complete) {
+                if (destinations.containsKey(id)) {
+                    retention.apply(service, id, destinations.get(id), removed, failed);
+                }
+            }
+            return new DumpResult(service, name, digest.size(), took, complete, failed, removed);
+        } catch (IOException e) {
+            throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies {@code pg_dump}'s output into the sink and returns its first bytes, which show
+     * whether it wrote an archive at all.
+     */
+    private static byte[] transfer(InputStream in, OutputStream sink) throws IOException {
+        byte[] head = in.readNBytes(ArchiveForm.HEAD_LENGTH);
+        sink.write(head);
+        // Large writes: each one crosses into the native compressor.
+        byte[] buffer = new byte[OperationContext.TRANSFER_BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            sink.write(buffer, 0, n);
+        }
+        return head;
+    }
+
+
+    /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
+    private Optional<String> roles(PgConnection connection, PgVersion server) {
+        try {
+            return new PgDumpAll(connection, binaries.clientFor("pg_dumpall", server), config.operationTimeout())
+                    .roles();
+        } catch (BackupException e) {
+            Logger.warn("{}: roles are not saved with this archive: {}", connection.service().name(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** An archive's file name in a destination: its name, or {@code file.dump[.zst]} in the shared directory. */
+    private static String fileOf(String destination, BackupName name) {
+        return BackupController.SHARED.equals(destination) ? BackupController.sharedFile(name.form()) : name.fileName();
+    }
+
+    /**
+     * Removes the shared copy in the other form once the new one is complete, so that the
+     * shared directory holds one copy: {@code file.dump} or {@code file.dump.zst}.
+     */
+    private static void removeOtherSharedForm(Storage shared, String service, ArchiveForm kept) {
+        for (ArchiveForm form : ArchiveForm.values()) {
+            if (form == kept) {
+                continue;
+            }
+            String other = BackupController.sharedFile(form);
+            try {
+                shared.delete(service, Sidecar.MANIFEST.of(other));
+                shared.delete(service, other);
+                shared.delete(service, Sidecar.ROLES.of(other));
+            } catch (IOException e) {
+                Logger.warn("{}: the shared directory keeps an older {} beside the new {}: {}", service, other,
+                        BackupController.sharedFile(kept), e.getMessage());
+            }
+        }
+    }
+
+    private static void put(Storage storage, String service, String name, byte[] content) throws IOException {
+        try (PendingObject object = storage.create(service, name)) {
+            object.output().write(content);
+            object.commit();
+        }
+    }
+
+    private void verifyAfterDump(String service, BackupName name, List<String> complete, Map<String, String> failed) {
+        for (String id : new ArrayList<>(complete)) {
+            if (!destinations.containsKey(id)) {
+                continue;
+            }
+            VerifyResult check = ctx.verifier().verify(id, destinations.get(id), service, name.fileName());
+            if (!check.ok()) {
+                complete.remove(id);
+                failed.put(id + " (verify)", check.problem());
+            }
+        }
+    }
+
+    private interface Opener {
+        PendingObject open() throws IOException;
+    }
+
+    private static void open(Map<String, PendingObject> pending, Map<String, String> failures, String id,
+            Opener opener) {
+        try {
+            pending.put(id, opener.open());
+        } catch (IOException | RuntimeException e) {
+            failures.put(id, e.getMessage());
+        }
+    }
+
+    /**
+     * A name not yet taken: two dumps of a service in one second would share a name, so the
+     * second waits for the next second.
+     */
+    private BackupName freshName(String service, ArchiveForm form) {
+        while (true) {
+            Instant now = clock.instant();
+            BackupName name = BackupName.startedAt(now, config.zone(), form);
+            if (!existsAnywhere(service, name)) {
+                return name;
+            }
+            try {
+                Thread.sleep(1000 - now.getNano() / 1_000_000 + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DumpFailedException("Interrupted while waiting for a fresh archive name for '" + service + "'",
+                        e);
+            }
+        }
+    }
+
+    /** Whether an archive of that kind and time exists in any form: two forms of one name would confuse. */
+    private boolean existsAnywhere(String service, BackupName name) {
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                if (destination.getValue().list(service).stream().anyMatch(o -> BackupName.parse(o.name())
+                        .filter(n -> n.kind() == name.kind() && n.createdAt().equals(name.createdAt())).isPresent())) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // A destination that cannot list will fail the write too, and report it there.
+                Logger.debug("Listing {} failed: {}", destination.getKey(), e.getMessage());
+            }
+        }
+        return false;
+    }
+}

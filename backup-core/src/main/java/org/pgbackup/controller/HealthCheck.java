@@ -1,0 +1,77 @@
+package org.pgbackup.controller;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.config.Mode;
+import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.postgres.PgVersion;
+import org.pgbackup.internal.process.ProcessRunner;
+
+/** {@code health}: whether every service's backups are fresh, or outside production its server answers. */
+final class HealthCheck {
+    private final Configuration config;
+    private final Clock clock;
+    private final ProcessRunner runner;
+    private final PgBinaries binaries;
+    private final Catalog catalog;
+
+    HealthCheck(OperationContext ctx, Catalog catalog) {
+        this.config = ctx.config();
+        this.clock = ctx.clock();
+        this.runner = ctx.runner();
+        this.binaries = ctx.binaries();
+        this.catalog = catalog;
+    }
+
+    List<ServiceHealth> health() {
+        Instant now = clock.instant();
+        Optional<Duration> limit = config.healthMaxAge().or(() -> config.mode() == Mode.PRODUCTION
+                ? Optional.of(config.schedule().longestGap(now).plus(HEALTH_GRACE)) : Optional.empty());
+        List<ServiceHealth> report = new ArrayList<>();
+        for (ServiceSettings settings : config.services()) {
+            String service = settings.name();
+            try {
+                report.add(limit.isPresent() ? freshness(service, now, limit.get()) : answers(settings));
+            } catch (BackupException e) {
+                report.add(new ServiceHealth(service, false, e.getMessage()));
+            }
+        }
+        return report;
+    }
+
+    private static final Duration HEALTH_GRACE = Duration.ofHours(1);
+
+    private ServiceHealth freshness(String service, Instant now, Duration limit) {
+        Optional<ArchiveInfo> newest = catalog.list(service).archives().stream().filter(ArchiveInfo::complete)
+                .findFirst();
+        if (newest.isEmpty()) {
+            return new ServiceHealth(service, false, "stale: no complete archive (limit " + human(limit) + ")");
+        }
+        Duration age = Duration.between(newest.get().name().createdAt(), now);
+        String detail = "newest complete archive " + newest.get().name() + " is " + human(age) + " old (limit "
+                + human(limit) + ")";
+        boolean fresh = age.compareTo(limit) <= 0;
+        return new ServiceHealth(service, fresh, (fresh ? "fresh: " : "stale since "
+                + newest.get().name().createdAt().plus(limit) + ": ") + detail);
+    }
+
+    private ServiceHealth answers(ServiceSettings settings) {
+        PgVersion version = new PgConnection(settings, runner).serverVersion(binaries);
+        return new ServiceHealth(settings.name(), true, "server at " + settings.address() + " answers (PostgreSQL "
+                + version + "); no freshness limit outside production without HEALTH_MAX_AGE");
+    }
+
+    private static String human(Duration d) {
+        long minutes = d.toMinutes();
+        return minutes >= 120 ? (minutes / 60) + "h" + (minutes % 60 == 0 ? "" : (minutes % 60) + "m")
+                : minutes >= 1 ? minutes + "m" : d.toSeconds() + "s";
+    }
+}

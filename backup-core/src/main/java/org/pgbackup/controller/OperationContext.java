@@ -1,0 +1,143 @@
+package org.pgbackup.controller;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.error.StorageException;
+import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StorageContext;
+import org.pgbackup.spi.StorageProvider;
+import org.pgbackup.spi.StoredObject;
+import org.tinylog.Logger;
+
+/**
+ * What every operation of one controller works with: its configuration and clock, its own
+ * process runner and the PostgreSQL programs found for it, its destinations, and the
+ * service lock. One per {@link BackupController}; nothing in it is shared between
+ * controllers.
+ */
+final class OperationContext {
+    /** Large reads and writes: each one crosses into the native compressor or a socket. */
+    static final int TRANSFER_BUFFER = 256 * 1024;
+    private static final String LOCAL = "local";
+
+    private final Configuration config;
+    private final Clock clock;
+    private final ProcessRunner runner;
+    private final PgBinaries binaries;
+    private final Map<String, Storage> destinations;
+
+    OperationContext(Configuration config, Clock clock, ProcessRunner runner) {
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.runner = requireNonNull(runner, "runner is null");
+        this.binaries = PgBinaries.locate(config.pgBinDir(), PgBinaries.DEBIAN_ROOT, config.environment().get("PATH"),
+                runner);
+        Map<String, Storage> created = new LinkedHashMap<>();
+        for (String target : config.targets()) {
+            created.put(target, config.provider(target).create(context(config.dataRoot(),
+                    BackupController.DATA_FILES, BackupController.DATA_DIRECTORIES)));
+        }
+        this.destinations = created;
+    }
+
+    Configuration config() {
+        return config;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    ProcessRunner runner() {
+        return runner;
+    }
+
+    PgBinaries binaries() {
+        return binaries;
+    }
+
+    /** The destinations of {@code BACKUP_TARGET}, by id, in its order. */
+    Map<String, Storage> destinations() {
+        return destinations;
+    }
+
+    Verifier verifier() {
+        return new Verifier(runner, binaries.find("pg_restore"), config.operationTimeout());
+    }
+
+    /** Takes the service's lock for an operation, waiting up to {@code LOCK_WAIT_SECONDS}. */
+    ServiceLock lock(String service, String operation) {
+        return ServiceLock.acquire(config.stateDirectory(service), service, operation, config.lockWait());
+    }
+
+    /**
+     * The destinations {@code list} and {@code restore} read, the local volume first: it is
+     * the fastest to read. Without a local destination they read the others, which goes
+     * beyond the specification on purpose: a bucket-only setup can still restore.
+     */
+    Map<String, Storage> readOrder() {
+        Map<String, Storage> ordered = new LinkedHashMap<>();
+        Optional.ofNullable(destinations.get(LOCAL)).ifPresent(local -> ordered.put(LOCAL, local));
+        ordered.putAll(destinations);
+        return ordered;
+    }
+
+    /** The shared directory is a local mount whatever the targets are, so the local provider serves it. */
+    Storage sharedStorage() {
+        StorageProvider local;
+        try {
+            local = config.provider(LOCAL);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("The shared directory needs the local storage provider"
+                    + " (backup-storage-local), which is not on the classpath: add its jar");
+        }
+        return local.create(context(config.sharedRoot(), BackupController.SHARED_FILES,
+                BackupController.SHARED_DIRECTORIES));
+    }
+
+    private StorageContext context(Path root, Set<PosixFilePermission> files, Set<PosixFilePermission> dirs) {
+        return new StorageContext(config.environment(), root, files, dirs);
+    }
+
+    static void createDirectories(Path dir, Set<PosixFilePermission> permissions) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, permissions);
+        }
+    }
+
+    /** A destination's listing, or empty with the failure noted, so that one broken destination hides no other. */
+    static List<StoredObject> listingOrNote(Map.Entry<String, Storage> destination, String service,
+            Map<String, String> unreadable) {
+        try {
+            return listing(destination.getValue(), service);
+        } catch (StorageException e) {
+            Logger.error("{}: {}", service, e.getMessage());
+            unreadable.put(destination.getKey(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    static List<StoredObject> listing(Storage storage, String service) {
+        try {
+            return storage.list(service);
+        } catch (IOException e) {
+            throw new StorageException("Cannot list the archives of service '" + service + "' in "
+                    + storage.describe() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package org.pgbackup.controller;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.ArchiveNotFoundException;
+import org.pgbackup.error.RestoreFailedException;
+import org.pgbackup.error.StorageException;
+import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.postgres.PgRestore;
+import org.pgbackup.internal.postgres.PgRoles;
+import org.pgbackup.internal.postgres.PgVersion;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.naming.BackupName;
+import org.pgbackup.naming.Sidecar;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
+import org.tinylog.Logger;
+
+/**
+ * {@code restore} and {@code restore-from-shared}: the archive checked against its manifest
+ * before the database is touched, then {@code pg_restore} in one transaction, or in parallel
+ * jobs from a local copy when asked.
+ */
+final class RestoreOperation {
+    private final OperationContext ctx;
+    private final Configuration config;
+    private final ProcessRunner runner;
+    private final PgBinaries binaries;
+
+    RestoreOperation(OperationContext ctx) {
+        this.ctx = ctx;
+        this.config = ctx.config();
+        this.runner = ctx.runner();
+        this.binaries = ctx.binaries();
+    }
+
+    void restore(String service, String fileName, RestoreOptions options) {
+        BackupName name = BackupName.parseArgument(fileName);
+        config.service(service);
+        try (ServiceLock lock = ctx.lock(service, "restore")) {
+            restoreLocked(service, name, options);
+        }
+    }
+
+    private void restoreLocked(String service, BackupName name, RestoreOptions options) {
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        Storage withoutManifest = null;
+        for (Map.Entry<String, Storage> destination : ctx.readOrder().entrySet()) {
+            List<StoredObject> objects = OperationContext.listingOrNote(destination, service, unreadable);
+            if (objects.stream().noneMatch(o -> o.name().equals(name.fileName()))) {
+                continue;
+            }
+            // A copy with its manifest first: one without may be incomplete.
+            if (objects.stream().anyMatch(o -> o.name().equals(Sidecar.MANIFEST.of(name.fileName())))) {
+                restoreFrom(destination.getValue(), service, name.fileName(), options);
+                return;
+            }
+            if (withoutManifest == null) {
+                withoutManifest = destination.getValue();
+            }
+        }
+        if (withoutManifest != null) {
+            restoreFrom(withoutManifest, service, name.fileName(), options);
+            return;
+        }
+        if (!unreadable.isEmpty()) {
+            throw new StorageException("Archive " + name + " of service '" + service + "' was not found, and "
+                    + String.join(", ", unreadable.keySet()) + " could not be searched: " + unreadable.values()
+                            .iterator().next());
+        }
+        throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
+                + String.join(", ", ctx.readOrder().keySet()) + ": run 'list " + service + "' to see its archives");
+    }
+
+    String restoreFromShared(String service, RestoreOptions options) {
+        config.service(service);
+        try (ServiceLock lock = ctx.lock(service, "restore");
+                Storage shared = ctx.sharedStorage()) {
+            List<StoredObject> copies = OperationContext.listing(shared, service).stream()
+                    .filter(o -> Arrays.stream(ArchiveForm.values())
+                            .anyMatch(f -> o.name().equals(BackupController.sharedFile(f))))
+                    .sorted(Comparator.comparing(StoredObject::modified).reversed())
+                    .toList();
+            if (copies.isEmpty()) {
+                throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: neither "
+                        + BackupController.SHARED_FILE + " nor " + BackupController.sharedFile(ArchiveForm.ZSTD)
+                        + " exists in "
+                        + config.sharedRoot().resolve(service) + ". Create it with 'dump " + service + " --shared'"
+                        + " where the data lives");
+            }
+            String file = copies.get(0).name();
+            if (copies.size() > 1) {
+                Logger.warn("{}: the shared directory holds both {} and {}; restoring the newer, {}", service,
+                        copies.get(0).name(), copies.get(1).name(), file);
+            }
+            restoreFrom(shared, service, file, options);
+            return file;
+        } catch (IOException e) {
+            throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void restoreFrom(Storage storage, String service, String object, RestoreOptions options) {
+        ServiceSettings settings = config.service(service);
+        ArchiveForm form = Verifier.checkBeforeRestore(storage, service, object, options.force());
+        PgConnection connection = new PgConnection(settings, runner);
+        PgVersion server = connection.serverVersion(binaries);
+        Path program = binaries.clientFor("pg_restore", server);
+        if (options.withRoles()) {
+            applyRoles(storage, connection, object);
+        }
+        Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}", service, object,
+                storage.describe(), settings.database(), settings.address(), server, options.parallel()
+                        ? " with " + options.jobs() + " parallel jobs, not in one transaction" : "");
+        PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
+        if (options.parallel()) {
+            restoreInParallel(pgRestore, storage, settings, object, form, options);
+            return;
+        }
+        ProcessResult result;
+        try {
+            result = pgRestore.run(stdin -> {
+                try (InputStream in = openUnwrapped(storage, service, object, form)) {
+                    in.transferTo(stdin);
+                }
+            }, options.keepOwners());
+        } catch (IOException e) {
+            throw new RestoreFailedException("Reading " + object + " from " + storage.describe() + " failed during"
+                    + " the restore of service '" + service + "'; the database is unchanged: " + e.getMessage(), e);
+        }
+        if (!result.succeeded()) {
+            throw new RestoreFailedException("pg_restore failed for service '" + service + "' (database '"
+                    + settings.database() + "' at " + settings.address() + "); the restore ran in one transaction, so"
+                    + " the database is unchanged: " + result.failure());
+        }
+        Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
+    }
+
+    /**
+     * Unwraps the archive into a local file, which parallel {@code pg_restore} jobs need to
+     * seek in, restores from it, and removes it. The file sits under the backup root, which
+     * has room for archives, and is replaced by the next parallel restore if a kill left it.
+     */
+    private void restoreInParallel(PgRestore pgRestore, Storage storage, ServiceSettings settings, String object,
+            ArchiveForm form, RestoreOptions options) {
+        String service = settings.name();
+        Path directory = config.stateDirectory(service).resolve("restore-tmp");
+        Path local = directory.resolve(service + BackupName.EXTENSION);
+        ProcessResult result;
+        try {
+            OperationContext.createDirectories(directory, BackupController.DATA_DIRECTORIES);
+            Files.deleteIfExists(local);
+            Files.createFile(local, PosixFilePermissions.asFileAttribute(BackupController.DATA_FILES));
+            try (InputStream in = openUnwrapped(storage, service, object, form);
+                    OutputStream out = Files.newOutputStream(local)) {
+                in.transferTo(out);
+            }
+        } catch (IOException e) {
+            deleteQuietly(local);
+            throw new RestoreFailedException("Copying " + object + " of service '" + service + "' to " + local
+                    + " for a parallel restore failed, so the database was not touched: " + e.getMessage()
+                    + ". Free space under " + directory + ", or restore without --jobs", e);
+        }
+        try {
+            result = pgRestore.runParallel(local, options.jobs(), options.keepOwners());
+        } catch (IOException e) {
+            throw new RestoreFailedException("pg_restore could not run for service '" + service + "': "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(local);
+        }
+        if (!result.succeeded()) {
+            throw new RestoreFailedException("Parallel pg_restore failed for service '" + service + "' (database '"
+                    + settings.database() + "' at " + settings.address() + "); with --jobs each job commits on its"
+                    + " own, so the database may be partly restored. Restore again, without --jobs to make it all or"
+                    + " nothing: " + result.failure());
+        }
+        Logger.info("{}: restored {} into database '{}' with {} parallel jobs", service, object, settings.database(),
+                options.jobs());
+    }
+
+    /** The custom-format archive inside a stored file, read in large blocks. */
+    private static InputStream openUnwrapped(Storage storage, String service, String object, ArchiveForm form)
+            throws IOException {
+        return form.unwrap(new BufferedInputStream(storage.open(service, object), OperationContext.TRANSFER_BUFFER));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Logger.warn("Cannot remove {}: {}", file, e.getMessage());
+        }
+    }
+
+    /**
+     * Creates the roles saved beside an archive. Roles that exist already are left as they
+     * are; any other error stops the restore before the database is touched.
+     */
+    private void applyRoles(Storage storage, PgConnection connection, String archive) {
+        String service = connection.service().name();
+        String sql;
+        try (InputStream in = storage.open(service, Sidecar.ROLES.of(archive))) {
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RestoreFailedException(archive + " of service '" + service + "' has no saved roles ("
+                    + Sidecar.ROLES.of(archive) + " cannot be read: " + e.getMessage() + "); nothing was restored."
+                    + " Restore without --with-roles");
+        }
+        String errors = new PgRoles(connection, binaries.find("psql"), config.operationTimeout()).apply(sql);
+        if (!errors.isEmpty()) {
+            throw new RestoreFailedException("Creating the roles saved with " + archive + " failed for service '"
+                    + service + "'; the database was not touched: " + errors);
+        }
+        Logger.info("{}: applied the roles saved with {}", service, archive);
+    }
+}
