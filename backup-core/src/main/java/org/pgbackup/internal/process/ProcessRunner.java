@@ -74,7 +74,8 @@ public final class ProcessRunner {
         AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
         StringBuilder stdoutText = new StringBuilder();
         Deque<String> stderrTail = new ArrayDeque<>();
-        Thread stderr = start("stderr", () -> drainTail(process.getErrorStream(), stderrTail), handlerFailure, process);
+        Thread stderr = start("stderr", () -> drainTail(process.getErrorStream(), stderrTail, process), handlerFailure,
+                process);
         Thread stdin = start("stdin", () -> feed(spec.stdin(), process), handlerFailure, process);
         Thread stdout = start("stdout", () -> {
             if (spec.stdout() != null) {
@@ -177,7 +178,7 @@ public final class ProcessRunner {
         }
     }
 
-    private static void drainTail(InputStream stream, Deque<String> tail) {
+    private static void drainTail(InputStream stream, Deque<String> tail, Process process) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
@@ -189,7 +190,12 @@ public final class ProcessRunner {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The JDK closes a dead child's pipes from its reaper thread, and a read racing
+            // that fails with "Stream closed": that is the end of the output, and the exit
+            // status says the rest. Only a live child's broken stream is a failure.
+            if (process.isAlive()) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
