@@ -6,14 +6,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
@@ -22,9 +18,9 @@ import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.schedule.Schedule;
 import org.pgbackup.spi.StorageProvider;
 /**
- * The controller's configuration, read from environment variables. Parsing takes a
- * {@code Map}, so that tests and embedders never touch the real environment, and it
- * reports every problem at once.
+ * The controller's configuration: what {@link ConfigurationBuilder} checked, or what
+ * {@link #from(Map)} read from environment variables. Reading takes a {@code Map}, so that
+ * tests never touch the real environment, and it reports every problem at once.
  *
  * <p>The variables are those of the specification ({@code DATABASE_LIST}, {@code MODE},
  * {@code SERVER}, {@code COPING_TO_SHARED}, {@code BACKUP_TARGET}, {@code TZ} and the
@@ -50,14 +46,15 @@ public final class Configuration {
     private final Mode mode;
     private final Mode server;
     private final boolean copyToShared;
-    private final List<String> targets;
+    private final Map<String, StorageTarget> targets;
+    private final StorageProviders providers;
     private final ZoneId zone;
     private final Path backupRoot;
     private final Path databasesRoot;
     private final Optional<Path> pgBinDir;
+    private final Optional<String> toolSearchPath;
     private final Duration operationTimeout;
-    private final Map<String, String> environment;
-    private final StorageProviders providers;
+    private final Map<String, String> variables;
     private final Schedule schedule;
     private final RetentionPolicy retention;
     private final Duration stopGrace;
@@ -71,32 +68,36 @@ public final class Configuration {
     private final Compression compression;
     private final int parallelism;
 
-    Configuration(EnvironmentReader r) {
-        this.services = r.services;
-        this.mode = r.mode;
-        this.server = r.server;
-        this.copyToShared = r.copyToShared;
-        this.targets = r.targets;
-        this.zone = r.zone;
-        this.backupRoot = r.backupRoot;
-        this.databasesRoot = r.databasesRoot;
-        this.pgBinDir = r.pgBinDir;
-        this.operationTimeout = r.operationTimeout;
-        this.environment = r.env;
-        this.providers = r.providers;
-        this.schedule = r.schedule;
-        this.retention = r.retention;
-        this.stopGrace = r.stopGrace;
-        this.lockWait = r.lockWait;
-        this.healthMaxAge = r.healthMaxAge;
-        this.notifyWebhook = r.notifyWebhook;
-        this.notifyOnSuccess = r.notifyOnSuccess;
-        this.healthcheckPing = r.healthcheckPing;
-        this.metricsPort = r.metricsPort;
-        this.verifyAfterDump = r.verifyAfterDump;
-        this.compression = r.compression;
-        this.parallelism = r.parallelism;
+    Configuration(ConfigurationBuilder b) {
+        this.services = Map.copyOf(b.services);
+        this.serviceOrder = List.copyOf(b.services.keySet());
+        this.mode = b.mode;
+        this.server = b.server;
+        this.copyToShared = b.copyToShared;
+        this.targets = b.targets;
+        this.providers = b.providers;
+        this.zone = b.zone;
+        this.backupRoot = b.backupRoot;
+        this.databasesRoot = b.databasesRoot;
+        this.pgBinDir = b.pgBinDir;
+        this.toolSearchPath = b.toolSearchPath;
+        this.operationTimeout = b.operationTimeout;
+        this.variables = b.variables;
+        this.schedule = b.schedule;
+        this.retention = b.retention;
+        this.stopGrace = b.stopGrace;
+        this.lockWait = b.lockWait;
+        this.healthMaxAge = b.healthMaxAge;
+        this.notifyWebhook = b.notifyWebhook;
+        this.notifyOnSuccess = b.notifyOnSuccess;
+        this.healthcheckPing = b.healthcheckPing;
+        this.metricsPort = b.metricsPort;
+        this.verifyAfterDump = b.verifyAfterDump;
+        this.compression = b.compression;
+        this.parallelism = b.parallelism;
     }
+
+    private final List<String> serviceOrder;
 
     /** Reads the process environment. */
     public static Configuration fromEnvironment() {
@@ -109,7 +110,7 @@ public final class Configuration {
      * @throws ConfigurationException listing every problem found
      */
     public static Configuration from(Map<String, String> environment) {
-        return from(environment, StorageProviders.installed());
+        return EnvironmentReader.read(environment, null);
     }
 
     /**
@@ -118,27 +119,17 @@ public final class Configuration {
      * @throws ConfigurationException listing every problem found
      */
     public static Configuration from(Map<String, String> environment, List<StorageProvider> providers) {
-        return from(environment, StorageProviders.of(providers));
-    }
-
-    private static Configuration from(Map<String, String> environment, StorageProviders providers) {
-        EnvironmentReader reader = new EnvironmentReader(Map.copyOf(requireNonNull(environment, "environment is null")),
-                providers);
-        reader.read();
-        if (!reader.problems.isEmpty()) {
-            throw new ConfigurationException(reader.problems);
-        }
-        return new Configuration(reader);
+        return EnvironmentReader.read(environment, StorageProviders.of(providers));
     }
 
     /** The services of {@code DATABASE_LIST}, in its order. */
     public List<ServiceSettings> services() {
-        return List.copyOf(services.values());
+        return serviceOrder.stream().map(services::get).toList();
     }
 
     /** The names in {@code DATABASE_LIST}, in its order. */
     public List<String> serviceNames() {
-        return List.copyOf(services.keySet());
+        return serviceOrder;
     }
 
     /**
@@ -174,12 +165,24 @@ public final class Configuration {
      * aliases: {@code filesystem} reads as {@code local}.
      */
     public List<String> targets() {
-        return targets;
+        return List.copyOf(targets.keySet());
     }
 
-    /** The provider of a destination named by {@link #targets()}. */
-    public StorageProvider provider(String target) {
-        return providers.find(target).orElseThrow(() -> new IllegalArgumentException("Not a target: " + target));
+    /** A destination named by {@link #targets()}: its provider and that provider's own settings. */
+    public StorageTarget target(String id) {
+        StorageTarget target = targets.get(id);
+        if (target == null) {
+            throw new IllegalArgumentException("Not a target: " + id);
+        }
+        return target;
+    }
+
+    /**
+     * A provider on the class path by id or alias, targeted or not: the shared directory
+     * is written by the local provider whatever {@code BACKUP_TARGET} says.
+     */
+    public Optional<StorageProvider> installedProvider(String id) {
+        return providers.find(id);
     }
 
     /** {@code TZ}, the zone of the schedule and of backup kinds; the system's zone when unset. */
@@ -210,6 +213,11 @@ public final class Configuration {
     /** {@code PG_BIN_DIR}: the only directory to take PostgreSQL programs from, when set. */
     public Optional<Path> pgBinDir() {
         return pgBinDir;
+    }
+
+    /** Where PostgreSQL programs are looked for after the Debian directories, as in {@code PATH}. */
+    public Optional<String> toolSearchPath() {
+        return toolSearchPath;
     }
 
     /** {@code OPERATION_TIMEOUT}: how long one dump, restore or WAL reset may run. */
@@ -306,28 +314,13 @@ public final class Configuration {
     /** The name of a service's state directory inside its backup directory. */
     public static final String STATE_DIRECTORY = ".pgbackup";
 
-    /** The variables this configuration was read from, for storage providers' own settings. */
-    public Map<String, String> environment() {
-        return environment;
-    }
-
     /**
-     * The settings this configuration reads, as {@code NAME=value} pairs for a log, with
-     * every secret masked: passwords, and what each targeted storage provider declares secret.
+     * The settings, as {@code NAME=value} pairs for a log, with every secret masked:
+     * passwords, URLs (their paths hold tokens) and what each targeted storage provider
+     * declares secret.
      */
     public String describe() {
-        Set<String> secret = new HashSet<>();
-        targets.forEach(t -> secret.addAll(provider(t).secretSettings()));
-        List<String> pairs = new ArrayList<>();
-        new TreeMap<>(environment).forEach((name, value) -> {
-            if (!isSetting(name)) {
-                return;
-            }
-            // Webhook and ping URLs carry tokens in their paths.
-            boolean masked = secret.contains(name) || name.endsWith("PASSWORD") || name.endsWith("_URL");
-            pairs.add(name + "=" + (masked ? "****" : value));
-        });
-        return String.join(" ", pairs);
+        return MaskedSettings.describe(this, variables);
     }
 
     /** The controller's own variables, beside the per-service ones and the storage providers' settings. */
@@ -340,15 +333,6 @@ public final class Configuration {
     /** The per-service variables, each after the service's prefix. */
     public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
             "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA");
-
-    /** Whether a variable is one this configuration reads. */
-    public boolean isSetting(String name) {
-        if (VARIABLES.contains(name) || providers.settings().contains(name)) {
-            return true;
-        }
-        return services.values().stream().anyMatch(s -> SERVICE_VARIABLES.stream()
-                .anyMatch(v -> name.equals(s.envPrefix() + v)));
-    }
 
     /**
      * The environment prefix of a service: upper case, {@code -} becomes {@code _}, and a

@@ -23,6 +23,7 @@ import org.pgbackup.compression.Compression;
 import org.pgbackup.internal.storage.StorageProviders;
 import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.schedule.Schedule;
+import org.pgbackup.spi.Settings;
 import org.pgbackup.spi.StorageProvider;
 
 /**
@@ -30,92 +31,81 @@ import org.pgbackup.spi.StorageProvider;
  * problem instead of stopping at the first, so that a bad environment is fixed in one go.
  */
 final class EnvironmentReader {
-    static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofHours(6);
-    static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
     private static final long MAX_WHOLE = 36_500;
-    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
 
-    final Map<String, String> env;
-    final StorageProviders providers;
-    final List<String> problems = new ArrayList<>();
-    Map<String, ServiceSettings> services = Map.of();
-    Mode mode = Mode.DEVELOPMENT;
-    Mode server = Mode.DEVELOPMENT;
-    boolean copyToShared;
-    List<String> targets = List.of();
-    ZoneId zone = ZoneId.systemDefault();
-    Path backupRoot;
-    Path databasesRoot;
-    Optional<Path> pgBinDir = Optional.empty();
-    Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
-    Schedule schedule;
-    RetentionPolicy retention = RetentionPolicy.DEFAULT;
-    Duration stopGrace = DEFAULT_STOP_GRACE;
-    Duration lockWait = Duration.ofSeconds(60);
-    Optional<Duration> healthMaxAge = Optional.empty();
-    Optional<URI> notifyWebhook = Optional.empty();
-    boolean notifyOnSuccess;
-    Optional<URI> healthcheckPing = Optional.empty();
-    Optional<Integer> metricsPort = Optional.empty();
-    boolean verifyAfterDump;
-    Compression compression = Compression.DEFAULT;
-    int parallelism = 2;
+    private final Map<String, String> env;
+    private final ConfigurationBuilder builder;
+    private final List<String> problems;
+    private final Settings variables;
 
-    final Variables variables;
-
-    EnvironmentReader(Map<String, String> env, StorageProviders providers) {
+    private EnvironmentReader(Map<String, String> env, StorageProviders providers) {
         this.env = env;
-        this.providers = providers;
-        this.variables = new Variables(env, problems);
+        this.builder = new ConfigurationBuilder();
+        this.builder.providers = providers;
+        this.builder.variables = env;
+        this.problems = builder.problems;
+        this.variables = new Settings(env, problems);
     }
 
-    void read() {
-        mode = readMode("MODE");
-        server = readMode("SERVER");
-        copyToShared = variables.bool("COPING_TO_SHARED", false);
+    /**
+     * Reads the variables into a builder and checks them with it.
+     *
+     * @param providers the providers to choose from, or null for those on the class path
+     * @throws ConfigurationException listing every problem found
+     */
+    static Configuration read(Map<String, String> environment, StorageProviders providers) {
+        EnvironmentReader reader = new EnvironmentReader(Map.copyOf(environment), providers);
+        reader.read();
+        return reader.builder.build();
+    }
+
+    private void read() {
+        Mode mode = readMode("MODE");
+        builder.mode(mode).server(readMode("SERVER")).copyToShared(variables.bool("COPING_TO_SHARED", false));
         readZone();
-        backupRoot = readPath("BACKUP_ROOT",
+        Path backupRoot = readPath("BACKUP_ROOT",
                 mode == Mode.PRODUCTION ? Configuration.PRODUCTION_BACKUP_ROOT : Configuration.DEVELOPMENT_BACKUP_ROOT);
-        databasesRoot = readPath("DATABASES_ROOT", mode == Mode.PRODUCTION
-                ? Configuration.PRODUCTION_DATABASES_ROOT : Configuration.DEVELOPMENT_BACKUP_ROOT.resolve("databases"));
-        readPgBinDir();
-        String timeout = value("OPERATION_TIMEOUT");
-        if (timeout != null) {
-            parseDuration(timeout).ifPresentOrElse(d -> operationTimeout = d, () -> problems.add(
-                    "Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
-                            + timeout));
+        builder.backupRoot(backupRoot).databasesRoot(readPath("DATABASES_ROOT", mode == Mode.PRODUCTION
+                ? Configuration.PRODUCTION_DATABASES_ROOT : Configuration.DEVELOPMENT_BACKUP_ROOT.resolve("databases")));
+        if (env.containsKey("PATH")) {
+            builder.toolSearchPath(env.get("PATH"));
         }
+        variables.text("PG_BIN_DIR").ifPresent(dir -> Optional.ofNullable(readPath("PG_BIN_DIR", null))
+                .ifPresent(builder::pgBinDir));
+        variables.text("OPERATION_TIMEOUT").ifPresent(text -> parseDuration(text).ifPresentOrElse(
+                builder::operationTimeout, () -> problems.add("Invalid value for OPERATION_TIMEOUT (should be a"
+                        + " positive duration such as 3600, 90m or 6h): " + text)));
         readSchedule();
         readRetention();
-        stopGrace = Duration.ofSeconds(variables.whole("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE.toSeconds(), 0,
-                MAX_WHOLE, "a whole number of seconds, 0 or more"));
-        lockWait = Duration.ofSeconds(variables.whole("LOCK_WAIT_SECONDS", 60, 0, MAX_WHOLE,
-                "a whole number of seconds, 0 or more"));
-        verifyAfterDump = variables.bool("VERIFY_AFTER_DUMP", false);
+        builder.stopGrace(Duration.ofSeconds(variables.whole("STOP_GRACE_SECONDS", 30, 0, MAX_WHOLE,
+                "a whole number of seconds, 0 or more")));
+        builder.lockWait(Duration.ofSeconds(variables.whole("LOCK_WAIT_SECONDS", 60, 0, MAX_WHOLE,
+                "a whole number of seconds, 0 or more")));
+        builder.verifyAfterDump(variables.bool("VERIFY_AFTER_DUMP", false));
         variables.text("BACKUP_COMPRESSION").ifPresent(text -> {
             try {
-                compression = Compression.parse(text);
+                builder.compression(Compression.parse(text));
             } catch (IllegalArgumentException e) {
                 variables.invalid("BACKUP_COMPRESSION", e.getMessage(), text);
             }
         });
-        parallelism = (int) variables.whole("BACKUP_PARALLELISM", 2, 1, 64, "a whole number from 1 to 64");
+        builder.parallelism((int) variables.whole("BACKUP_PARALLELISM", 2, 1, 64, "a whole number from 1 to 64"));
         variables.text("HEALTH_MAX_AGE").ifPresent(text -> parseDuration(text).ifPresentOrElse(
-                d -> healthMaxAge = Optional.of(d), () -> variables.invalid("HEALTH_MAX_AGE",
+                builder::healthMaxAge, () -> variables.invalid("HEALTH_MAX_AGE",
                         "a positive duration such as 26h, 90m or 3600", text)));
-        notifyWebhook = readUrl("NOTIFY_WEBHOOK_URL");
-        healthcheckPing = readUrl("HEALTHCHECK_PING_URL");
-        variables.text("NOTIFY_ON").ifPresent(on -> {
-            if (on.equals("all")) {
-                notifyOnSuccess = true;
-            } else if (!on.equals("failure")) {
-                variables.invalid("NOTIFY_ON", "failure or all", on);
-            }
-        });
+        readUrl("HEALTHCHECK_PING_URL").ifPresent(builder::healthcheckPing);
+        boolean onSuccess = false;
+        Optional<String> on = variables.text("NOTIFY_ON");
+        if (on.isPresent() && on.get().equals("all")) {
+            onSuccess = true;
+        } else if (on.isPresent() && !on.get().equals("failure")) {
+            variables.invalid("NOTIFY_ON", "failure or all", on.get());
+        }
+        boolean all = onSuccess;
+        readUrl("NOTIFY_WEBHOOK_URL").ifPresent(url -> builder.notifyWebhook(url, all));
         if (variables.text("METRICS_PORT").isPresent()) {
-            metricsPort = Optional.of((int) variables.whole("METRICS_PORT", 9187, 1, 65535,
-                    "a port from 1 to 65535"));
+            builder.metricsPort((int) variables.whole("METRICS_PORT", 9187, 1, 65535, "a port from 1 to 65535"));
         }
         readServices();
         readTargets();
@@ -124,14 +114,12 @@ final class EnvironmentReader {
     private void readSchedule() {
         String expression = value("BACKUP_SCHEDULE");
         if (expression == null) {
-            schedule = Schedule.defaultTimes(zone);
             return;
         }
-        schedule = Schedule.parse(expression, zone).orElseGet(() -> {
+        Schedule.parse(expression, builder.zone).ifPresentOrElse(builder::schedule, () -> {
             problems.add("Invalid value for BACKUP_SCHEDULE (should be a cron expression of five fields, minute"
                     + " hour day month weekday, or six with seconds first, such as '0 3,9,15,21 * * *'): "
                     + expression);
-            return Schedule.defaultTimes(zone);
         });
     }
 
@@ -140,7 +128,7 @@ final class EnvironmentReader {
         long daily = variables.whole("RETENTION_DAILY_DAYS", 7, 1, MAX_WHOLE, days);
         long weekly = variables.whole("RETENTION_WEEKLY_DAYS", 30, 1, MAX_WHOLE, days);
         long monthly = variables.whole("RETENTION_MONTHLY_DAYS", 365, 1, MAX_WHOLE, days);
-        retention = new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly));
+        builder.retention(new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly)));
     }
 
     /** An http(s) URL; the message does not repeat it, since such URLs often hold a token. */
@@ -180,7 +168,7 @@ final class EnvironmentReader {
         }
         try {
             // A leading colon is the POSIX way to name a zone file; the name is the same.
-            zone = ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz);
+            builder.zone(ZoneId.of(tz.startsWith(":") ? tz.substring(1) : tz));
         } catch (DateTimeException e) {
             problems.add("Invalid value for TZ (should be a zone such as UTC or Europe/Berlin): " + tz);
         }
@@ -199,58 +187,25 @@ final class EnvironmentReader {
         }
     }
 
-    private void readPgBinDir() {
-        String v = value("PG_BIN_DIR");
-        if (v == null) {
-            return;
-        }
-        Path dir = readPath("PG_BIN_DIR", null);
-        if (dir != null && !Files.isDirectory(dir)) {
-            problems.add("Invalid value for PG_BIN_DIR (should be a directory holding pg_dump, pg_restore and psql): "
-                    + v + " is not a directory");
-        } else if (dir != null) {
-            pgBinDir = Optional.of(dir);
-        }
-    }
-
     private void readServices() {
         String list = env.get("DATABASE_LIST");
         if (list == null || list.isBlank()) {
-            problems.add("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
-                    + " DATABASE_LIST=users,orders");
             return;
         }
-        Map<String, ServiceSettings> found = new LinkedHashMap<>();
-        Map<String, String> byPrefix = new HashMap<>();
         for (String item : list.split(",", -1)) {
             String name = item.trim();
             if (name.isEmpty()) {
                 problems.add("Invalid value for DATABASE_LIST (has an empty entry; remove the extra comma): " + list);
                 continue;
             }
-            if (!SERVICE_NAME.matcher(name).matches()) {
-                problems.add("Invalid service '" + name + "' in DATABASE_LIST: a service is letters, digits, '-' and"
-                        + " '_', starting with a letter or digit");
-                continue;
-            }
-            String prefix = Configuration.envPrefix(name);
-            String earlier = byPrefix.putIfAbsent(prefix, name);
-            if (earlier != null) {
-                problems.add(earlier.equals(name)
-                        ? "Invalid value for DATABASE_LIST: service '" + name + "' is listed twice"
-                        : "Invalid value for DATABASE_LIST: services '" + earlier + "' and '" + name
-                                + "' both read variables " + prefix + "POSTGRES_*; rename one");
-                continue;
-            }
-            found.put(name, readService(name, prefix));
+            builder.service(name, details -> readService(Configuration.envPrefix(name), details));
         }
-        services = found;
     }
 
-    private ServiceSettings readService(String name, String prefix) {
-        int port = 5432;
+    private void readService(String prefix, ServiceSettings.Builder details) {
         String portText = value(prefix + "POSTGRES_PORT");
         if (portText != null) {
+            int port;
             try {
                 port = Integer.parseInt(portText);
             } catch (NumberFormatException e) {
@@ -259,45 +214,31 @@ final class EnvironmentReader {
             if (port < 1 || port > 65535) {
                 problems.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
                         + portText);
-                port = 5432;
+            } else {
+                details.port(port);
             }
         }
-        Path dataDirectory = readPath(prefix + "PGDATA", databasesRoot.resolve(name));
+        Optional.ofNullable(readPath(prefix + "PGDATA", null)).ifPresent(details::dataDirectory);
         // The password is taken as given, spaces included: it is not ours to trim.
         String password = env.get(prefix + "POSTGRES_PASSWORD");
-        return new ServiceSettings(name, prefix,
-                Optional.ofNullable(value(prefix + "POSTGRES_HOST")).orElse(name), port,
-                Optional.ofNullable(value(prefix + "POSTGRES_USER")).orElse("postgres"),
-                password == null || password.isEmpty() ? "postgres" : password,
-                Optional.ofNullable(value(prefix + "POSTGRES_DB")).orElse("postgres"),
-                dataDirectory);
+        if (password != null && !password.isEmpty()) {
+            details.password(password.toCharArray());
+        }
+        Optional.ofNullable(value(prefix + "POSTGRES_HOST")).ifPresent(details::host);
+        Optional.ofNullable(value(prefix + "POSTGRES_USER")).ifPresent(details::user);
+        Optional.ofNullable(value(prefix + "POSTGRES_DB")).ifPresent(details::database);
     }
 
     private void readTargets() {
         String raw = Optional.ofNullable(value("BACKUP_TARGET")).orElse("local");
-        Set<String> ids = new LinkedHashSet<>();
-        Set<StorageProvider> seen = new LinkedHashSet<>();
         for (String item : raw.split(",", -1)) {
-            String id = item.trim().toLowerCase(Locale.ROOT);
-            if (id.isEmpty()) {
+            if (item.isBlank()) {
                 problems.add("Invalid value for BACKUP_TARGET (has an empty entry; remove the extra comma): " + raw);
-                continue;
+            } else {
+                // Each provider picks its own names out of these; see StorageTargets.
+                builder.storage(item, env);
             }
-            Optional<StorageProvider> provider = providers.find(id);
-            if (provider.isEmpty()) {
-                problems.add("Unknown destination '" + id + "' in BACKUP_TARGET: known destinations are "
-                        + String.join(", ", providers.ids()));
-                continue;
-            }
-            if (!seen.add(provider.get())) {
-                problems.add("Invalid value for BACKUP_TARGET: '" + id + "' names a destination already listed: "
-                        + raw);
-                continue;
-            }
-            ids.add(provider.get().id());
-            problems.addAll(provider.get().validate(env));
         }
-        targets = List.copyOf(ids);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.pgbackup.config.Configuration;
+import org.pgbackup.config.StorageTarget;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
@@ -44,11 +45,12 @@ final class OperationContext {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.runner = requireNonNull(runner, "runner is null");
-        this.binaries = PgBinaries.locate(config.pgBinDir(), PgBinaries.DEBIAN_ROOT, config.environment().get("PATH"),
-                runner);
+        this.binaries = PgBinaries.locate(config.pgBinDir(), PgBinaries.DEBIAN_ROOT,
+                config.toolSearchPath().orElse(null), runner);
         Map<String, Storage> created = new LinkedHashMap<>();
-        for (String target : config.targets()) {
-            created.put(target, config.provider(target).create(context(config.dataRoot(),
+        for (String id : config.targets()) {
+            StorageTarget target = config.target(id);
+            created.put(id, target.provider().create(new StorageContext(target.settings(), config.dataRoot(),
                     BackupController.DATA_FILES, BackupController.DATA_DIRECTORIES)));
         }
         this.destinations = created;
@@ -98,19 +100,10 @@ final class OperationContext {
 
     /** The shared directory is a local mount whatever the targets are, so the local provider serves it. */
     Storage sharedStorage() {
-        StorageProvider local;
-        try {
-            local = config.provider(LOCAL);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("The shared directory needs the local storage provider"
-                    + " (backup-storage-local), which is not on the classpath: add its jar");
-        }
-        return local.create(context(config.sharedRoot(), BackupController.SHARED_FILES,
+        StorageProvider local = config.installedProvider(LOCAL).orElseThrow(() -> new ConfigurationException("The shared directory needs the local storage provider"
+                    + " (backup-storage-local), which is not on the classpath: add its jar"));
+        return local.create(new StorageContext(Map.of(), config.sharedRoot(), BackupController.SHARED_FILES,
                 BackupController.SHARED_DIRECTORIES));
-    }
-
-    private StorageContext context(Path root, Set<PosixFilePermission> files, Set<PosixFilePermission> dirs) {
-        return new StorageContext(config.environment(), root, files, dirs);
     }
 
     static void createDirectories(Path dir, Set<PosixFilePermission> permissions) throws IOException {

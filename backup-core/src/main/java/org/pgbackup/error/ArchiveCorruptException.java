@@ -10,4 +10,9 @@ public class ArchiveCorruptException extends BackupException {
     public ArchiveCorruptException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.ARCHIVE_CORRUPT;
+    }
 }

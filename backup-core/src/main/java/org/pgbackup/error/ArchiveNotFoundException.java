@@ -7,4 +7,9 @@ public class ArchiveNotFoundException extends BackupException {
     public ArchiveNotFoundException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.ARCHIVE_NOT_FOUND;
+    }
 }

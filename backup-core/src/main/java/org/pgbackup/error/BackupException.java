@@ -4,8 +4,9 @@ package org.pgbackup.error;
  * Root of every failure the controller reports to a user. Each subtype names one failure
  * a user can act on, and its message says what happened and what to do.
  *
- * <p>{@link #exitCode()} is the process exit status the command line maps the failure to:
- * {@code 1} when the operation failed, {@code 2} for bad usage or configuration.
+ * <p>{@link #code()} is a stable {@link ErrorCode} to branch on; {@link #exitCode()} is the
+ * process exit status the command line maps it to: {@code 1} when the operation failed,
+ * {@code 2} for bad usage or configuration.
  */
 public abstract class BackupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -23,8 +24,11 @@ public abstract class BackupException extends RuntimeException {
         super(message, cause);
     }
 
-    /** The process exit status for this failure. */
+    /** The stable code of this failure. */
+    public abstract ErrorCode code();
+
+    /** The process exit status for this failure, from its code's category. */
     public int exitCode() {
-        return OPERATION_FAILED;
+        return code().category().exitCode();
     }
 }

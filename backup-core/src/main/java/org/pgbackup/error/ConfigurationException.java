@@ -30,7 +30,7 @@ public class ConfigurationException extends BackupException {
     }
 
     @Override
-    public int exitCode() {
-        return USAGE;
+    public ErrorCode code() {
+        return ErrorCode.CONFIGURATION;
     }
 }

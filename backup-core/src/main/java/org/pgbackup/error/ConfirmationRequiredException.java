@@ -9,7 +9,7 @@ public class ConfirmationRequiredException extends BackupException {
     }
 
     @Override
-    public int exitCode() {
-        return USAGE;
+    public ErrorCode code() {
+        return ErrorCode.CONFIRMATION_REQUIRED;
     }
 }

@@ -7,4 +7,9 @@ public class DatabaseConnectionException extends BackupException {
     public DatabaseConnectionException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.DATABASE_CONNECTION;
+    }
 }

@@ -11,4 +11,9 @@ public class DumpFailedException extends BackupException {
     public DumpFailedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.DUMP_FAILED;
+    }
 }

@@ -10,4 +10,9 @@ public class IncompatibleClientException extends BackupException {
     public IncompatibleClientException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.INCOMPATIBLE_CLIENT;
+    }
 }

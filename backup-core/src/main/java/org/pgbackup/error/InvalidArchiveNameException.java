@@ -12,7 +12,7 @@ public class InvalidArchiveNameException extends BackupException {
     }
 
     @Override
-    public int exitCode() {
-        return USAGE;
+    public ErrorCode code() {
+        return ErrorCode.INVALID_ARCHIVE_NAME;
     }
 }

@@ -11,4 +11,9 @@ public class MisnamedArchiveException extends BackupException {
     public MisnamedArchiveException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.MISNAMED_ARCHIVE;
+    }
 }

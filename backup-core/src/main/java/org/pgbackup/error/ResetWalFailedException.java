@@ -7,4 +7,9 @@ public class ResetWalFailedException extends BackupException {
     public ResetWalFailedException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.RESET_WAL_FAILED;
+    }
 }

@@ -14,4 +14,9 @@ public class RestoreFailedException extends BackupException {
     public RestoreFailedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.RESTORE_FAILED;
+    }
 }

@@ -7,4 +7,9 @@ public class ServerRunningException extends BackupException {
     public ServerRunningException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.SERVER_RUNNING;
+    }
 }

@@ -7,4 +7,9 @@ public class ServiceBusyException extends BackupException {
     public ServiceBusyException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.SERVICE_BUSY;
+    }
 }

@@ -11,4 +11,9 @@ public class StorageException extends BackupException {
     public StorageException(String message) {
         super(message);
     }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.STORAGE;
+    }
 }

@@ -9,7 +9,7 @@ public class ToolNotFoundException extends BackupException {
     }
 
     @Override
-    public int exitCode() {
-        return USAGE;
+    public ErrorCode code() {
+        return ErrorCode.TOOL_NOT_FOUND;
     }
 }

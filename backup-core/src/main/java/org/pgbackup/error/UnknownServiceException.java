@@ -12,7 +12,7 @@ public class UnknownServiceException extends BackupException {
     }
 
     @Override
-    public int exitCode() {
-        return USAGE;
+    public ErrorCode code() {
+        return ErrorCode.UNKNOWN_SERVICE;
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * A destination that keeps named objects, grouped by service: an archive is addressed by
  * the service it belongs to and its file name.
  *
- * <p>Rules every implementation keeps (checked by {@code AbstractStorageContractTest}):
+ * <p>Rules every implementation keeps (checked by {@code StorageContract} in
+ * {@code backup-storage-testkit}):
  * <ul>
  *   <li>A service and a name are single path segments: not empty, no {@code /} or
  *       {@code \}, not {@code .} or {@code ..}. Anything else throws
@@ -16,9 +17,17 @@ import java.util.List;
  *   <li>An object becomes visible to {@link #list} and {@link #open} only when
  *       {@link PendingObject#commit()} returns, with all its bytes. An aborted or abandoned
  *       write leaves nothing visible.</li>
+ *   <li>While an object is being written, {@link #list} does not show it, and shows the
+ *       previous object of that name, if any, unchanged.</li>
  *   <li>Committing replaces an existing object of the same name, atomically.</li>
+ *   <li>Deleting an object that does not exist does nothing and does not throw.</li>
  *   <li>Operations on one service never see or touch another service's objects.</li>
  * </ul>
+ *
+ * <p><b>Threads.</b> One storage serves every operation of a controller, and parallel dumps
+ * use it from several threads at once: implementations are thread-safe for every method,
+ * for different services and for different names of one service. A {@link PendingObject}
+ * is written and committed by one thread.
  *
  * <p>Failures of the underlying store are {@link IOException}s whose messages say which
  * object and which store; they never contain credentials.

@@ -10,17 +10,20 @@ import java.util.Set;
 /**
  * What a provider receives to create a storage.
  *
- * @param environment the controller's environment, from which a provider reads its own settings
+ * @param settings this provider's own settings and nothing else: the variables whose names
+ *     start with its {@link StorageProvider#settingsPrefix()}, minus any that belong to a
+ *     service of the controller (such as a service's {@code <PREFIX>_POSTGRES_PASSWORD}), plus
+ *     the {@link StorageProvider#COMMON_SETTINGS}
  * @param localRoot the directory under which a storage on a local file system keeps one
  *     directory per service; other storages ignore it
  * @param filePermissions permissions for files a local storage creates
  * @param directoryPermissions permissions for directories a local storage creates
  */
-public record StorageContext(Map<String, String> environment, Path localRoot,
+public record StorageContext(Map<String, String> settings, Path localRoot,
         Set<PosixFilePermission> filePermissions, Set<PosixFilePermission> directoryPermissions) {
 
     public StorageContext {
-        environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        settings = Map.copyOf(requireNonNull(settings, "settings is null"));
         requireNonNull(localRoot, "localRoot is null");
         filePermissions = Set.copyOf(requireNonNull(filePermissions, "filePermissions is null"));
         directoryPermissions = Set.copyOf(requireNonNull(directoryPermissions, "directoryPermissions is null"));
@@ -28,7 +31,7 @@ public record StorageContext(Map<String, String> environment, Path localRoot,
 
     @Override
     public String toString() {
-        // The environment holds secrets.
-        return "StorageContext[localRoot=" + localRoot + "]";
+        // The settings may hold secrets.
+        return "StorageContext[settings=" + settings.keySet() + ", localRoot=" + localRoot + "]";
     }
 }

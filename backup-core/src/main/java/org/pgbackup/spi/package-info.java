@@ -6,7 +6,11 @@
  *
  * <p>The API is deliberately small: a {@link org.pgbackup.spi.Storage} stores named objects
  * per service, writes them atomically through a {@link org.pgbackup.spi.PendingObject},
- * reads, lists and deletes them. The contract suite {@code AbstractStorageContractTest}
- * in backup-core's test-jar checks an implementation against every rule written here.
+ * reads, lists and deletes them. A provider reads its own settings with {@link
+ * org.pgbackup.spi.Settings}. Plugins depend on this package alone.
+ *
+ * <p>The module {@code backup-storage-testkit} holds the contract suite that checks an
+ * implementation against every rule written here, the provider-level checks, and an
+ * in-memory storage.
  */
 package org.pgbackup.spi;

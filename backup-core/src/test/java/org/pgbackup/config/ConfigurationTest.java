@@ -74,7 +74,7 @@ class ConfigurationTest {
         assertThat(users.host()).isEqualTo("users");
         assertThat(users.port()).isEqualTo(5432);
         assertThat(users.user()).isEqualTo("postgres");
-        assertThat(users.password()).isEqualTo("postgres");
+        assertThat(new String(users.password().get())).isEqualTo("postgres");
         assertThat(users.database()).isEqualTo("postgres");
         assertThat(config.mode()).isEqualTo(Mode.DEVELOPMENT);
         assertThat(config.targets()).containsExactly("local");
@@ -129,7 +129,7 @@ class ConfigurationTest {
         assertThat(users.envPrefix()).isEqualTo("USER_DB_");
         assertThat(users.address()).isEqualTo("db1:6543");
         assertThat(users.user()).isEqualTo("alice");
-        assertThat(users.password()).isEqualTo(" s e c ");
+        assertThat(new String(users.password().get())).isEqualTo(" s e c ");
         assertThat(users.database()).isEqualTo("users");
         assertThat(users.dataDirectory()).isEqualTo(Path.of("/pg/users"));
         assertThat(config.service("orders").user()).isEqualTo("bob");

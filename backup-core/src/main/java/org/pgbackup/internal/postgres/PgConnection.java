@@ -54,7 +54,7 @@ public final class PgConnection {
 
     /** What the child's environment needs: the password, a connect timeout, a name in pg_stat_activity. */
     public Map<String, String> environment() {
-        return Map.of("PGPASSWORD", service.password(), "PGCONNECT_TIMEOUT", "10",
+        return Map.of("PGPASSWORD", new String(service.password().get()), "PGCONNECT_TIMEOUT", "10",
                 "PGAPPNAME", "pg-backup-controller");
     }
 

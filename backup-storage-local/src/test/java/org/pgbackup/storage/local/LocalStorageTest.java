@@ -10,12 +10,12 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pgbackup.spi.AbstractStorageContractTest;
+import org.pgbackup.storage.testkit.StorageContract;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StorageProvider;
 
-class LocalStorageTest extends AbstractStorageContractTest {
+class LocalStorageTest extends StorageContract {
     @TempDir
     Path root;
 

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.pgbackup.config.Variables;
+import org.pgbackup.spi.Settings;
 
 /**
  * The {@code S3_*} settings of the specification, plus {@code S3_PART_SIZE_MB}, read and
@@ -48,7 +48,7 @@ public record S3Settings(String bucket, String prefix, Optional<String> region, 
      */
     static Optional<S3Settings> read(Map<String, String> env, List<String> problems) {
         int before = problems.size();
-        Variables variables = new Variables(env, problems);
+        Settings variables = new Settings(env, problems);
         String bucket = variables.text("S3_BUCKET").orElse(null);
         if (bucket == null) {
             variables.problem("S3_BUCKET is empty: set it to the bucket that receives the archives (BACKUP_TARGET"
@@ -109,7 +109,7 @@ public record S3Settings(String bucket, String prefix, Optional<String> region, 
         return (long) partSize * MAX_PARTS;
     }
 
-    private static URI endpoint(String raw, boolean tls, Variables variables) {
+    private static URI endpoint(String raw, boolean tls, Settings variables) {
         String withScheme = raw.contains("://") ? raw : (tls ? "https://" : "http://") + raw;
         try {
             URI uri = new URI(withScheme);

@@ -20,9 +20,9 @@ public final class S3StorageProvider implements StorageProvider {
     }
 
     @Override
-    public List<String> validate(Map<String, String> environment) {
+    public List<String> validate(Map<String, String> settings) {
         List<String> problems = new ArrayList<>();
-        S3Settings.read(environment, problems);
+        S3Settings.read(settings, problems);
         return problems;
     }
 
@@ -41,7 +41,7 @@ public final class S3StorageProvider implements StorageProvider {
     @Override
     public Storage create(StorageContext context) {
         List<String> problems = new ArrayList<>();
-        S3Settings settings = S3Settings.read(context.environment(), problems).orElseThrow(
+        S3Settings settings = S3Settings.read(context.settings(), problems).orElseThrow(
                 () -> new IllegalArgumentException("S3 settings were not validated: " + problems));
         return new S3Storage(settings);
     }

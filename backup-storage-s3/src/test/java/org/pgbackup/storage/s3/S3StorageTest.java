@@ -12,12 +12,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pgbackup.spi.AbstractStorageContractTest;
+import org.pgbackup.storage.testkit.StorageContract;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 
 /** The storage contract against a real S3 server, plus what only S3 has: keys, parts, aborts. */
-class S3StorageTest extends AbstractStorageContractTest {
+class S3StorageTest extends StorageContract {
     static S3ProxyServer server;
 
     @BeforeAll

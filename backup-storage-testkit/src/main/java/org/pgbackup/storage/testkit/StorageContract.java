@@ -1,4 +1,4 @@
-package org.pgbackup.spi;
+package org.pgbackup.storage.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,16 +9,24 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
 
 /**
- * The contract of {@link Storage}, for every implementation. A provider's test extends this
- * class and returns a fresh, empty storage from {@link #newStorage()}; third-party plugin
- * authors get it from backup-core's test-jar.
+ * The contract of {@link Storage}, for every implementation: a provider's test extends this
+ * class and returns a fresh, empty storage from {@link #newStorage()}. Every rule of
+ * {@link Storage}'s Javadoc has a test here, threads included. The local and S3 storages
+ * run it, and so does the example plugin.
  */
-public abstract class AbstractStorageContractTest {
+public abstract class StorageContract {
     private Storage storage;
 
     /** A new storage with no objects in it. */
@@ -38,14 +46,16 @@ public abstract class AbstractStorageContractTest {
         return storage;
     }
 
-    private void put(String service, String name, byte[] content) throws IOException {
+    /** Stores an object and commits it. */
+    protected void put(String service, String name, byte[] content) throws IOException {
         try (PendingObject object = storage.create(service, name)) {
             object.output().write(content);
             object.commit();
         }
     }
 
-    private byte[] read(String service, String name) throws IOException {
+    /** Reads a committed object whole. */
+    protected byte[] read(String service, String name) throws IOException {
         try (InputStream in = storage.open(service, name)) {
             return in.readAllBytes();
         }
@@ -175,6 +185,50 @@ public abstract class AbstractStorageContractTest {
             assertThatThrownBy(() -> storage.delete("users", bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.list(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.create(bad, "a")).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void listingDuringAReplacementShowsTheOldObjectUnchanged() throws IOException {
+        put("users", "file.dump", "old".getBytes(UTF_8));
+        try (PendingObject object = storage.create("users", "file.dump")) {
+            object.output().write(new byte[5000]);
+            object.output().flush();
+            assertThat(storage.list("users")).singleElement().extracting(StoredObject::size).isEqualTo(3L);
+            assertThat(read("users", "file.dump")).isEqualTo("old".getBytes(UTF_8));
+            object.commit();
+        }
+        assertThat(storage.list("users")).singleElement().extracting(StoredObject::size).isEqualTo(5000L);
+    }
+
+    /** Parallel dumps share one storage: puts, lists and deletes from many threads at once. */
+    @Test
+    void concurrentPutsFromManyThreadsAllLand() throws Exception {
+        int threads = 8;
+        int each = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Object>> work = IntStream.range(0, threads).mapToObj(t -> pool.submit(() -> {
+                String service = t % 2 == 0 ? "shared" : "own-" + t;
+                for (int i = 0; i < each; i++) {
+                    byte[] content = (t + ":" + i + ":").repeat(100 * (i + 1)).getBytes(UTF_8);
+                    put(service, "t" + t + "-" + i, content);
+                    storage.list(service);
+                    assertThat(read(service, "t" + t + "-" + i)).isEqualTo(content);
+                }
+                storage.delete(service, "t" + t + "-0");
+                return null;
+            })).toList();
+            for (Future<Object> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(storage.list("shared")).hasSize(threads / 2 * (each - 1));
+        for (int t = 1; t < threads; t += 2) {
+            assertThat(storage.list("own-" + t)).extracting(StoredObject::name)
+                    .containsExactly("t" + t + "-1", "t" + t + "-2", "t" + t + "-3", "t" + t + "-4", "t" + t + "-5");
         }
     }
 }

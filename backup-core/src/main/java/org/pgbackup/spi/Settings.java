@@ -1,4 +1,4 @@
-package org.pgbackup.config;
+package org.pgbackup.spi;
 
 import static java.util.Objects.requireNonNull;
 
@@ -8,20 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads environment variables into typed values, collecting a problem for each bad value
- * instead of failing at the first, in the one form every message takes:
- * {@code Invalid value for NAME (should be ...): value}. Storage providers use it for
- * their own settings, so that their problems read like the controller's.
+ * Reads named settings into typed values, collecting a problem for each bad value instead
+ * of failing at the first, in the one form every message of the controller takes:
+ * {@code Invalid value for NAME (should be ...): value}. A storage provider reads its own
+ * settings with it, so that its problems read like the controller's and join them in one
+ * report. Not thread-safe; one instance per reading.
  */
-public final class Variables {
+public final class Settings {
     private final Map<String, String> environment;
     private final List<String> problems;
 
     /**
-     * @param environment the variables
+     * @param environment the settings by name, such as those of {@link StorageContext#settings()}
      * @param problems receives one sentence per bad value
      */
-    public Variables(Map<String, String> environment, List<String> problems) {
+    public Settings(Map<String, String> environment, List<String> problems) {
         this.environment = requireNonNull(environment, "environment is null");
         this.problems = requireNonNull(problems, "problems is null");
     }

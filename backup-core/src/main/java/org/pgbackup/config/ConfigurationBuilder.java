@@ -1,0 +1,318 @@
+package org.pgbackup.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.pgbackup.compression.Compression;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.internal.storage.StorageProviders;
+import org.pgbackup.retention.RetentionPolicy;
+import org.pgbackup.schedule.Schedule;
+import org.pgbackup.spi.StorageProvider;
+
+/**
+ * A typed, validated configuration, for services that embed the controller:
+ * {@code PgBackup.configure()...load()}. Every setting has the default the environment
+ * gives it, except the backup root, which has none. {@link #build()} checks everything at
+ * once and reports every problem in one {@link ConfigurationException}, with the messages
+ * the command line gives: each names the environment variable the setting stands for.
+ *
+ * <p>The environment adapter ({@link Configuration#from(Map)}) fills one of these too.
+ * Not thread-safe; build once, then share the {@link Configuration}.
+ */
+public final class ConfigurationBuilder {
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+
+    final List<String> problems = new ArrayList<>();
+    final Map<String, ServiceSettings.Builder> serviceDetails = new LinkedHashMap<>();
+    private final List<String> serviceNames = new ArrayList<>();
+    private final List<Map.Entry<String, Map<String, String>>> storages = new ArrayList<>();
+    StorageProviders providers;
+    Mode mode = Mode.DEVELOPMENT;
+    Mode server = Mode.DEVELOPMENT;
+    boolean copyToShared;
+    ZoneId zone = ZoneId.systemDefault();
+    Path backupRoot;
+    Path databasesRoot;
+    Optional<Path> pgBinDir = Optional.empty();
+    Optional<String> toolSearchPath = Optional.ofNullable(System.getenv("PATH"));
+    Duration operationTimeout = Duration.ofHours(6);
+    Schedule schedule;
+    RetentionPolicy retention = RetentionPolicy.DEFAULT;
+    Duration stopGrace = Duration.ofSeconds(30);
+    Duration lockWait = Duration.ofSeconds(60);
+    Optional<Duration> healthMaxAge = Optional.empty();
+    Optional<URI> notifyWebhook = Optional.empty();
+    boolean notifyOnSuccess;
+    Optional<URI> healthcheckPing = Optional.empty();
+    Optional<Integer> metricsPort = Optional.empty();
+    boolean verifyAfterDump;
+    Compression compression = Compression.DEFAULT;
+    int parallelism = 2;
+    Clock clock = Clock.systemUTC();
+    Map<String, String> variables = Map.of();
+    // Filled by build().
+    Map<String, ServiceSettings> services;
+    Map<String, StorageTarget> targets;
+
+    /** An empty configuration; {@code PgBackup.configure()} says the same. */
+    public ConfigurationBuilder() {
+    }
+
+    /**
+     * Adds a service ({@code DATABASE_LIST}): letters, digits, {@code -} and {@code _},
+     * starting with a letter or digit. Services are dumped in the order added.
+     */
+    public ConfigurationBuilder service(String name, Consumer<ServiceSettings.Builder> details) {
+        requireNonNull(name, "name is null");
+        serviceNames.add(name);
+        if (!serviceDetails.containsKey(name)) {
+            // A name given twice is reported by build(); its details are read once.
+            ServiceSettings.Builder builder = new ServiceSettings.Builder();
+            details.accept(builder);
+            serviceDetails.put(name, builder);
+        }
+        return this;
+    }
+
+    /** Adds a destination ({@code BACKUP_TARGET}) that needs no settings, such as {@code local}. */
+    public ConfigurationBuilder storage(String id) {
+        return storage(id, Map.of());
+    }
+
+    /**
+     * Adds a destination with its settings, such as {@code storage("s3", Map.of("S3_BUCKET",
+     * "backups", ...))}. Its provider receives only the settings under its own prefix.
+     */
+    public ConfigurationBuilder storage(String id, Map<String, String> settings) {
+        storages.add(Map.entry(requireNonNull(id, "id is null"), Map.copyOf(settings)));
+        return this;
+    }
+
+    /** The providers to choose destinations from; the ones on the class path unless set. */
+    public ConfigurationBuilder storageProviders(List<StorageProvider> providers) {
+        this.providers = StorageProviders.of(providers);
+        return this;
+    }
+
+    /** {@code BACKUP_ROOT}: the directory holding {@code data/} and {@code shared/}. Required. */
+    public ConfigurationBuilder backupRoot(Path backupRoot) {
+        this.backupRoot = requireNonNull(backupRoot, "backupRoot is null");
+        return this;
+    }
+
+    /** {@code DATABASES_ROOT}: where the servers' data directories are mounted; {@code <backup root>/databases} unless set. */
+    public ConfigurationBuilder databasesRoot(Path databasesRoot) {
+        this.databasesRoot = requireNonNull(databasesRoot, "databasesRoot is null");
+        return this;
+    }
+
+    /** {@code PG_BIN_DIR}: the only directory to take PostgreSQL programs from. */
+    public ConfigurationBuilder pgBinDir(Path pgBinDir) {
+        this.pgBinDir = Optional.of(pgBinDir);
+        return this;
+    }
+
+    /** Where to look for PostgreSQL programs after the Debian directories, as in {@code PATH}; this process's {@code PATH} unless set. */
+    public ConfigurationBuilder toolSearchPath(String path) {
+        this.toolSearchPath = Optional.ofNullable(path);
+        return this;
+    }
+
+    /** {@code BACKUP_COMPRESSION}; zstd level 3 unless set. */
+    public ConfigurationBuilder compression(Compression compression) {
+        this.compression = requireNonNull(compression, "compression is null");
+        return this;
+    }
+
+    /** {@code BACKUP_PARALLELISM}: how many services are dumped at once, 1 to 64; 2 unless set. */
+    public ConfigurationBuilder parallelism(int parallelism) {
+        this.parallelism = parallelism;
+        return this;
+    }
+
+    /** The clock that names archives and decides their kinds; the system's UTC clock unless set. */
+    public ConfigurationBuilder clock(Clock clock) {
+        this.clock = requireNonNull(clock, "clock is null");
+        return this;
+    }
+
+    /** {@code TZ}: the zone of the schedule and of backup kinds; the system's unless set. */
+    public ConfigurationBuilder zone(ZoneId zone) {
+        this.zone = requireNonNull(zone, "zone is null");
+        return this;
+    }
+
+    /** {@code MODE}. */
+    public ConfigurationBuilder mode(Mode mode) {
+        this.mode = requireNonNull(mode, "mode is null");
+        return this;
+    }
+
+    /** {@code SERVER}: production creates the shared directories when a client opens. */
+    public ConfigurationBuilder server(Mode server) {
+        this.server = requireNonNull(server, "server is null");
+        return this;
+    }
+
+    /** {@code COPING_TO_SHARED}: scheduled dumps also replace the shared copy. */
+    public ConfigurationBuilder copyToShared(boolean copyToShared) {
+        this.copyToShared = copyToShared;
+        return this;
+    }
+
+    /** {@code OPERATION_TIMEOUT}: how long one dump, restore or WAL reset may run; 6 hours unless set. */
+    public ConfigurationBuilder operationTimeout(Duration timeout) {
+        this.operationTimeout = requireNonNull(timeout, "timeout is null");
+        return this;
+    }
+
+    /** {@code BACKUP_SCHEDULE}; 03:00, 09:00, 15:00 and 21:00 in the zone unless set. */
+    public ConfigurationBuilder schedule(Schedule schedule) {
+        this.schedule = requireNonNull(schedule, "schedule is null");
+        return this;
+    }
+
+    /** {@code RETENTION_*_DAYS}. */
+    public ConfigurationBuilder retention(RetentionPolicy retention) {
+        this.retention = requireNonNull(retention, "retention is null");
+        return this;
+    }
+
+    /** {@code STOP_GRACE_SECONDS}: how long a stop lets a running dump finish. */
+    public ConfigurationBuilder stopGrace(Duration grace) {
+        this.stopGrace = requireNonNull(grace, "grace is null");
+        return this;
+    }
+
+    /** {@code LOCK_WAIT_SECONDS}: how long an operation waits for another one on its service. */
+    public ConfigurationBuilder lockWait(Duration wait) {
+        this.lockWait = requireNonNull(wait, "wait is null");
+        return this;
+    }
+
+    /** {@code HEALTH_MAX_AGE}: how old the newest archive may be before health calls it stale. */
+    public ConfigurationBuilder healthMaxAge(Duration maxAge) {
+        this.healthMaxAge = Optional.of(maxAge);
+        return this;
+    }
+
+    /** {@code NOTIFY_WEBHOOK_URL} and {@code NOTIFY_ON=all} when {@code onSuccess}. */
+    public ConfigurationBuilder notifyWebhook(URI url, boolean onSuccess) {
+        this.notifyWebhook = Optional.of(url);
+        this.notifyOnSuccess = onSuccess;
+        return this;
+    }
+
+    /** {@code HEALTHCHECK_PING_URL}. */
+    public ConfigurationBuilder healthcheckPing(URI url) {
+        this.healthcheckPing = Optional.of(url);
+        return this;
+    }
+
+    /** {@code METRICS_PORT}: where {@code start} serves Prometheus metrics. */
+    public ConfigurationBuilder metricsPort(int port) {
+        this.metricsPort = Optional.of(port);
+        return this;
+    }
+
+    /** {@code VERIFY_AFTER_DUMP}: read every new archive back in full. */
+    public ConfigurationBuilder verifyAfterDump(boolean verify) {
+        this.verifyAfterDump = verify;
+        return this;
+    }
+
+    /**
+     * Checks every setting at once.
+     *
+     * @throws ConfigurationException listing every problem found
+     */
+    public Configuration build() {
+        List<String> found = new ArrayList<>(problems);
+        if (backupRoot == null) {
+            found.add("BACKUP_ROOT is empty: set the directory that holds data/ and shared/");
+        }
+        Path dbRoot = databasesRoot != null ? databasesRoot
+                : Optional.ofNullable(backupRoot).orElse(Path.of("/")).resolve("databases");
+        pgBinDir.filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> found.add("Invalid value for PG_BIN_DIR"
+                + " (should be a directory holding pg_dump, pg_restore and psql): " + dir + " is not a directory"));
+        if (parallelism < 1 || parallelism > 64) {
+            found.add("Invalid value for BACKUP_PARALLELISM (should be a whole number from 1 to 64): " + parallelism);
+        }
+        metricsPort.filter(p -> p < 1 || p > 65535).ifPresent(p -> found.add(
+                "Invalid value for METRICS_PORT (should be a port from 1 to 65535): " + p));
+        if (operationTimeout.isNegative() || operationTimeout.isZero()) {
+            found.add("Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
+                    + operationTimeout.toSeconds());
+        }
+        services = checkedServices(dbRoot, found);
+        if (providers == null) {
+            providers = StorageProviders.installed();
+        }
+        targets = new StorageTargets(providers).check(storages, services.values(), found);
+        if (!found.isEmpty()) {
+            throw new ConfigurationException(found);
+        }
+        if (databasesRoot == null) {
+            databasesRoot = dbRoot;
+        }
+        if (schedule == null) {
+            schedule = Schedule.defaultTimes(zone);
+        }
+        return new Configuration(this);
+    }
+
+    /**
+     * Checks everything, then opens a client on the clock given.
+     *
+     * @throws ConfigurationException listing every problem found
+     */
+    public BackupController load() {
+        return BackupController.open(build(), clock);
+    }
+
+    private Map<String, ServiceSettings> checkedServices(Path dbRoot, List<String> found) {
+        if (serviceNames.isEmpty()) {
+            found.add("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
+                    + " DATABASE_LIST=users,orders");
+        }
+        Map<String, ServiceSettings> checked = new LinkedHashMap<>();
+        Map<String, String> byPrefix = new LinkedHashMap<>();
+        for (String name : serviceNames) {
+            if (!SERVICE_NAME.matcher(name).matches()) {
+                found.add("Invalid service '" + name + "' in DATABASE_LIST: a service is letters, digits, '-' and"
+                        + " '_', starting with a letter or digit");
+                continue;
+            }
+            String prefix = Configuration.envPrefix(name);
+            String earlier = byPrefix.putIfAbsent(prefix, name);
+            if (earlier != null) {
+                found.add(earlier.equals(name)
+                        ? "Invalid value for DATABASE_LIST: service '" + name + "' is listed twice"
+                        : "Invalid value for DATABASE_LIST: services '" + earlier + "' and '" + name
+                                + "' both read variables " + prefix + "POSTGRES_*; rename one");
+                continue;
+            }
+            ServiceSettings.Builder details = serviceDetails.get(name);
+            if (details.port() < 1 || details.port() > 65535) {
+                found.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
+                        + details.port());
+            }
+            checked.put(name, details.build(name, dbRoot));
+        }
+        return checked;
+    }
+}

@@ -1,0 +1,54 @@
+package org.pgbackup.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A configuration as {@code NAME=value} pairs for a log, secrets masked. Read from the
+ * environment, it shows the variables the configuration reads; built in code, it shows
+ * the same names from the typed values.
+ */
+final class MaskedSettings {
+    private static final String MASK = "****";
+
+    private MaskedSettings() {
+    }
+
+    static String describe(Configuration config, Map<String, String> variables) {
+        Set<String> secret = new HashSet<>();
+        Set<String> known = new HashSet<>(Configuration.VARIABLES);
+        for (String id : config.targets()) {
+            StorageTarget target = config.target(id);
+            secret.addAll(target.provider().secretSettings());
+            known.addAll(target.provider().settings());
+            known.addAll(target.settings().keySet());
+        }
+        config.services().forEach(s -> Configuration.SERVICE_VARIABLES.forEach(v -> known.add(s.envPrefix() + v)));
+        Map<String, String> shown = new TreeMap<>();
+        if (variables.isEmpty()) {
+            shown.put("DATABASE_LIST", String.join(",", config.serviceNames()));
+            shown.put("BACKUP_TARGET", String.join(",", config.targets()));
+            shown.put("BACKUP_ROOT", config.backupRoot().toString());
+            shown.put("BACKUP_COMPRESSION", config.compression().toString());
+            shown.put("BACKUP_PARALLELISM", Integer.toString(config.parallelism()));
+            config.targets().forEach(id -> shown.putAll(config.target(id).settings()));
+        } else {
+            variables.forEach((name, value) -> {
+                if (known.contains(name)) {
+                    shown.put(name, value);
+                }
+            });
+        }
+        List<String> pairs = new ArrayList<>();
+        shown.forEach((name, value) -> {
+            // Webhook and ping URLs carry tokens in their paths.
+            boolean masked = secret.contains(name) || name.endsWith("PASSWORD") || name.endsWith("_URL");
+            pairs.add(name + "=" + (masked ? MASK : value));
+        });
+        return String.join(" ", pairs);
+    }
+}

@@ -1,0 +1,125 @@
+package org.pgbackup.storage.testkit;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.pgbackup.spi.AbstractPendingObject;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
+
+/**
+ * A storage in memory, for tests of code that stores archives: an embedder's tests, a
+ * plugin's comparisons, the controller's own operation tests. It keeps every rule of
+ * {@link Storage} (it passes {@link StorageContract}) and can be told to fail, to test what
+ * happens when one destination breaks.
+ *
+ * <p>Thread-safe. Closing it keeps its objects, so that one instance can be handed to
+ * several clients in turn.
+ */
+public final class InMemoryStorage implements Storage {
+    private record Stored(byte[] bytes, Instant modified) {
+    }
+
+    private final Map<String, ConcurrentSkipListMap<String, Stored>> services = new ConcurrentHashMap<>();
+    private final AtomicReference<String> commitFailure = new AtomicReference<>();
+    private final Clock clock;
+    private final String name;
+
+    /** An empty storage named {@code memory}, on the system clock. */
+    public InMemoryStorage() {
+        this("memory", Clock.systemUTC());
+    }
+
+    /**
+     * @param name what {@link #describe()} says
+     * @param clock gives the modification time of stored objects
+     */
+    public InMemoryStorage(String name, Clock clock) {
+        this.name = name;
+        this.clock = clock;
+    }
+
+    /**
+     * From now on every commit fails with an {@link IOException} of this message, and
+     * leaves nothing visible; {@code null} makes commits work again.
+     */
+    public void failCommits(String message) {
+        commitFailure.set(message);
+    }
+
+    /** The bytes of a committed object, or empty. */
+    public Optional<byte[]> bytes(String service, String name) {
+        return Optional.ofNullable(objects(service).get(name)).map(s -> s.bytes().clone());
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+
+    @Override
+    public PendingObject create(String service, String name) {
+        Storage.checkNames(service, name);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        return new AbstractPendingObject() {
+            @Override
+            public OutputStream output() {
+                return buffer;
+            }
+
+            @Override
+            protected void publish() throws IOException {
+                String failure = commitFailure.get();
+                if (failure != null) {
+                    throw new IOException(failure);
+                }
+                objects(service).put(name, new Stored(buffer.toByteArray(), clock.instant()));
+            }
+
+            @Override
+            protected void discard() {
+                buffer.reset();
+            }
+        };
+    }
+
+    @Override
+    public InputStream open(String service, String name) throws IOException {
+        Storage.checkNames(service, name);
+        Stored stored = objects(service).get(name);
+        if (stored == null) {
+            throw new NoSuchFileException(this.name + ":" + service + "/" + name);
+        }
+        return new ByteArrayInputStream(stored.bytes());
+    }
+
+    @Override
+    public List<StoredObject> list(String service) {
+        Storage.checkNames(service, null);
+        return objects(service).entrySet().stream()
+                .map(e -> new StoredObject(e.getKey(), e.getValue().bytes().length, e.getValue().modified()))
+                .toList();
+    }
+
+    @Override
+    public void delete(String service, String name) {
+        Storage.checkNames(service, name);
+        objects(service).remove(name);
+    }
+
+    private ConcurrentSkipListMap<String, Stored> objects(String service) {
+        return services.computeIfAbsent(service, s -> new ConcurrentSkipListMap<>());
+    }
+}
