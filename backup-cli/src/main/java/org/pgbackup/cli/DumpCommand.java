@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.DumpResult;
 
 @Parameters(commandNames = "dump", commandDescription = "Dump a service (or every service with --all) to every"
@@ -33,10 +34,12 @@ final class DumpCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
+        DumpOptions options = (shared ? DumpOptions.defaults().toShared() : DumpOptions.defaults())
+                .progress(err.progress());
         if (!all) {
-            return print(controller.dump(services.get(0), shared), out, err);
+            return print(controller.dump(services.get(0), options), out, err);
         }
-        return ServiceArgument.report(controller.dumpAll(shared), (service, result) -> print(result, out, err), err);
+        return ServiceArgument.report(controller.dumpAll(options), (service, result) -> print(result, out, err), err);
     }
 
     private static int print(DumpResult result, PrintStream out, ErrorStream err) {

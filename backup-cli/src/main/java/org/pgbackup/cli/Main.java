@@ -27,7 +27,8 @@ public final class Main {
 
     public static void main(String[] args) {
         Main main = new Main();
-        int status = main.execute(args, System.out, System.err, System.getenv());
+        Map<String, String> env = System.getenv();
+        int status = main.execute(args, System.out, System.err, env, Terminal.standardError(env));
         if (args.length > 0 && args[0].equals("health") && status > 1) {
             // Docker reserves exit status 2 of a health check: anything wrong is unhealthy.
             status = 1;
@@ -45,12 +46,13 @@ public final class Main {
      * @return the exit status
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        return new Main().execute(args, out, err, env);
+        return new Main().execute(args, out, err, env, false);
     }
 
-    private int execute(String[] args, PrintStream out, PrintStream rawErr, Map<String, String> env) {
+    private int execute(String[] args, PrintStream out, PrintStream rawErr, Map<String, String> env,
+            boolean terminal) {
         boolean json = "json".equalsIgnoreCase(String.valueOf(env.get("LOG_FORMAT")).trim());
-        ErrorStream err = new ErrorStream(rawErr, json);
+        ErrorStream err = new ErrorStream(rawErr, json, terminal);
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
                 new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand())) {

@@ -29,6 +29,7 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
     private final Counter runs;
     private final Gauge archives;
     private final Gauge lastVerified;
+    private final Gauge streamed;
 
     private PrometheusMetrics(int port, Clock clock) throws IOException {
         this.clock = clock;
@@ -47,6 +48,9 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
         lastVerified = Gauge.builder().name("pgbackup_last_verified_timestamp_seconds")
                 .help("When the service's last archive was read back and verified").labelNames("service")
                 .register(registry);
+        streamed = Gauge.builder().name("pgbackup_dump_streamed_bytes")
+                .help("Bytes the service's running dump has stored so far; 0 when none runs").labelNames("service")
+                .register(registry);
         server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
     }
 
@@ -57,6 +61,18 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
             throw new StorageException("Cannot serve metrics on METRICS_PORT=" + port + ": " + e.getMessage()
                     + ". Pick a free port", e);
         }
+    }
+
+    @Override
+    public void phase(String service, Phase phase) {
+        if (phase == Phase.DUMPING || phase == Phase.FINISHED) {
+            streamed.labelValues(service).set(0);
+        }
+    }
+
+    @Override
+    public void transferred(String service, long bytes) {
+        streamed.labelValues(service).set(bytes);
     }
 
     private double now() {

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.ResetWalOptions;
 import org.pgbackup.controller.ResetWalResult;
 
 @Parameters(commandNames = "resetwal", commandDescription = "Break glass: run pg_resetwal on a service's stopped data"
@@ -36,7 +37,7 @@ final class ResetWalCommand extends Command {
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         String service = services.get(0);
-        ResetWalResult result = controller.resetWal(service, force, dryRun -> {
+        ResetWalOptions options = ResetWalOptions.confirmedBy(dryRun -> {
             out.println(service + ": pg_resetwal --dry-run says:");
             out.println(dryRun.indent(2).stripTrailing());
             out.println("WARNING: resetting the write-ahead log can lose committed transactions and leave the data"
@@ -52,6 +53,7 @@ final class ResetWalCommand extends Command {
             String typed = console.readLine("Type the service name (%s) to reset its write-ahead log: ", service);
             return service.equals(typed == null ? null : typed.strip());
         });
+        ResetWalResult result = controller.resetWal(service, force ? options.force() : options);
         out.println(service + ": saved the control data and WAL to " + result.savedTo());
         out.println(service + ": " + Main.oneLine(result.output()));
         return 0;

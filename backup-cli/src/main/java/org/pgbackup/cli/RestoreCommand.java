@@ -32,7 +32,7 @@ final class RestoreCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
-        controller.restore(arguments.get(0), arguments.get(1), flags.options());
+        controller.restore(arguments.get(0), arguments.get(1), flags.options(err));
         out.println(arguments.get(0) + ": restored " + arguments.get(1));
         return 0;
     }

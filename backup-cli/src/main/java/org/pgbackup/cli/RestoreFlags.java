@@ -35,7 +35,14 @@ final class RestoreFlags {
         }
     }
 
-    RestoreOptions options() {
-        return new RestoreOptions(!noOwner, force, withRoles, jobs);
+    RestoreOptions options(ErrorStream err) {
+        RestoreOptions options = RestoreOptions.defaults().jobs(jobs).progress(err.progress());
+        if (noOwner) {
+            options = options.withoutOwners();
+        }
+        if (force) {
+            options = options.force();
+        }
+        return withRoles ? options.withRoles() : options;
     }
 }

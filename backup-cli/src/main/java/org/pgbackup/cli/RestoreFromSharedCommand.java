@@ -33,11 +33,11 @@ final class RestoreFromSharedCommand extends Command {
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         if (!all) {
-            return printRestored(services.get(0), controller.restoreFromShared(services.get(0), flags.options()),
-                    out);
+            return printRestored(services.get(0), controller.restoreFromShared(services.get(0), flags.options(err))
+                    .archive(), out);
         }
-        return ServiceArgument.report(controller.restoreAllFromShared(flags.options()),
-                (service, file) -> printRestored(service, file, out), err);
+        return ServiceArgument.report(controller.restoreAllFromShared(flags.options(err)),
+                (service, result) -> printRestored(service, result.archive(), out), err);
     }
 
     private static int printRestored(String service, String file, PrintStream out) {

@@ -43,7 +43,7 @@ final class VerifyCommand extends Command {
             archive = archives.get(0).name().fileName();
         }
         int status = 0;
-        for (VerifyResult result : controller.verify(service, archive)) {
+        for (VerifyResult result : controller.verify(service, archive, err.progress())) {
             if (result.ok()) {
                 out.println(service + ": " + result.archive() + " in " + result.destination() + ": ok (sha256 "
                         + result.manifest().orElseThrow().sha256() + ")");

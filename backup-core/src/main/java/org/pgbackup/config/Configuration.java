@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.compression.Compression;
@@ -17,33 +16,15 @@ import org.pgbackup.internal.storage.StorageProviders;
 import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.schedule.Schedule;
 import org.pgbackup.spi.StorageProvider;
+
 /**
  * The controller's configuration: what {@link ConfigurationBuilder} checked, or what
  * {@link #from(Map)} read from environment variables. Reading takes a {@code Map}, so that
  * tests never touch the real environment, and it reports every problem at once.
- *
- * <p>The variables are those of the specification ({@code DATABASE_LIST}, {@code MODE},
- * {@code SERVER}, {@code COPING_TO_SHARED}, {@code BACKUP_TARGET}, {@code TZ} and the
- * per-service {@code <PREFIX>_POSTGRES_*}) plus {@code BACKUP_ROOT},
- * {@code DATABASES_ROOT}, {@code <PREFIX>_POSTGRES_PORT}, {@code <PREFIX>_PGDATA},
- * {@code PG_BIN_DIR}, {@code OPERATION_TIMEOUT}, {@code BACKUP_SCHEDULE},
- * {@code RETENTION_DAILY_DAYS}, {@code RETENTION_WEEKLY_DAYS}, {@code RETENTION_MONTHLY_DAYS}
- * {@code STOP_GRACE_SECONDS}, {@code LOCK_WAIT_SECONDS}, {@code VERIFY_AFTER_DUMP},
- * {@code BACKUP_COMPRESSION} and {@code BACKUP_PARALLELISM} (among others). Storage
- * modules read their own settings.
+ * {@link EnvironmentVariables} lists the variables. Immutable and thread-safe.
  */
 public final class Configuration {
-    /** Where production keeps archives: {@code data/} and {@code shared/} below it. */
-    public static final Path PRODUCTION_BACKUP_ROOT = Path.of("/var/lib/postgresql/backup");
-    /** Where production mounts the servers' data directories. */
-    public static final Path PRODUCTION_DATABASES_ROOT = Path.of("/var/lib/postgresql/databases");
-    /** The backup root outside production, relative to the working directory. */
-    public static final Path DEVELOPMENT_BACKUP_ROOT = Path.of("backup-data");
-
-    /** Bounds day and second counts well below where durations overflow. */
-
-    private final Map<String, ServiceSettings> services;
-    private final Mode mode;
+    private final Map<String, ServiceSettings> services;    private final Mode mode;
     private final Mode server;
     private final boolean copyToShared;
     private final Map<String, StorageTarget> targets;
@@ -322,24 +303,4 @@ public final class Configuration {
     public String describe() {
         return MaskedSettings.describe(this, variables);
     }
-
-    /** The controller's own variables, beside the per-service ones and the storage providers' settings. */
-    public static final List<String> VARIABLES = List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED",
-            "BACKUP_TARGET", "TZ", "BACKUP_ROOT", "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE",
-            "RETENTION_DAILY_DAYS", "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS",
-            "LOG_LEVEL", "LOG_FORMAT", "LOCK_WAIT_SECONDS", "VERIFY_AFTER_DUMP", "HEALTH_MAX_AGE", "METRICS_PORT",
-            "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL", "BACKUP_COMPRESSION",
-            "BACKUP_PARALLELISM");
-    /** The per-service variables, each after the service's prefix. */
-    public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
-            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA");
-
-    /**
-     * The environment prefix of a service: upper case, {@code -} becomes {@code _}, and a
-     * trailing {@code _}, for example {@code USER_DB_} for {@code user-db}.
-     */
-    public static String envPrefix(String service) {
-        return service.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
-    }
-
 }

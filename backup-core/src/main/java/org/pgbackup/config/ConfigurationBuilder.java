@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.error.ConfigurationException;
@@ -34,8 +33,6 @@ import org.pgbackup.spi.StorageProvider;
  * Not thread-safe; build once, then share the {@link Configuration}.
  */
 public final class ConfigurationBuilder {
-    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
-
     final List<String> problems = new ArrayList<>();
     final Map<String, ServiceSettings.Builder> serviceDetails = new LinkedHashMap<>();
     private final List<String> serviceNames = new ArrayList<>();
@@ -258,7 +255,7 @@ public final class ConfigurationBuilder {
             found.add("Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
                     + operationTimeout.toSeconds());
         }
-        services = checkedServices(dbRoot, found);
+        services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, found);
         if (providers == null) {
             providers = StorageProviders.installed();
         }
@@ -282,37 +279,5 @@ public final class ConfigurationBuilder {
      */
     public BackupController load() {
         return BackupController.open(build(), clock);
-    }
-
-    private Map<String, ServiceSettings> checkedServices(Path dbRoot, List<String> found) {
-        if (serviceNames.isEmpty()) {
-            found.add("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
-                    + " DATABASE_LIST=users,orders");
-        }
-        Map<String, ServiceSettings> checked = new LinkedHashMap<>();
-        Map<String, String> byPrefix = new LinkedHashMap<>();
-        for (String name : serviceNames) {
-            if (!SERVICE_NAME.matcher(name).matches()) {
-                found.add("Invalid service '" + name + "' in DATABASE_LIST: a service is letters, digits, '-' and"
-                        + " '_', starting with a letter or digit");
-                continue;
-            }
-            String prefix = Configuration.envPrefix(name);
-            String earlier = byPrefix.putIfAbsent(prefix, name);
-            if (earlier != null) {
-                found.add(earlier.equals(name)
-                        ? "Invalid value for DATABASE_LIST: service '" + name + "' is listed twice"
-                        : "Invalid value for DATABASE_LIST: services '" + earlier + "' and '" + name
-                                + "' both read variables " + prefix + "POSTGRES_*; rename one");
-                continue;
-            }
-            ServiceSettings.Builder details = serviceDetails.get(name);
-            if (details.port() < 1 || details.port() > 65535) {
-                found.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
-                        + details.port());
-            }
-            checked.put(name, details.build(name, dbRoot));
-        }
-        return checked;
     }
 }

@@ -65,9 +65,9 @@ final class EnvironmentReader {
         builder.mode(mode).server(readMode("SERVER")).copyToShared(variables.bool("COPING_TO_SHARED", false));
         readZone();
         Path backupRoot = readPath("BACKUP_ROOT",
-                mode == Mode.PRODUCTION ? Configuration.PRODUCTION_BACKUP_ROOT : Configuration.DEVELOPMENT_BACKUP_ROOT);
+                mode == Mode.PRODUCTION ? EnvironmentVariables.PRODUCTION_BACKUP_ROOT : EnvironmentVariables.DEVELOPMENT_BACKUP_ROOT);
         builder.backupRoot(backupRoot).databasesRoot(readPath("DATABASES_ROOT", mode == Mode.PRODUCTION
-                ? Configuration.PRODUCTION_DATABASES_ROOT : Configuration.DEVELOPMENT_BACKUP_ROOT.resolve("databases")));
+                ? EnvironmentVariables.PRODUCTION_DATABASES_ROOT : EnvironmentVariables.DEVELOPMENT_BACKUP_ROOT.resolve("databases")));
         if (env.containsKey("PATH")) {
             builder.toolSearchPath(env.get("PATH"));
         }
@@ -198,7 +198,7 @@ final class EnvironmentReader {
                 problems.add("Invalid value for DATABASE_LIST (has an empty entry; remove the extra comma): " + list);
                 continue;
             }
-            builder.service(name, details -> readService(Configuration.envPrefix(name), details));
+            builder.service(name, details -> readService(EnvironmentVariables.envPrefix(name), details));
         }
     }
 

@@ -20,14 +20,14 @@ final class MaskedSettings {
 
     static String describe(Configuration config, Map<String, String> variables) {
         Set<String> secret = new HashSet<>();
-        Set<String> known = new HashSet<>(Configuration.VARIABLES);
+        Set<String> known = new HashSet<>(EnvironmentVariables.VARIABLES);
         for (String id : config.targets()) {
             StorageTarget target = config.target(id);
             secret.addAll(target.provider().secretSettings());
             known.addAll(target.provider().settings());
             known.addAll(target.settings().keySet());
         }
-        config.services().forEach(s -> Configuration.SERVICE_VARIABLES.forEach(v -> known.add(s.envPrefix() + v)));
+        config.services().forEach(s -> EnvironmentVariables.SERVICE_VARIABLES.forEach(v -> known.add(s.envPrefix() + v)));
         Map<String, String> shown = new TreeMap<>();
         if (variables.isEmpty()) {
             shown.put("DATABASE_LIST", String.join(",", config.serviceNames()));

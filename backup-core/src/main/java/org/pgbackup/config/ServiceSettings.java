@@ -109,7 +109,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         }
 
         ServiceSettings build(String name, Path databasesRoot) {
-            return new ServiceSettings(name, Configuration.envPrefix(name), Optional.ofNullable(host).orElse(name),
+            return new ServiceSettings(name, EnvironmentVariables.envPrefix(name), Optional.ofNullable(host).orElse(name),
                     port, user, password, database,
                     Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)));
         }

@@ -31,7 +31,7 @@ final class StorageTargets {
             problems.add("BACKUP_TARGET is empty: name at least one destination, such as local or s3");
         }
         Set<String> serviceVariables = new HashSet<>();
-        services.forEach(s -> Configuration.SERVICE_VARIABLES.forEach(v -> serviceVariables.add(s.envPrefix() + v)));
+        services.forEach(s -> EnvironmentVariables.SERVICE_VARIABLES.forEach(v -> serviceVariables.add(s.envPrefix() + v)));
         String all = asked.stream().map(Map.Entry::getKey).collect(Collectors.joining(","));
         Map<String, StorageTarget> targets = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, String>> entry : asked) {

@@ -103,14 +103,20 @@ public final class BackupController implements AutoCloseable {
      * visible in a destination only once {@code pg_dump} succeeded and every byte arrived.
      *
      * @param service a service of {@code DATABASE_LIST}
-     * @param toShared whether to also replace {@code shared/<service>/file.dump}
-     * @return the archive; {@link DumpResult#complete()} is false if a destination failed
-     *     while others stored it
+     * @param options the shared copy and a progress listener
+     * @return the archive: name, size, SHA-256, the destinations that hold it and those that
+     *     failed; {@link DumpResult#complete()} is false if a destination failed while others
+     *     stored it
      * @throws DumpFailedException if {@code pg_dump} failed; no destination keeps anything
      * @throws StorageException if no destination could store the archive
      */
-    public DumpResult dump(String service, boolean toShared) {
-        return dumps.dump(service, toShared);
+    public DumpResult dump(String service, DumpOptions options) {
+        return dumps.dump(service, options);
+    }
+
+    /** Dumps one service with {@link DumpOptions#defaults()}. */
+    public DumpResult dump(String service) {
+        return dump(service, DumpOptions.defaults());
     }
 
     /**
@@ -119,8 +125,8 @@ public final class BackupController implements AutoCloseable {
      *
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
-    public List<ServiceOutcome<DumpResult>> dumpAll(boolean toShared) {
-        return forEachService(ctx.config().parallelism(), service -> dump(service, toShared));
+    public List<ServiceOutcome<DumpResult>> dumpAll(DumpOptions options) {
+        return forEachService(ctx.config().parallelism(), service -> dump(service, options));
     }
 
     /** The file name of a service's shared copy in a form: {@code file.dump} or {@code file.dump.zst}. */
@@ -137,7 +143,12 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if the named archive is in no destination
      */
     public List<VerifyResult> verify(String service, String fileName) {
-        return verification.verify(service, fileName);
+        return verify(service, fileName, ProgressListener.NONE);
+    }
+
+    /** {@link #verify(String, String)}, reporting each archive read to a listener. */
+    public List<VerifyResult> verify(String service, String fileName, ProgressListener listener) {
+        return verification.verify(service, fileName, listener);
     }
 
     /**
@@ -176,7 +187,8 @@ public final class BackupController implements AutoCloseable {
      * local volume first.
      *
      * @param fileName an archive name as {@link #list} shows it
-     * @param options owners, manifest and roles handling
+     * @param options owners, manifest and roles handling, jobs and a progress listener
+     * @return what was restored, from where, its checksum and how long it took
      * @throws org.pgbackup.error.ArchiveCorruptException if the archive does not match its
      *     manifest, or has none and {@code force} is false; the database was not touched
      * @throws org.pgbackup.error.InvalidArchiveNameException if the name is a path or not an
@@ -184,8 +196,8 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if no destination holds an archive of that name
      * @throws RestoreFailedException if {@code pg_restore} failed; the database is unchanged
      */
-    public void restore(String service, String fileName, RestoreOptions options) {
-        restores.restore(service, fileName, options);
+    public RestoreResult restore(String service, String fileName, RestoreOptions options) {
+        return restores.restore(service, fileName, options);
     }
 
     /**
@@ -194,15 +206,15 @@ public final class BackupController implements AutoCloseable {
      * own. Should both exist (a dump that stopped between writing one and removing the
      * other), the newer one is restored.
      *
-     * @return the file restored
+     * @return what was restored: {@link RestoreResult#archive()} names the file
      * @throws ArchiveNotFoundException if there is no shared copy
      */
-    public String restoreFromShared(String service, RestoreOptions options) {
+    public RestoreResult restoreFromShared(String service, RestoreOptions options) {
         return restores.restoreFromShared(service, options);
     }
 
     /** Restores every service from its shared copy, going on after a service fails. */
-    public List<ServiceOutcome<String>> restoreAllFromShared(RestoreOptions options) {
+    public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
         return forEachService(1, service -> restoreFromShared(service, options));
     }
 
@@ -223,13 +235,12 @@ public final class BackupController implements AutoCloseable {
      * aside first; then runs the {@code pg_resetwal} of the data directory's own major
      * version as the directory's owner.
      *
-     * @param force moves a stale {@code postmaster.pid} aside (saved with the rest) and
-     *     passes {@code -f} to {@code pg_resetwal}
+     * @param options who confirms, and whether to force past a stale {@code postmaster.pid}
      * @throws org.pgbackup.error.ServerRunningException if the server runs
      * @throws org.pgbackup.error.ConfirmationRequiredException if not confirmed; nothing changed
      */
-    public ResetWalResult resetWal(String service, boolean force, Confirmation confirmation) {
-        return walReset.resetWal(service, force, confirmation);
+    public ResetWalResult resetWal(String service, ResetWalOptions options) {
+        return walReset.resetWal(service, options);
     }
 
     private <T> List<ServiceOutcome<T>> forEachService(int parallelism, Function<String, T> operation) {

@@ -17,6 +17,7 @@ import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.StorageException;
@@ -58,15 +59,20 @@ final class DumpOperation {
         this.retention = new RetentionSweep(ctx);
     }
 
-    DumpResult dump(String service, boolean toShared) {
+    DumpResult dump(String service, DumpOptions options) {
         ServiceSettings settings = config.service(service);
+        Progress progress = new Progress(options.listener(), service);
+        progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "dump")) {
-            return dumpLocked(settings, toShared);
+            return dumpLocked(settings, options.sharedCopy(), progress);
+        } finally {
+            progress.phase(Phase.FINISHED);
         }
     }
 
-    private DumpResult dumpLocked(ServiceSettings settings, boolean toShared) {
+    private DumpResult dumpLocked(ServiceSettings settings, boolean toShared, Progress progress) {
         String service = settings.name();
+        progress.phase(Phase.CONNECTING);
         PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_dump", server);
@@ -79,7 +85,7 @@ final class DumpOperation {
             }
         });
         Optional<String> roles = roles(connection, server);
-        BackupName name = freshName(service, config.compression().form());
+        BackupName name = UnusedName.pick(clock, config.zone(), destinations, service, config.compression().form());
         Instant started = clock.instant();
         Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
                 settings.address(), server, name);
@@ -101,10 +107,11 @@ final class DumpOperation {
             ArchiveDigest digest = new ArchiveDigest();
             byte[][] head = new byte[1][];
             ProcessResult result;
+            progress.phase(Phase.DUMPING);
             try {
                 result = new PgDump(connection, program, config.operationTimeout()).run(compression.pgDumpOption(),
                         in -> {
-                            try (OutputStream sink = compression.compressing(digest.writing(out))) {
+                            try (OutputStream sink = compression.compressing(digest.writing(progress.counting(out)))) {
                                 head[0] = transfer(in, sink);
                             }
                         });
@@ -155,15 +162,17 @@ final class DumpOperation {
             Logger.info("{}: stored {} ({} bytes, sha256 {}) in {} in {} ms", service, name, digest.size(),
                     manifest.sha256(), String.join(", ", complete), took.toMillis());
             if (config.verifyAfterDump()) {
-                verifyAfterDump(service, name, complete, failed);
+                progress.phase(Phase.VERIFYING);
+                verifyAfterDump(service, name, complete, failed, progress);
             }
+            progress.phase(Phase.APPLYING_RETENTION);
             Map<String, List<String>> removed = new LinkedHashMap<>();
             for (String id : complete) {
                 if (destinations.containsKey(id)) {
                     retention.apply(service, id, destinations.get(id), removed, failed);
                 }
             }
-            return new DumpResult(service, name, digest.size(), took, complete, failed, removed);
+            return new DumpResult(service, name, digest.size(), digest.sha256(), took, complete, failed, removed);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
         }
@@ -184,7 +193,6 @@ final class DumpOperation {
         }
         return head;
     }
-
 
     /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
     private Optional<String> roles(PgConnection connection, PgVersion server) {
@@ -230,12 +238,14 @@ final class DumpOperation {
         }
     }
 
-    private void verifyAfterDump(String service, BackupName name, List<String> complete, Map<String, String> failed) {
+    private void verifyAfterDump(String service, BackupName name, List<String> complete, Map<String, String> failed,
+            Progress progress) {
         for (String id : new ArrayList<>(complete)) {
             if (!destinations.containsKey(id)) {
                 continue;
             }
-            VerifyResult check = ctx.verifier().verify(id, destinations.get(id), service, name.fileName());
+            VerifyResult check = ctx.verifier().verify(id, destinations.get(id), service, name.fileName(),
+                    progress);
             if (!check.ok()) {
                 complete.remove(id);
                 failed.put(id + " (verify)", check.problem());
@@ -254,42 +264,5 @@ final class DumpOperation {
         } catch (IOException | RuntimeException e) {
             failures.put(id, e.getMessage());
         }
-    }
-
-    /**
-     * A name not yet taken: two dumps of a service in one second would share a name, so the
-     * second waits for the next second.
-     */
-    private BackupName freshName(String service, ArchiveForm form) {
-        while (true) {
-            Instant now = clock.instant();
-            BackupName name = BackupName.startedAt(now, config.zone(), form);
-            if (!existsAnywhere(service, name)) {
-                return name;
-            }
-            try {
-                Thread.sleep(1000 - now.getNano() / 1_000_000 + 1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DumpFailedException("Interrupted while waiting for a fresh archive name for '" + service + "'",
-                        e);
-            }
-        }
-    }
-
-    /** Whether an archive of that kind and time exists in any form: two forms of one name would confuse. */
-    private boolean existsAnywhere(String service, BackupName name) {
-        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
-            try {
-                if (destination.getValue().list(service).stream().anyMatch(o -> BackupName.parse(o.name())
-                        .filter(n -> n.kind() == name.kind() && n.createdAt().equals(name.createdAt())).isPresent())) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // A destination that cannot list will fail the write too, and report it there.
-                Logger.debug("Listing {} failed: {}", destination.getKey(), e.getMessage());
-            }
-        }
-        return false;
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Map;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
@@ -50,15 +52,19 @@ final class RestoreOperation {
         this.binaries = ctx.binaries();
     }
 
-    void restore(String service, String fileName, RestoreOptions options) {
+    RestoreResult restore(String service, String fileName, RestoreOptions options) {
         BackupName name = BackupName.parseArgument(fileName);
         config.service(service);
+        Progress progress = new Progress(options.listener(), service);
+        progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore")) {
-            restoreLocked(service, name, options);
+            return restoreLocked(service, name, options, progress);
+        } finally {
+            progress.phase(Phase.FINISHED);
         }
     }
 
-    private void restoreLocked(String service, BackupName name, RestoreOptions options) {
+    private RestoreResult restoreLocked(String service, BackupName name, RestoreOptions options, Progress progress) {
         Map<String, String> unreadable = new LinkedHashMap<>();
         Storage withoutManifest = null;
         for (Map.Entry<String, Storage> destination : ctx.readOrder().entrySet()) {
@@ -68,16 +74,14 @@ final class RestoreOperation {
             }
             // A copy with its manifest first: one without may be incomplete.
             if (objects.stream().anyMatch(o -> o.name().equals(Sidecar.MANIFEST.of(name.fileName())))) {
-                restoreFrom(destination.getValue(), service, name.fileName(), options);
-                return;
+                return restoreFrom(destination.getValue(), service, name.fileName(), options, progress);
             }
             if (withoutManifest == null) {
                 withoutManifest = destination.getValue();
             }
         }
         if (withoutManifest != null) {
-            restoreFrom(withoutManifest, service, name.fileName(), options);
-            return;
+            return restoreFrom(withoutManifest, service, name.fileName(), options, progress);
         }
         if (!unreadable.isEmpty()) {
             throw new StorageException("Archive " + name + " of service '" + service + "' was not found, and "
@@ -88,8 +92,10 @@ final class RestoreOperation {
                 + String.join(", ", ctx.readOrder().keySet()) + ": run 'list " + service + "' to see its archives");
     }
 
-    String restoreFromShared(String service, RestoreOptions options) {
+    RestoreResult restoreFromShared(String service, RestoreOptions options) {
         config.service(service);
+        Progress progress = new Progress(options.listener(), service);
+        progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore");
                 Storage shared = ctx.sharedStorage()) {
             List<StoredObject> copies = OperationContext.listing(shared, service).stream()
@@ -109,37 +115,47 @@ final class RestoreOperation {
                 Logger.warn("{}: the shared directory holds both {} and {}; restoring the newer, {}", service,
                         copies.get(0).name(), copies.get(1).name(), file);
             }
-            restoreFrom(shared, service, file, options);
-            return file;
+            return restoreFrom(shared, service, file, options, progress);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
+        } finally {
+            progress.phase(Phase.FINISHED);
         }
     }
 
-    private void restoreFrom(Storage storage, String service, String object, RestoreOptions options) {
+    private RestoreResult restoreFrom(Storage storage, String service, String object, RestoreOptions options,
+            Progress progress) {
+        long started = System.nanoTime();
         ServiceSettings settings = config.service(service);
-        ArchiveForm form = Verifier.checkBeforeRestore(storage, service, object, options.force());
+        progress.phase(Phase.CHECKING);
+        Verifier.CheckedArchive checked = Verifier.checkBeforeRestore(storage, service, object, options.forced(),
+                progress);
+        ArchiveForm form = checked.form();
+        progress.phase(Phase.CONNECTING);
         PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
-        if (options.withRoles()) {
+        if (options.appliesRoles()) {
             applyRoles(storage, connection, object);
         }
         Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}", service, object,
                 storage.describe(), settings.database(), settings.address(), server, options.parallel()
-                        ? " with " + options.jobs() + " parallel jobs, not in one transaction" : "");
+                        ? " with " + options.jobCount() + " parallel jobs, not in one transaction" : "");
         PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
+        progress.phase(Phase.RESTORING);
+        RestoreResult done = new RestoreResult(service, object, storage.describe(), checked.size(), checked.sha256(),
+                checked.hadManifest(), options.jobCount(), Duration.ZERO);
         if (options.parallel()) {
-            restoreInParallel(pgRestore, storage, settings, object, form, options);
-            return;
+            restoreInParallel(pgRestore, storage, settings, object, form, options, progress);
+            return finished(done, started);
         }
         ProcessResult result;
         try {
             result = pgRestore.run(stdin -> {
-                try (InputStream in = openUnwrapped(storage, service, object, form)) {
+                try (InputStream in = openUnwrapped(storage, service, object, form, progress)) {
                     in.transferTo(stdin);
                 }
-            }, options.keepOwners());
+            }, options.keepsOwners());
         } catch (IOException e) {
             throw new RestoreFailedException("Reading " + object + " from " + storage.describe() + " failed during"
                     + " the restore of service '" + service + "'; the database is unchanged: " + e.getMessage(), e);
@@ -150,6 +166,12 @@ final class RestoreOperation {
                     + " the database is unchanged: " + result.failure());
         }
         Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
+        return finished(done, started);
+    }
+
+    private static RestoreResult finished(RestoreResult done, long started) {
+        return new RestoreResult(done.service(), done.archive(), done.source(), done.size(), done.sha256(),
+                done.checkedAgainstManifest(), done.jobs(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -158,7 +180,7 @@ final class RestoreOperation {
      * has room for archives, and is replaced by the next parallel restore if a kill left it.
      */
     private void restoreInParallel(PgRestore pgRestore, Storage storage, ServiceSettings settings, String object,
-            ArchiveForm form, RestoreOptions options) {
+            ArchiveForm form, RestoreOptions options, Progress progress) {
         String service = settings.name();
         Path directory = config.stateDirectory(service).resolve("restore-tmp");
         Path local = directory.resolve(service + BackupName.EXTENSION);
@@ -167,7 +189,7 @@ final class RestoreOperation {
             OperationContext.createDirectories(directory, BackupController.DATA_DIRECTORIES);
             Files.deleteIfExists(local);
             Files.createFile(local, PosixFilePermissions.asFileAttribute(BackupController.DATA_FILES));
-            try (InputStream in = openUnwrapped(storage, service, object, form);
+            try (InputStream in = openUnwrapped(storage, service, object, form, progress);
                     OutputStream out = Files.newOutputStream(local)) {
                 in.transferTo(out);
             }
@@ -178,7 +200,7 @@ final class RestoreOperation {
                     + ". Free space under " + directory + ", or restore without --jobs", e);
         }
         try {
-            result = pgRestore.runParallel(local, options.jobs(), options.keepOwners());
+            result = pgRestore.runParallel(local, options.jobCount(), options.keepsOwners());
         } catch (IOException e) {
             throw new RestoreFailedException("pg_restore could not run for service '" + service + "': "
                     + e.getMessage(), e);
@@ -192,13 +214,14 @@ final class RestoreOperation {
                     + " nothing: " + result.failure());
         }
         Logger.info("{}: restored {} into database '{}' with {} parallel jobs", service, object, settings.database(),
-                options.jobs());
+                options.jobCount());
     }
 
     /** The custom-format archive inside a stored file, read in large blocks. */
-    private static InputStream openUnwrapped(Storage storage, String service, String object, ArchiveForm form)
-            throws IOException {
-        return form.unwrap(new BufferedInputStream(storage.open(service, object), OperationContext.TRANSFER_BUFFER));
+    private static InputStream openUnwrapped(Storage storage, String service, String object, ArchiveForm form,
+            Progress progress) throws IOException {
+        return form.unwrap(new BufferedInputStream(progress.counting(storage.open(service, object)),
+                OperationContext.TRANSFER_BUFFER));
     }
 
     private static void deleteQuietly(Path file) {

@@ -1,35 +1,93 @@
 package org.pgbackup.controller;
 
-/**
- * How to restore.
- *
- * @param keepOwners objects keep the owners and privileges the archive records; without,
- *     they belong to the service's user and the archive's grants are skipped
- * @param force an archive without a readable manifest may be restored (its checksum cannot
- *     be checked)
- * @param withRoles the roles saved beside the archive are created first, so that owners and
- *     grants can be restored on a fresh server
- * @param jobs 1 restores in one transaction, all or nothing; more runs that many parallel
- *     {@code pg_restore} jobs from a local copy of the archive, faster on many tables but
- *     leaving the database partly restored if it fails midway
- */
-public record RestoreOptions(boolean keepOwners, boolean force, boolean withRoles, int jobs) {
-    /** Owners kept, manifest required, roles not applied, one transaction. */
-    public static final RestoreOptions DEFAULT = new RestoreOptions(true, false, false, 1);
+import static java.util.Objects.requireNonNull;
 
-    public RestoreOptions {
+/**
+ * How to restore: {@code RestoreOptions.defaults().withoutOwners().jobs(4)}. The defaults
+ * keep owners, require a manifest, apply no roles and restore in one transaction, all or
+ * nothing. Immutable; each method returns a changed copy.
+ */
+public final class RestoreOptions {
+    private static final RestoreOptions DEFAULTS = new RestoreOptions(true, false, false, 1, ProgressListener.NONE);
+
+    private final boolean keepOwners;
+    private final boolean force;
+    private final boolean withRoles;
+    private final int jobs;
+    private final ProgressListener progress;
+
+    private RestoreOptions(boolean keepOwners, boolean force, boolean withRoles, int jobs, ProgressListener progress) {
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be 1 or more, not " + jobs);
         }
+        this.keepOwners = keepOwners;
+        this.force = force;
+        this.withRoles = withRoles;
+        this.jobs = jobs;
+        this.progress = requireNonNull(progress, "listener is null");
     }
 
-    /** One transaction, all or nothing. */
-    public RestoreOptions(boolean keepOwners, boolean force, boolean withRoles) {
-        this(keepOwners, force, withRoles, 1);
+    /** Owners kept, manifest required, roles not applied, one transaction. */
+    public static RestoreOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** Objects belong to the service's user and the archive's grants are skipped. */
+    public RestoreOptions withoutOwners() {
+        return new RestoreOptions(false, force, withRoles, jobs, progress);
+    }
+
+    /** An archive without a readable manifest may be restored; its checksum cannot be checked. */
+    public RestoreOptions force() {
+        return new RestoreOptions(keepOwners, true, withRoles, jobs, progress);
+    }
+
+    /** The roles saved beside the archive are created first, for owners and grants on a fresh server. */
+    public RestoreOptions withRoles() {
+        return new RestoreOptions(keepOwners, force, true, jobs, progress);
+    }
+
+    /**
+     * 1 restores in one transaction, all or nothing; more runs that many parallel
+     * {@code pg_restore} jobs from a local copy, faster on many tables but leaving the
+     * database partly restored if it fails midway.
+     */
+    public RestoreOptions jobs(int jobs) {
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress);
+    }
+
+    /** Report phases and bytes to this listener. */
+    public RestoreOptions progress(ProgressListener listener) {
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, listener);
+    }
+
+    /** Whether objects keep the owners and privileges the archive records. */
+    public boolean keepsOwners() {
+        return keepOwners;
+    }
+
+    /** Whether an archive without a manifest is restored anyway. */
+    public boolean forced() {
+        return force;
+    }
+
+    /** Whether the saved roles are created first. */
+    public boolean appliesRoles() {
+        return withRoles;
+    }
+
+    /** How many {@code pg_restore} jobs run. */
+    public int jobCount() {
+        return jobs;
     }
 
     /** Whether the restore runs in parallel jobs, outside one transaction. */
     public boolean parallel() {
         return jobs > 1;
+    }
+
+    /** Who hears the restore's progress. */
+    public ProgressListener listener() {
+        return progress;
     }
 }

@@ -6,10 +6,12 @@ import org.pgbackup.error.BackupException;
 import org.pgbackup.naming.BackupKind;
 
 /**
- * Hears what scheduled runs do, for metrics and notifications. A listener that throws is
- * logged and ignored: telling about a backup never fails it.
+ * Hears what scheduled runs do, for metrics and notifications: the run's events here, and
+ * each dump's phases and bytes as a {@link ProgressListener}, the same events the command
+ * line's progress line draws. A listener that throws is logged and ignored: telling about
+ * a backup never fails it.
  */
-public interface RunListener {
+public interface RunListener extends ProgressListener {
     /**
      * What a service holds in storage when the loop starts, before any run: metrics of a
      * restarted controller describe the archives already stored instead of starting empty.

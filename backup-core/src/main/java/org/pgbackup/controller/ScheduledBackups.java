@@ -46,6 +46,19 @@ public final class ScheduledBackups {
         this.listeners = List.copyOf(listeners);
     }
 
+    /** Every listener hears every dump's progress. */
+    private final ProgressListener progress = new ProgressListener() {
+        @Override
+        public void phase(String service, Phase phase) {
+            tell(service + "'s phase", l -> l.phase(service, phase));
+        }
+
+        @Override
+        public void transferred(String service, long bytes) {
+            tell(service + "'s progress", l -> l.transferred(service, bytes));
+        }
+    };
+
     private void tell(String what, Consumer<RunListener> event) {
         for (RunListener listener : listeners) {
             try {
@@ -110,7 +123,8 @@ public final class ScheduledBackups {
         }
         Instant start = clock.instant();
         try {
-            DumpResult result = controller.dump(service, config.copyToShared());
+            DumpOptions options = DumpOptions.defaults().progress(progress);
+            DumpResult result = controller.dump(service, config.copyToShared() ? options.toShared() : options);
             Logger.info("{}: run {} kind={} archive={} size={} duration={}s result={}", service,
                     TIME.format(ZonedDateTime.ofInstant(start, config.zone())), result.name().kind().label(),
                     result.name(), result.size(), seconds(result.duration()),

@@ -51,7 +51,7 @@ final class Verifier {
      * Reads an archive in full: its checksum and size against the manifest, and
      * {@code pg_restore} reading every block to nowhere.
      */
-    VerifyResult verify(String destination, Storage storage, String service, String archive) {
+    VerifyResult verify(String destination, Storage storage, String service, String archive, Progress progress) {
         Optional<Manifest> manifest = manifest(storage, service, archive);
         if (manifest.isEmpty()) {
             return VerifyResult.failed(destination, archive, "no readable manifest: the archive is incomplete",
@@ -62,8 +62,8 @@ final class Verifier {
         ProcessResult read;
         try {
             read = PgRestore.readToNowhere(runner, pgRestore, stdin -> {
-                try (BufferedInputStream in = new BufferedInputStream(digest.reading(storage.open(service, archive)),
-                        BUFFER)) {
+                try (BufferedInputStream in = new BufferedInputStream(digest.reading(
+                        progress.counting(storage.open(service, archive))), BUFFER)) {
                     Optional<ArchiveForm> form = ArchiveForm.peek(in);
                     if (ArchiveForm.mismatch(archive, form).isEmpty()) {
                         try {
@@ -98,11 +98,12 @@ final class Verifier {
      *
      * @param force whether an archive without a manifest may pass; its bytes are then only
      *     checked to begin as an archive does
-     * @return the archive's form, which says how to unwrap it
+     * @return the archive's form, which says how to unwrap it, its size and checksum
      * @throws ArchiveCorruptException naming what does not match
      * @throws MisnamedArchiveException if the bytes are not what the name says
      */
-    static ArchiveForm checkBeforeRestore(Storage storage, String service, String archive, boolean force) {
+    static CheckedArchive checkBeforeRestore(Storage storage, String service, String archive, boolean force,
+            Progress progress) {
         Optional<Manifest> manifest = manifest(storage, service, archive);
         if (manifest.isEmpty() && !force) {
             throw new ArchiveCorruptException(archive + " of service '" + service + "' in " + storage.describe()
@@ -111,7 +112,7 @@ final class Verifier {
         }
         ArchiveDigest digest = new ArchiveDigest();
         try (InputStream in = storage.open(service, archive)) {
-            digest.reading(in).transferTo(OutputStream.nullOutputStream());
+            digest.reading(progress.counting(in)).transferTo(OutputStream.nullOutputStream());
         } catch (NoSuchFileException e) {
             throw new org.pgbackup.error.ArchiveNotFoundException(archive + " of service '" + service
                     + "' disappeared from " + storage.describe() + " before it could be read");
@@ -129,7 +130,11 @@ final class Verifier {
             throw new MisnamedArchiveException(archive + " of service '" + service + "' in " + storage.describe()
                     + " was refused: " + misnamed.get() + "; nothing was restored");
         }
-        return digest.form().orElseThrow();
+        return new CheckedArchive(digest.form().orElseThrow(), digest.size(), digest.sha256(), manifest.isPresent());
+    }
+
+    /** An archive that passed the check before a restore. */
+    record CheckedArchive(ArchiveForm form, long size, String sha256, boolean hadManifest) {
     }
 
     private static Optional<String> mismatch(Manifest manifest, ArchiveDigest digest) {

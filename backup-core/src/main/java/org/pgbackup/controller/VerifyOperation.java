@@ -24,7 +24,8 @@ final class VerifyOperation {
         this.catalog = catalog;
     }
 
-    List<VerifyResult> verify(String service, String fileName) {
+    List<VerifyResult> verify(String service, String fileName, ProgressListener listener) {
+        Progress progress = new Progress(listener, service);
         config.service(service);
         Optional<BackupName> only = Optional.ofNullable(fileName).map(BackupName::parseArgument);
         Verifier verifier = ctx.verifier();
@@ -34,7 +35,9 @@ final class VerifyOperation {
                 continue;
             }
             for (String id : archive.locations()) {
-                VerifyResult result = verifier.verify(id, destinations.get(id), service, archive.name().fileName());
+                progress.phase(ProgressListener.Phase.VERIFYING);
+                VerifyResult result = verifier.verify(id, destinations.get(id), service, archive.name().fileName(),
+                        progress);
                 if (result.ok()) {
                     Logger.info("{}: verified {} in {}: sha256 {}", service, archive.name(), id,
                             result.manifest().orElseThrow().sha256());
@@ -44,6 +47,7 @@ final class VerifyOperation {
                 results.add(result);
             }
         }
+        progress.phase(ProgressListener.Phase.FINISHED);
         if (only.isPresent() && results.isEmpty()) {
             throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + only.get() + ": run 'list "
                     + service + "' to see its archives");

@@ -24,13 +24,14 @@ final class WalReset {
         this.binaries = ctx.binaries();
     }
 
-    ResetWalResult resetWal(String service, boolean force, BackupController.Confirmation confirmation) {
+    ResetWalResult resetWal(String service, ResetWalOptions options) {
         ServiceSettings settings = config.service(service);
+        boolean force = options.forced();
         try (ServiceLock lock = ctx.lock(service, "resetwal")) {
             PgResetWal resetWal = new PgResetWal(binaries, config.operationTimeout(), settings);
             Optional<Path> stalePid = resetWal.checkStopped(force);
             String dryRun = resetWal.dryRun(force, stalePid);
-            if (!confirmation.confirm(dryRun)) {
+            if (!options.confirmation().confirm(dryRun)) {
                 throw new ConfirmationRequiredException("resetwal of service '" + service + "' was not confirmed;"
                         + " nothing was changed. Add --yes, or run it on a terminal and type the service name");
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.config.Configuration;
+import org.pgbackup.config.EnvironmentVariables;
 import org.pgbackup.storage.s3.S3StorageProvider;
 import org.yaml.snakeyaml.Yaml;
 
@@ -45,11 +46,11 @@ class ContainerFilesIT {
         List<String> databases = List.of(((String) environment.get("DATABASE_LIST")).split(","));
 
         assertThat(controllerService.get("user")).isEqualTo("postgres");
-        List<String> known = new ArrayList<>(Configuration.VARIABLES);
+        List<String> known = new ArrayList<>(EnvironmentVariables.VARIABLES);
         known.addAll(new S3StorageProvider().settings());
         for (String service : databases) {
             assertThat(services).as("a compose service for " + service).containsKey(service);
-            Configuration.SERVICE_VARIABLES.forEach(v -> known.add(Configuration.envPrefix(service) + v));
+            EnvironmentVariables.SERVICE_VARIABLES.forEach(v -> known.add(EnvironmentVariables.envPrefix(service) + v));
         }
         assertThat(environment.keySet()).as("variables the controller reads").isSubsetOf(known);
         Map<String, String> env = new HashMap<>();
@@ -68,7 +69,7 @@ class ContainerFilesIT {
             assertThat((List<String>) controllerService.get("volumes")).as("the controller mounts the data of "
                     + service).contains(dataVolume + ":/var/lib/postgresql/databases/" + service);
             Map<String, Object> dbEnv = (Map<String, Object>) db.get("environment");
-            assertThat(environment.get(Configuration.envPrefix(service) + "POSTGRES_PASSWORD"))
+            assertThat(environment.get(EnvironmentVariables.envPrefix(service) + "POSTGRES_PASSWORD"))
                     .isEqualTo(dbEnv.get("POSTGRES_PASSWORD"));
         }
         assertThat(mounts).containsExactlyInAnyOrderElementsOf(expected);

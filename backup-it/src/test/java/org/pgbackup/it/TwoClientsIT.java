@@ -37,7 +37,6 @@ class TwoClientsIT {
 
     private static Configuration config(ClusterExtension cluster, Path root) {
         Map<String, String> env = cluster.env(root);
-        env.put("PATH", System.getenv("PATH"));
         return Configuration.from(env);
     }
 
@@ -47,10 +46,10 @@ class TwoClientsIT {
         try (BackupController first = BackupController.open(config(slow, root.resolve("first")));
                 BackupController second = BackupController.open(config(fast, root.resolve("second")))) {
             try (AutoCloseable lock = slow.cluster().holdLock("customers")) {
-                Future<DumpResult> stalled = threads.submit(() -> first.dump("slow", false));
+                Future<DumpResult> stalled = threads.submit(() -> first.dump("slow"));
                 Waiting.until("the first client's pg_dump to wait for the table lock", BOUND,
                         () -> slow.cluster().controllerWaitsForLock(), () -> "");
-                Future<DumpResult> running = threads.submit(() -> second.dump("fast", false));
+                Future<DumpResult> running = threads.submit(() -> second.dump("fast"));
 
                 first.cancel();
 
@@ -62,13 +61,13 @@ class TwoClientsIT {
             assertThat(first.list("slow").archives()).as("no partial archive listed").isEmpty();
             assertThat(Trees.names(root.resolve("first/data/slow"))).as("nor left on disk").isEmpty();
             assertThat(second.list("fast").archives()).hasSize(1);
-            assertThat(second.dump("fast", false).complete()).as("a later dump on the other client").isTrue();
+            assertThat(second.dump("fast").complete()).as("a later dump on the other client").isTrue();
             assertThat(second.list("fast").archives()).hasSize(2);
         } finally {
             threads.shutdownNow();
         }
         try (BackupController fresh = BackupController.open(config(slow, root.resolve("first")))) {
-            assertThat(fresh.dump("slow", false).complete()).as("a new client on the same service").isTrue();
+            assertThat(fresh.dump("slow").complete()).as("a new client on the same service").isTrue();
             assertThat(fresh.list("slow").archives()).hasSize(1);
         }
     }

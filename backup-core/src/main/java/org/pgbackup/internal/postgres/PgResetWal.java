@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pgbackup.config.Configuration;
+import org.pgbackup.config.EnvironmentVariables;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.ResetWalFailedException;
 import org.pgbackup.error.ServerRunningException;
@@ -149,7 +149,7 @@ public final class PgResetWal {
         } catch (IOException | NumberFormatException e) {
             throw new ResetWalFailedException(dataDirectory + " is not a PostgreSQL data directory (no readable"
                     + " PG_VERSION): mount the data directory of service '" + service.name() + "' there, or set "
-                    + Configuration.envPrefix(service.name()) + "PGDATA");
+                    + EnvironmentVariables.envPrefix(service.name()) + "PGDATA");
         }
     }
 

@@ -1,0 +1,43 @@
+package org.pgbackup.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The environment the command line and the image read ({@link Configuration#from}): the
+ * variables of the specification ({@code DATABASE_LIST}, {@code MODE}, {@code SERVER},
+ * {@code COPING_TO_SHARED}, {@code BACKUP_TARGET}, {@code TZ} and the per-service
+ * {@code <PREFIX>_POSTGRES_*}) plus the controller's own, and the defaults that depend on
+ * {@code MODE}. Storage providers read their own, under their prefix.
+ */
+public final class EnvironmentVariables {
+    /** Where production keeps archives: {@code data/} and {@code shared/} below it. */
+    public static final Path PRODUCTION_BACKUP_ROOT = Path.of("/var/lib/postgresql/backup");
+    /** Where production mounts the servers' data directories. */
+    public static final Path PRODUCTION_DATABASES_ROOT = Path.of("/var/lib/postgresql/databases");
+    /** The backup root outside production, relative to the working directory. */
+    public static final Path DEVELOPMENT_BACKUP_ROOT = Path.of("backup-data");
+
+    /** The controller's own variables, beside the per-service ones and the storage providers' settings. */
+    public static final List<String> VARIABLES = List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED",
+            "BACKUP_TARGET", "TZ", "BACKUP_ROOT", "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE",
+            "RETENTION_DAILY_DAYS", "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS",
+            "LOG_LEVEL", "LOG_FORMAT", "LOCK_WAIT_SECONDS", "VERIFY_AFTER_DUMP", "HEALTH_MAX_AGE", "METRICS_PORT",
+            "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL", "BACKUP_COMPRESSION",
+            "BACKUP_PARALLELISM");
+    /** The per-service variables, each after the service's prefix. */
+    public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
+            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA");
+
+    private EnvironmentVariables() {
+    }
+
+    /**
+     * The environment prefix of a service: upper case, {@code -} becomes {@code _}, and a
+     * trailing {@code _}, for example {@code USER_DB_} for {@code user-db}.
+     */
+    public static String envPrefix(String service) {
+        return service.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+    }
+}

@@ -1,0 +1,48 @@
+package org.pgbackup.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The services' names and ports, checked together: names must be usable as directories and prefixes. */
+final class ServiceChecks {
+    private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+
+    private ServiceChecks() {
+    }
+
+    static Map<String, ServiceSettings> check(List<String> serviceNames,
+            Map<String, ServiceSettings.Builder> serviceDetails, Path dbRoot, List<String> found) {
+        if (serviceNames.isEmpty()) {
+            found.add("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
+                    + " DATABASE_LIST=users,orders");
+        }
+        Map<String, ServiceSettings> checked = new LinkedHashMap<>();
+        Map<String, String> byPrefix = new LinkedHashMap<>();
+        for (String name : serviceNames) {
+            if (!SERVICE_NAME.matcher(name).matches()) {
+                found.add("Invalid service '" + name + "' in DATABASE_LIST: a service is letters, digits, '-' and"
+                        + " '_', starting with a letter or digit");
+                continue;
+            }
+            String prefix = EnvironmentVariables.envPrefix(name);
+            String earlier = byPrefix.putIfAbsent(prefix, name);
+            if (earlier != null) {
+                found.add(earlier.equals(name)
+                        ? "Invalid value for DATABASE_LIST: service '" + name + "' is listed twice"
+                        : "Invalid value for DATABASE_LIST: services '" + earlier + "' and '" + name
+                                + "' both read variables " + prefix + "POSTGRES_*; rename one");
+                continue;
+            }
+            ServiceSettings.Builder details = serviceDetails.get(name);
+            if (details.port() < 1 || details.port() > 65535) {
+                found.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
+                        + details.port());
+            }
+            checked.put(name, details.build(name, dbRoot));
+        }
+        return checked;
+    }
+}

@@ -1,0 +1,26 @@
+package org.pgbackup.controller;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A restore that finished: the database holds the archive's contents.
+ *
+ * @param service the service restored
+ * @param archive the file restored, such as {@code file_daily_2025-07-04T09:00:00Z.dump.zst}
+ *     or {@code file.dump} from the shared directory
+ * @param source where it was read, as the destination describes itself
+ * @param size the stored file's size in bytes
+ * @param sha256 its SHA-256 as read, which matched the manifest when there was one
+ * @param checkedAgainstManifest false only for a forced restore of an archive without one
+ * @param jobs how many {@code pg_restore} jobs ran; 1 is one transaction
+ * @param duration how long the restore took, the check included
+ */
+public record RestoreResult(String service, String archive, String source, long size, String sha256,
+        boolean checkedAgainstManifest, int jobs, Duration duration) {
+
+    /** The checksum, when a manifest vouched for it. */
+    public Optional<String> verifiedSha256() {
+        return checkedAgainstManifest ? Optional.of(sha256) : Optional.empty();
+    }
+}
