@@ -87,7 +87,7 @@ public final class Main {
             return BackupException.USAGE;
         }
         try {
-            Logging.configure(env.get("LOG_LEVEL"), env.get("LOG_FORMAT"));
+            Logging.configure(env.get("LOG_LEVEL"), env.get("LOG_FORMAT"), terminal);
             Configuration config = Configuration.from(env);
             Logger.debug("Using configuration {}", config.describe());
             try (BackupController controller = BackupController.open(config)) {

@@ -127,15 +127,7 @@ class ContainerFilesIT {
     private Exec.Result launcher(Map<String, String> env, String... args) throws IOException {
         assertThat(dockerfile()).as("the image runs the launcher and keeps its JVM flags")
                 .contains("ENTRYPOINT [\"/controller\"]").doesNotContain("JAVA_OPTS=").doesNotContain("-Xmx");
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("controller").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.contains("POSTGRES") || k.startsWith("S3_"));
-        builder.environment().remove("JAVA_OPTS");
-        builder.environment().put("CONTROLLER_JAR", ControllerProcess.jarPath().toString());
-        builder.environment().put("CONTROLLER_PLUGINS", root.resolve("plugins").toString());
-        builder.environment().putAll(env);
-        return Exec.run(builder, null);
+        return Launcher.run(root.resolve("plugins"), env, args);
     }
 
     @Test

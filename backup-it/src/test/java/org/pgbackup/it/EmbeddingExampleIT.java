@@ -1,0 +1,100 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.PgBackup;
+import org.pgbackup.compression.Compression;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.DumpResult;
+import org.pgbackup.controller.ProgressListener;
+import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.RestoreResult;
+import org.pgbackup.error.BackupException;
+
+/**
+ * The README's "Embedding backup-core" example, compiled and run against a real server.
+ * The README quotes the lines between the markers, and the test checks that it still does.
+ */
+class EmbeddingExampleIT {
+    @RegisterExtension
+    static ClusterExtension users = new ClusterExtension("users", "backup", "backup-pw", "users", 500);
+
+    @TempDir
+    Path root;
+
+    // README:begin
+    static String backUpAndRestore(Path backupRoot, String host, int port, char[] password) throws Exception {
+        try (BackupController client = PgBackup.configure()
+                .backupRoot(backupRoot)
+                .service("users", s -> s.host(host).port(port).user("backup").password(password).database("users"))
+                .storage("local")
+                .compression(Compression.parse("zstd:6"))
+                .load()) {
+            DumpResult dump = client.dump("users");
+            System.out.printf("%s: %d bytes, sha256 %s, in %s%n", dump.name(), dump.size(), dump.sha256(),
+                    dump.storedIn());
+
+            ProgressListener progress = new ProgressListener() {
+                @Override
+                public void phase(String service, Phase phase) {
+                    System.out.println(service + ": " + phase);
+                }
+            };
+            RestoreResult restored = client.restore("users", dump.name().fileName(),
+                    RestoreOptions.defaults().progress(progress));
+            System.out.println("restored " + restored.archive() + " from " + restored.source());
+
+            // Cancel from any thread: this client's pg_dump stops, no partial archive is kept,
+            // and other clients in the JVM are not touched. A cancelled client is done.
+            ExecutorService worker = Executors.newSingleThreadExecutor();
+            Future<DumpResult> running = worker.submit(() -> client.dump("users"));
+            client.cancel();
+            try {
+                running.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BackupException failure) {
+                    System.out.println("cancelled (" + failure.code() + "): " + failure.getMessage());
+                }
+            } finally {
+                worker.shutdown();
+            }
+            return restored.verifiedSha256().orElseThrow();
+        }
+    }
+    // README:end
+
+    @Test
+    void theReadmeExampleDumpsRestoresAndCancels() throws Exception {
+        String before = SampleData.fingerprint(users.cluster());
+        String sha = backUpAndRestore(root, users.cluster().host(), users.cluster().port(),
+                "backup-pw".toCharArray());
+
+        assertThat(sha).matches("[0-9a-f]{64}");
+        assertThat(SampleData.fingerprint(users.cluster())).isEqualTo(before);
+        try (var files = Files.list(root.resolve("data/users"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".dump.zst")))
+                    .as("the first dump; the cancelled one left nothing, or finished before the cancel")
+                    .hasSizeBetween(1, 2);
+        }
+    }
+
+    @Test
+    void theReadmeQuotesThisExample() throws IOException {
+        String source = Files.readString(Path.of(System.getProperty("repository.root", "."), "backup-it/src/test/java",
+                "org/pgbackup/it/EmbeddingExampleIT.java"));
+        String example = source.substring(source.indexOf("// README:begin\n") + "// README:begin\n".length(),
+                source.indexOf("// README:end")).stripIndent();
+        String readme = Files.readString(Path.of(System.getProperty("repository.root", "."), "README.md"));
+        assertThat(readme).contains("```java\n" + example + "```");
+    }
+}

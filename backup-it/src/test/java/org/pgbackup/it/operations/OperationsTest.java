@@ -1,0 +1,205 @@
+package org.pgbackup.it.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.PgBackup;
+import org.pgbackup.config.ConfigurationBuilder;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.DumpOptions;
+import org.pgbackup.controller.DumpResult;
+import org.pgbackup.controller.ProgressListener;
+import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.error.ArchiveCorruptException;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.error.ErrorCode;
+import org.pgbackup.error.ServiceBusyException;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.storage.testkit.InMemoryStorage;
+import org.pgbackup.storage.testkit.InMemoryStorageProvider;
+
+/**
+ * The operations' branches that are dear to reach with a real server: a destination that
+ * fails after another committed, a lock held too long, a cancel between phases, a corrupt
+ * archive. They run on in-memory storages and {@link FakeTools}, without PostgreSQL.
+ */
+class OperationsTest {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path root;
+    private Path bin;
+    private final InMemoryStorageProvider memory = new InMemoryStorageProvider();
+    private final InMemoryStorageProvider broken = new InMemoryStorageProvider("broken", new InMemoryStorage());
+
+    @BeforeEach
+    void tools() throws IOException {
+        bin = FakeTools.install(root);
+    }
+
+    private ConfigurationBuilder client(String... targets) {
+        ConfigurationBuilder builder = PgBackup.configure().backupRoot(root.resolve("backup")).pgBinDir(bin)
+                .service("users", s -> s.host("db.invalid").password("pw".toCharArray()))
+                .storageProviders(List.of(memory, broken));
+        for (String target : targets) {
+            builder.storage(target);
+        }
+        return builder;
+    }
+
+    private List<String> stored() {
+        return memory.storage().list("users").stream().map(o -> o.name()).toList();
+    }
+
+    @Test
+    void aDestinationFailingAfterAnotherCommittedLeavesTheArchiveWhereItLandedAndSaysSo() {
+        broken.storage().failCommits("bucket is read-only");
+        try (BackupController client = client("memory", "broken").load()) {
+            DumpResult result = client.dump("users");
+
+            assertThat(result.complete()).isFalse();
+            assertThat(result.storedIn()).containsExactly("memory");
+            assertThat(result.failedDestinations()).containsOnlyKeys("broken");
+            assertThat(result.failedDestinations().get("broken")).contains("bucket is read-only");
+            assertThat(result.sha256()).matches("[0-9a-f]{64}");
+            assertThat(stored()).containsExactly(result.name().fileName(), result.name().fileName()
+                    + ".manifest.json", result.name().fileName() + ".roles.sql");
+            assertThat(broken.storage().list("users")).isEmpty();
+            assertThat(client.list("users").archives()).singleElement()
+                    .satisfies(a -> assertThat(a.locations()).containsExactly("memory"));
+        }
+    }
+
+    @Test
+    void aDumpReportsItsPhasesInOrderAndEveryByteItStored() {
+        List<Phase> phases = new CopyOnWriteArrayList<>();
+        AtomicLong bytes = new AtomicLong();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void phase(String service, Phase phase) {
+                phases.add(phase);
+            }
+
+            @Override
+            public void transferred(String service, long total) {
+                assertThat(total).isGreaterThanOrEqualTo(bytes.get());
+                bytes.set(total);
+            }
+        };
+        try (BackupController client = client("memory").verifyAfterDump(true).load()) {
+            DumpResult result = client.dump("users", DumpOptions.defaults().progress(listener));
+
+            assertThat(phases).containsExactly(Phase.WAITING_FOR_LOCK, Phase.CONNECTING, Phase.DUMPING,
+                    Phase.VERIFYING, Phase.APPLYING_RETENTION, Phase.FINISHED);
+            assertThat(bytes.get()).isEqualTo(result.size()).isPositive();
+        }
+    }
+
+    @Test
+    void anOperationThatCannotGetTheLockInTimeFailsWithItsCodeAndTouchesNothing() throws Exception {
+        CountDownLatch dumping = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ProgressListener holdInDumping = new ProgressListener() {
+            @Override
+            public void phase(String service, Phase phase) {
+                if (phase == Phase.CONNECTING) {
+                    dumping.countDown();
+                    try {
+                        release.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try (BackupController first = client("memory").load();
+                BackupController second = client("memory").lockWait(Duration.ZERO).load()) {
+            Future<DumpResult> held = thread.submit(() -> first.dump("users",
+                    DumpOptions.defaults().progress(holdInDumping)));
+            assertThat(dumping.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            assertThatThrownBy(() -> second.dump("users")).isInstanceOfSatisfying(ServiceBusyException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_BUSY));
+            assertThat(stored()).isEmpty();
+
+            release.countDown();
+            assertThat(held.get(BOUND.toSeconds(), TimeUnit.SECONDS).complete()).isTrue();
+            assertThat(second.dump("users").complete()).as("once the lock is free").isTrue();
+        } finally {
+            release.countDown();
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void cancellingBetweenPhasesStoresNothingAndANewClientWorks() {
+        try (BackupController client = client("memory").load()) {
+            ProgressListener cancelBeforeDumping = new ProgressListener() {
+                @Override
+                public void phase(String service, Phase phase) {
+                    if (phase == Phase.DUMPING) {
+                        client.cancel();
+                    }
+                }
+            };
+            assertThatThrownBy(() -> client.dump("users", DumpOptions.defaults().progress(cancelBeforeDumping)))
+                    .isInstanceOf(BackupException.class);
+            assertThat(stored()).isEmpty();
+            assertThat(client.list("users").archives()).isEmpty();
+        }
+        try (BackupController fresh = client("memory").load()) {
+            assertThat(fresh.dump("users").complete()).isTrue();
+        }
+    }
+
+    @Test
+    void aCorruptArchiveIsRefusedBeforePgRestoreEverRuns() throws IOException {
+        try (BackupController client = client("memory").load()) {
+            String archive = client.dump("users").name().fileName();
+            byte[] bytes = memory.storage().bytes("users", archive).orElseThrow();
+            bytes[bytes.length / 2] ^= 1;
+            try (PendingObject object = memory.storage().create("users", archive)) {
+                object.output().write(bytes);
+                object.commit();
+            }
+
+            assertThatThrownBy(() -> client.restore("users", archive, RestoreOptions.defaults()))
+                    .isInstanceOfSatisfying(ArchiveCorruptException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.ARCHIVE_CORRUPT))
+                    .hasMessageContaining("nothing was restored");
+            assertThat(FakeTools.restores(bin)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRestoreReturnsWhatItRestoredFromWhere() throws IOException {
+        try (BackupController client = client("memory").load()) {
+            DumpResult dump = client.dump("users");
+            var restored = client.restore("users", dump.name().fileName(), RestoreOptions.defaults().withoutOwners());
+
+            assertThat(restored.archive()).isEqualTo(dump.name().fileName());
+            assertThat(restored.source()).isEqualTo("memory");
+            assertThat(restored.verifiedSha256()).contains(dump.sha256());
+            assertThat(restored.size()).isEqualTo(dump.size());
+            assertThat(restored.jobs()).isOne();
+            assertThat(FakeTools.restores(bin)).singleElement().asString().contains("--single-transaction")
+                    .contains("--no-owner").contains("--host=db.invalid");
+        }
+    }
+}
