@@ -36,6 +36,10 @@ final class ListCommand extends Command {
     /** The manifest's facts, or where the archive is incomplete. */
     private static String details(ArchiveInfo archive) {
         String state = archive.complete() ? "" : "  INCOMPLETE in " + String.join(",", archive.incompleteIn());
+        if (archive.name().form().encrypted()) {
+            state += "  encrypted (age, " + archive.manifest().map(m -> m.recipients().size() + " recipient"
+                    + (m.recipients().size() == 1 ? "" : "s")).orElse("recipients unknown") + ")";
+        }
         return state + archive.manifest().map(m -> "  sha256 " + m.sha256().substring(0, 16) + " database "
                 + m.database() + "@" + m.host() + " server " + m.serverVersion() + " pg_dump " + m.pgDumpVersion()
                 + " " + m.format() + "/" + m.compression() + " took "

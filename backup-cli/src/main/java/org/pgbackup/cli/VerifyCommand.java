@@ -44,7 +44,11 @@ final class VerifyCommand extends Command {
         }
         int status = 0;
         for (VerifyResult result : controller.verify(service, archive, err.progress())) {
-            if (result.ok()) {
+            if (result.ok() && !result.contentRead()) {
+                out.println(service + ": " + result.archive() + " in " + result.destination() + ": ok (sha256 "
+                        + result.manifest().orElseThrow().sha256() + " matches; encrypted, so its content was not"
+                        + " read: set AGE_IDENTITY_FILE to read it in full)");
+            } else if (result.ok()) {
                 out.println(service + ": " + result.archive() + " in " + result.destination() + ": ok (sha256 "
                         + result.manifest().orElseThrow().sha256() + ")");
             } else {

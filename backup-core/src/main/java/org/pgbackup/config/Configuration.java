@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.compression.Compression;
+import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
 import org.pgbackup.internal.storage.StorageProviders;
@@ -48,6 +49,7 @@ public final class Configuration {
     private final boolean verifyAfterDump;
     private final Compression compression;
     private final int parallelism;
+    private final Encryption encryption;
 
     Configuration(ConfigurationBuilder b) {
         this.services = Map.copyOf(b.services);
@@ -76,6 +78,7 @@ public final class Configuration {
         this.verifyAfterDump = b.verifyAfterDump;
         this.compression = b.compression;
         this.parallelism = b.parallelism;
+        this.encryption = b.encryption;
     }
 
     private final List<String> serviceOrder;
@@ -279,6 +282,11 @@ public final class Configuration {
      */
     public int parallelism() {
         return parallelism;
+    }
+
+    /** {@code BACKUP_ENCRYPTION} and the age keys: plaintext unless set. */
+    public Encryption encryption() {
+        return encryption;
     }
 
     /**

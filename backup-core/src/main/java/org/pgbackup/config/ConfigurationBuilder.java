@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.encryption.AgeKeys;
+import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.internal.storage.StorageProviders;
 import org.pgbackup.retention.RetentionPolicy;
@@ -59,6 +61,7 @@ public final class ConfigurationBuilder {
     boolean verifyAfterDump;
     Compression compression = Compression.DEFAULT;
     int parallelism = 2;
+    Encryption encryption = Encryption.none();
     Clock clock = Clock.systemUTC();
     Map<String, String> variables = Map.of();
     // Filled by build().
@@ -132,6 +135,16 @@ public final class ConfigurationBuilder {
     /** {@code BACKUP_COMPRESSION}; zstd level 3 unless set. */
     public ConfigurationBuilder compression(Compression compression) {
         this.compression = requireNonNull(compression, "compression is null");
+        return this;
+    }
+
+    /**
+     * {@code BACKUP_ENCRYPTION}, {@code AGE_RECIPIENTS} and {@code AGE_IDENTITY_FILE}: whether
+     * new archives are encrypted with age, and the identities that open encrypted ones.
+     * Plaintext unless set.
+     */
+    public ConfigurationBuilder encryption(Encryption encryption) {
+        this.encryption = requireNonNull(encryption, "encryption is null");
         return this;
     }
 
@@ -255,6 +268,14 @@ public final class ConfigurationBuilder {
             found.add("Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
                     + operationTimeout.toSeconds());
         }
+        if (encryption.encryptsNewArchives()) {
+            if (encryption.recipients().isEmpty()) {
+                found.add("BACKUP_ENCRYPTION=age needs a recipient: set AGE_RECIPIENTS to age1... public keys, or"
+                        + " AGE_RECIPIENTS_FILE to a file of them");
+            }
+            AgeKeys.checkRecipients(encryption.recipients(), "AGE_RECIPIENTS", found);
+        }
+        encryption.identityFile().ifPresent(file -> AgeKeys.checkIdentityFile(file, found));
         services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, found);
         if (providers == null) {
             providers = StorageProviders.installed();

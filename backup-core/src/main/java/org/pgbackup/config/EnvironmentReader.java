@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pgbackup.compression.Compression;
+import org.pgbackup.encryption.AgeKeys;
+import org.pgbackup.encryption.Encryption;
 import org.pgbackup.internal.storage.StorageProviders;
 import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.schedule.Schedule;
@@ -107,8 +109,31 @@ final class EnvironmentReader {
         if (variables.text("METRICS_PORT").isPresent()) {
             builder.metricsPort((int) variables.whole("METRICS_PORT", 9187, 1, 65535, "a port from 1 to 65535"));
         }
+        readEncryption();
         readServices();
         readTargets();
+    }
+
+    private void readEncryption() {
+        Encryption encryption = Encryption.none();
+        String mode = variables.text("BACKUP_ENCRYPTION").orElse("none");
+        if (mode.equals("age")) {
+            List<String> raw = new ArrayList<>();
+            int before = problems.size();
+            variables.text("AGE_RECIPIENTS").ifPresent(list -> raw.addAll(AgeKeys.checkRecipients(
+                    List.of(list.split(",", -1)), "AGE_RECIPIENTS", problems)));
+            variables.text("AGE_RECIPIENTS_FILE").flatMap(text -> Optional.ofNullable(readPath("AGE_RECIPIENTS_FILE",
+                    null))).ifPresent(file -> raw.addAll(AgeKeys.checkRecipients(AgeKeys.readRecipientsFile(file,
+                            problems), "AGE_RECIPIENTS_FILE " + file, problems)));
+            if (problems.size() > before) {
+                return;
+            }
+            encryption = Encryption.age(raw);
+        } else if (!mode.equals("none")) {
+            variables.invalid("BACKUP_ENCRYPTION", "none or age", mode);
+        }
+        Optional<Path> identity = variables.text("AGE_IDENTITY_FILE").map(t -> readPath("AGE_IDENTITY_FILE", null));
+        builder.encryption(identity.isPresent() ? encryption.withIdentityFile(identity.get()) : encryption);
     }
 
     private void readSchedule() {

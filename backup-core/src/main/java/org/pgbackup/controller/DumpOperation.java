@@ -18,6 +18,7 @@ import org.pgbackup.compression.Compression;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.StorageException;
@@ -85,7 +86,9 @@ final class DumpOperation {
             }
         });
         Optional<String> roles = roles(connection, server);
-        BackupName name = UnusedName.pick(clock, config.zone(), destinations, service, config.compression().form());
+        Encryption encryption = config.encryption();
+        BackupName name = UnusedName.pick(clock, config.zone(), destinations, service,
+                encryption.form(config.compression().form()));
         Instant started = clock.instant();
         Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
                 settings.address(), server, name);
@@ -111,7 +114,9 @@ final class DumpOperation {
             try {
                 result = new PgDump(connection, program, config.operationTimeout()).run(compression.pgDumpOption(),
                         in -> {
-                            try (OutputStream sink = compression.compressing(digest.writing(progress.counting(out)))) {
+                            // Closed twice when all goes well (the compressor closes it): a no-op.
+                            try (OutputStream sealed = encrypted(encryption, digest.writing(progress.counting(out)),
+                                    service); OutputStream sink = compression.compressing(sealed)) {
                                 head[0] = transfer(in, sink);
                             }
                         });
@@ -137,14 +142,15 @@ final class DumpOperation {
             }
             Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), service,
                     settings.database(), settings.address(), server.text(), client.text(), "custom",
-                    compression.toString(), started, clock.instant());
+                    compression.toString(), started, clock.instant(), encryption.toString(),
+                    encryption.recipients());
+            byte[] rolesSidecar = roles.isPresent() ? sealed(encryption, roles.get()) : null;
             List<String> complete = new ArrayList<>();
             for (String id : stored) {
                 String archive = fileOf(id, name);
                 try {
-                    if (roles.isPresent()) {
-                        put(targets.get(id), service, Sidecar.ROLES.of(archive),
-                                roles.get().getBytes(StandardCharsets.UTF_8));
+                    if (rolesSidecar != null) {
+                        put(targets.get(id), service, Sidecar.ROLES.of(archive), rolesSidecar);
                     }
                     // Last: a manifest says the archive beside it is complete.
                     put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
@@ -192,6 +198,22 @@ final class DumpOperation {
             sink.write(buffer, 0, n);
         }
         return head;
+    }
+
+    /**
+     * The stream that encrypts into {@code stored}: on a thread of its own, so that age's
+     * cipher runs beside the compressor instead of after it; {@code stored} itself when the
+     * archive is not encrypted.
+     */
+    private static OutputStream encrypted(Encryption encryption, OutputStream stored, String service)
+            throws IOException {
+        return encryption.encryptsNewArchives()
+                ? new HandOff(encryption.encrypting(stored), "encrypt-" + service) : stored;
+    }
+
+    /** The roles sidecar's bytes: they hold password hashes, so they are encrypted whenever the archive is. */
+    private static byte[] sealed(Encryption encryption, String roles) throws IOException {
+        return encryption.encrypt(roles.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The instance's roles for the sidecar; a dump without them is still worth keeping. */

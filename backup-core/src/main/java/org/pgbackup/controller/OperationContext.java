@@ -78,7 +78,7 @@ final class OperationContext {
     }
 
     Verifier verifier() {
-        return new Verifier(runner, binaries.find("pg_restore"), config.operationTimeout());
+        return new Verifier(runner, binaries.find("pg_restore"), config.operationTimeout(), config.encryption());
     }
 
     /** Takes the service's lock for an operation, waiting up to {@code LOCK_WAIT_SECONDS}. */

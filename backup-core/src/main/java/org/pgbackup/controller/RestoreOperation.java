@@ -128,8 +128,8 @@ final class RestoreOperation {
         long started = System.nanoTime();
         ServiceSettings settings = config.service(service);
         progress.phase(Phase.CHECKING);
-        Verifier.CheckedArchive checked = Verifier.checkBeforeRestore(storage, service, object, options.forced(),
-                progress);
+        Verifier.CheckedArchive checked = ctx.verifier().checkBeforeRestore(storage, service, object,
+                options.forced(), progress);
         ArchiveForm form = checked.form();
         progress.phase(Phase.CONNECTING);
         PgConnection connection = new PgConnection(settings, runner);
@@ -218,10 +218,10 @@ final class RestoreOperation {
     }
 
     /** The custom-format archive inside a stored file, read in large blocks. */
-    private static InputStream openUnwrapped(Storage storage, String service, String object, ArchiveForm form,
+    private InputStream openUnwrapped(Storage storage, String service, String object, ArchiveForm form,
             Progress progress) throws IOException {
-        return form.unwrap(new BufferedInputStream(progress.counting(storage.open(service, object)),
-                OperationContext.TRANSFER_BUFFER));
+        return config.encryption().open(form, new BufferedInputStream(progress.counting(storage.open(service,
+                object)), OperationContext.TRANSFER_BUFFER), object + " of service '" + service + "'");
     }
 
     private static void deleteQuietly(Path file) {
@@ -239,7 +239,10 @@ final class RestoreOperation {
     private void applyRoles(Storage storage, PgConnection connection, String archive) {
         String service = connection.service().name();
         String sql;
-        try (InputStream in = storage.open(service, Sidecar.ROLES.of(archive))) {
+        String rolesFile = Sidecar.ROLES.of(archive);
+        try (InputStream stored = storage.open(service, rolesFile);
+                InputStream in = rolesFile.endsWith(".age")
+                        ? config.encryption().decrypting(stored, rolesFile + " of service '" + service + "'") : stored) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new RestoreFailedException(archive + " of service '" + service + "' has no saved roles ("

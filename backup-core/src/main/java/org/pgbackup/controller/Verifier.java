@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.encryption.Encryption;
+import org.pgbackup.error.NoMatchingIdentityException;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.MisnamedArchiveException;
 import org.pgbackup.internal.postgres.PgRestore;
@@ -30,12 +32,14 @@ final class Verifier {
     private final ProcessRunner runner;
     private final Path pgRestore;
     private final Duration timeout;
+    private final Encryption encryption;
 
     /** @param pgRestore the newest installed {@code pg_restore}, which reads every older archive */
-    Verifier(ProcessRunner runner, Path pgRestore, Duration timeout) {
+    Verifier(ProcessRunner runner, Path pgRestore, Duration timeout, Encryption encryption) {
         this.runner = runner;
         this.pgRestore = pgRestore;
         this.timeout = timeout;
+        this.encryption = encryption;
     }
 
     /** An archive's manifest, or empty if it has none or an unreadable one. */
@@ -58,6 +62,9 @@ final class Verifier {
                     manifest);
         }
         ArchiveDigest digest = new ArchiveDigest();
+        if (named(archive).encrypted() && encryption.identityFile().isEmpty()) {
+            return checkDigestOnly(destination, storage, service, archive, manifest.get(), digest, progress);
+        }
         List<String> unreadable = new ArrayList<>();
         ProcessResult read;
         try {
@@ -67,8 +74,8 @@ final class Verifier {
                     Optional<ArchiveForm> form = ArchiveForm.peek(in);
                     if (ArchiveForm.mismatch(archive, form).isEmpty()) {
                         try {
-                            form.orElseThrow().unwrap(in).transferTo(stdin);
-                        } catch (IOException e) {
+                            encryption.open(effective(archive, form.orElseThrow()), in, archive).transferTo(stdin);
+                        } catch (IOException | NoMatchingIdentityException e) {
                             unreadable.add(e.getMessage());
                         }
                     }
@@ -79,9 +86,10 @@ final class Verifier {
         } catch (IOException e) {
             return VerifyResult.failed(destination, archive, "cannot be read: " + e.getMessage(), manifest);
         }
-        Optional<String> mismatch = mismatch(manifest.get(), digest)
+        Optional<String> mismatch = mismatch(manifest.get(), digest).map(why -> why + ": the archive is corrupt")
                 .or(() -> ArchiveForm.mismatch(archive, digest.form()))
-                .or(() -> unreadable.stream().findFirst().map(why -> "cannot be decompressed to the end: " + why));
+                .or(() -> unreadable.stream().findFirst().map(why -> "cannot be "
+                        + (named(archive).encrypted() ? "decrypted and " : "") + "decompressed to the end: " + why));
         if (mismatch.isPresent()) {
             return VerifyResult.failed(destination, archive, mismatch.get(), manifest);
         }
@@ -90,6 +98,33 @@ final class Verifier {
                     + read.failure(), manifest);
         }
         return VerifyResult.passed(destination, archive, manifest.get());
+    }
+
+    /** Without an identity an encrypted archive's content is out of reach: its stored bytes are checked. */
+    private static VerifyResult checkDigestOnly(String destination, Storage storage, String service, String archive,
+            Manifest manifest, ArchiveDigest digest, Progress progress) {
+        try (InputStream in = digest.reading(progress.counting(storage.open(service, archive)))) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            return VerifyResult.failed(destination, archive, "cannot be read: " + e.getMessage(), Optional.of(manifest));
+        }
+        Optional<String> mismatch = mismatch(manifest, digest).map(why -> why + ": the archive is corrupt")
+                .or(() -> ArchiveForm.mismatch(archive, digest.form()));
+        return mismatch.map(why -> VerifyResult.failed(destination, archive, why, Optional.of(manifest)))
+                .orElseGet(() -> VerifyResult.digestOnly(destination, archive, manifest));
+    }
+
+    /** The form an archive's name says, plain custom format when it says none. */
+    private static ArchiveForm named(String archive) {
+        return ArchiveForm.ofFileName(archive).orElse(ArchiveForm.CUSTOM);
+    }
+
+    /**
+     * The form to open a file in: what its bytes show, except that an age file's bytes show
+     * only that it is age, so what is inside comes from its name.
+     */
+    private static ArchiveForm effective(String archive, ArchiveForm detected) {
+        return detected.encrypted() ? named(archive).encryptedForm() : detected;
     }
 
     /**
@@ -102,7 +137,7 @@ final class Verifier {
      * @throws ArchiveCorruptException naming what does not match
      * @throws MisnamedArchiveException if the bytes are not what the name says
      */
-    static CheckedArchive checkBeforeRestore(Storage storage, String service, String archive, boolean force,
+    CheckedArchive checkBeforeRestore(Storage storage, String service, String archive, boolean force,
             Progress progress) {
         Optional<Manifest> manifest = manifest(storage, service, archive);
         if (manifest.isEmpty() && !force) {
@@ -111,8 +146,19 @@ final class Verifier {
                     + " archive, or add --force to restore it anyway");
         }
         ArchiveDigest digest = new ArchiveDigest();
-        try (InputStream in = storage.open(service, archive)) {
-            digest.reading(progress.counting(in)).transferTo(OutputStream.nullOutputStream());
+        Optional<String> undecryptable = Optional.empty();
+        try (InputStream in = digest.reading(progress.counting(storage.open(service, archive)))) {
+            if (named(archive).encrypted()) {
+                // Decrypted to the end before the database is touched: the key must match and
+                // every chunk must authenticate, or nothing is restored.
+                try {
+                    encryption.decrypting(in, archive + " of service '" + service + "'")
+                            .transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    undecryptable = Optional.of("it cannot be decrypted to the end: " + e.getMessage());
+                }
+            }
+            in.transferTo(OutputStream.nullOutputStream());
         } catch (NoSuchFileException e) {
             throw new org.pgbackup.error.ArchiveNotFoundException(archive + " of service '" + service
                     + "' disappeared from " + storage.describe() + " before it could be read");
@@ -120,7 +166,8 @@ final class Verifier {
             throw new org.pgbackup.error.StorageException("Cannot read " + archive + " of service '" + service
                     + "' from " + storage.describe() + ": " + e.getMessage(), e);
         }
-        Optional<String> mismatch = manifest.flatMap(m -> mismatch(m, digest));
+        Optional<String> decryption = undecryptable;
+        Optional<String> mismatch = manifest.flatMap(m -> mismatch(m, digest)).or(() -> decryption);
         if (mismatch.isPresent()) {
             throw new ArchiveCorruptException(archive + " of service '" + service + "' in " + storage.describe()
                     + " is corrupt (" + mismatch.get() + "); nothing was restored. Pick another archive");
@@ -130,7 +177,8 @@ final class Verifier {
             throw new MisnamedArchiveException(archive + " of service '" + service + "' in " + storage.describe()
                     + " was refused: " + misnamed.get() + "; nothing was restored");
         }
-        return new CheckedArchive(digest.form().orElseThrow(), digest.size(), digest.sha256(), manifest.isPresent());
+        return new CheckedArchive(effective(archive, digest.form().orElseThrow()), digest.size(), digest.sha256(),
+                manifest.isPresent());
     }
 
     /** An archive that passed the check before a restore. */

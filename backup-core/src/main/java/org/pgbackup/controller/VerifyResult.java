@@ -9,17 +9,24 @@ import org.pgbackup.manifest.Manifest;
  * @param destination where the archive was read
  * @param archive the archive's file name
  * @param ok whether the checksum, the size and a complete read by {@code pg_restore} all passed
+ *     (for an encrypted archive read without its key: whether the checksum and size passed)
  * @param problem what failed, when something did; empty text otherwise
  * @param manifest the archive's manifest, when it has a readable one
+ * @param contentRead false when the archive is encrypted and no identity was at hand, so
+ *     only the stored bytes' checksum and size were checked, not what they hold
  */
 public record VerifyResult(String destination, String archive, boolean ok, String problem,
-        Optional<Manifest> manifest) {
+        Optional<Manifest> manifest, boolean contentRead) {
 
     static VerifyResult passed(String destination, String archive, Manifest manifest) {
-        return new VerifyResult(destination, archive, true, "", Optional.of(manifest));
+        return new VerifyResult(destination, archive, true, "", Optional.of(manifest), true);
+    }
+
+    static VerifyResult digestOnly(String destination, String archive, Manifest manifest) {
+        return new VerifyResult(destination, archive, true, "", Optional.of(manifest), false);
     }
 
     static VerifyResult failed(String destination, String archive, String problem, Optional<Manifest> manifest) {
-        return new VerifyResult(destination, archive, false, problem, manifest);
+        return new VerifyResult(destination, archive, false, problem, manifest, true);
     }
 }

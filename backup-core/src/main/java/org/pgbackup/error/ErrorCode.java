@@ -37,7 +37,9 @@ public enum ErrorCode {
     /** A server that must be stopped is running: {@link ServerRunningException}. */
     SERVER_RUNNING(Category.FAILED),
     /** {@code pg_resetwal} failed: {@link ResetWalFailedException}. */
-    RESET_WAL_FAILED(Category.FAILED);
+    RESET_WAL_FAILED(Category.FAILED),
+    /** An encrypted archive needs an identity that is missing or wrong: {@link NoMatchingIdentityException}. */
+    NO_MATCHING_IDENTITY(Category.FAILED);
 
     /** What kind of failure a code is, and so the command line's exit status. */
     public enum Category {

@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,10 +32,13 @@ import java.util.Optional;
  * @param compression {@code BACKUP_COMPRESSION} at the time of the dump, such as {@code zstd:3}
  * @param startedAt when the dump started
  * @param finishedAt when the last byte was stored
+ * @param encryption {@code age} when the stored bytes are encrypted, else {@code none}; the
+ *     SHA-256 and size are then those of the encrypted bytes
+ * @param recipients the age recipients' public keys; empty when not encrypted
  */
 public record Manifest(String archive, String sha256, long size, String service, String database, String host,
         String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt, String encryption, List<String> recipients) {
 
     /** The version of this manifest's layout, written as {@code manifestVersion}. */
     public static final int VERSION = 1;
@@ -51,6 +56,21 @@ public record Manifest(String archive, String sha256, long size, String service,
         requireNonNull(compression, "compression is null");
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(finishedAt, "finishedAt is null");
+        requireNonNull(encryption, "encryption is null");
+        recipients = List.copyOf(recipients);
+    }
+
+    /** A manifest of an archive in plaintext. */
+    public Manifest(String archive, String sha256, long size, String service, String database, String host,
+            String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
+            Instant finishedAt) {
+        this(archive, sha256, size, service, database, host, serverVersion, pgDumpVersion, format, compression,
+                startedAt, finishedAt, "none", List.of());
+    }
+
+    /** Whether the archive's bytes are encrypted. */
+    public boolean encrypted() {
+        return !"none".equals(encryption);
     }
 
     /** The manifest as pretty-printed JSON, UTF-8. */
@@ -71,6 +91,12 @@ public record Manifest(String archive, String sha256, long size, String service,
             json.writeStringField("compression", compression);
             json.writeStringField("startedAt", startedAt.toString());
             json.writeStringField("finishedAt", finishedAt.toString());
+            json.writeStringField("encryption", encryption);
+            json.writeArrayFieldStart("recipients");
+            for (String recipient : recipients) {
+                json.writeString(recipient);
+            }
+            json.writeEndArray();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,6 +112,7 @@ public record Manifest(String archive, String sha256, long size, String service,
      */
     public static Optional<Manifest> parse(byte[] bytes) {
         Map<String, String> fields = new HashMap<>();
+        List<String> recipients = new ArrayList<>();
         try (JsonParser json = JSON.createParser(bytes)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
@@ -94,7 +121,11 @@ public record Manifest(String archive, String sha256, long size, String service,
             while ((token = json.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = json.currentName();
                 JsonToken value = json.nextToken();
-                if (value.isStructStart()) {
+                if (value == JsonToken.START_ARRAY && name.equals("recipients")) {
+                    while (json.nextToken() == JsonToken.VALUE_STRING) {
+                        recipients.add(json.getText());
+                    }
+                } else if (value.isStructStart()) {
                     json.skipChildren();
                 } else {
                     fields.put(name, json.getValueAsString());
@@ -107,7 +138,8 @@ public record Manifest(String archive, String sha256, long size, String service,
                     Long.parseLong(fields.get("size")), fields.get("service"), fields.get("database"),
                     fields.get("host"), fields.get("serverVersion"), fields.get("pgDumpVersion"), fields.get("format"),
                     fields.get("compression"), Instant.parse(fields.get("startedAt")),
-                    Instant.parse(fields.get("finishedAt"))));
+                    Instant.parse(fields.get("finishedAt")), fields.getOrDefault("encryption", "none"),
+                    recipients));
         } catch (IOException | RuntimeException e) {
             // Truncated, not JSON, a field missing or malformed: not a usable manifest.
             return Optional.empty();

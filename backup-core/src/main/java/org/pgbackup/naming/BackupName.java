@@ -17,7 +17,8 @@ import org.pgbackup.error.InvalidArchiveNameException;
 
 /**
  * The name of an archive: {@code file_<kind>_<UTC yyyy-MM-ddTHH:mm:ssZ>.dump}, or
- * {@code .dump.zst} for a zstd-wrapped one, for example
+ * {@code .dump.zst} for a zstd-wrapped one, either with {@code .age} after it when
+ * encrypted, for example
  * {@code file_daily_2025-07-04T09:00:00Z.dump.zst}. This class is the one place that formats
  * and parses archive names; the time in a name is the moment the dump started, in UTC.
  *
@@ -31,7 +32,7 @@ public record BackupName(BackupKind kind, Instant createdAt, ArchiveForm form) i
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneId.of("UTC"));
     private static final Pattern FORM = Pattern.compile(
-            "file_(daily|weekly|monthly)_(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z)\\.dump(\\.zst)?");
+            "file_(daily|weekly|monthly)_(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z)(\\.dump(?:\\.zst)?(?:\\.age)?)");
 
     public BackupName {
         requireNonNull(kind, "kind is null");
@@ -72,7 +73,7 @@ public record BackupName(BackupKind kind, Instant createdAt, ArchiveForm form) i
         try {
             Instant at = Instant.from(TIMESTAMP.parse(m.group(2)));
             BackupName name = new BackupName(BackupKind.valueOf(m.group(1).toUpperCase(Locale.ROOT)), at,
-                    m.group(3) == null ? ArchiveForm.CUSTOM : ArchiveForm.ZSTD);
+                    ArchiveForm.ofFileName(m.group(3)).orElseThrow());
             // Rejects dates the formatter resolved leniently, such as 2025-02-30.
             return name.fileName().equals(fileName) ? Optional.of(name) : Optional.empty();
         } catch (DateTimeException e) {
@@ -92,8 +93,8 @@ public record BackupName(BackupKind kind, Instant createdAt, ArchiveForm form) i
                     + " alone, as 'list' prints it (for example " + example() + ")");
         }
         return parse(text).orElseThrow(() -> new InvalidArchiveNameException("'" + text
-                + "' is not an archive name: expected file_<daily|weekly|monthly>_<yyyy-MM-ddTHH:mm:ssZ>.dump or"
-                + " .dump.zst, as 'list'"
+                + "' is not an archive name: expected file_<daily|weekly|monthly>_<yyyy-MM-ddTHH:mm:ssZ>.dump,"
+                + " .dump.zst, .dump.age or .dump.zst.age, as 'list'"
                 + " prints it (for example " + example() + ")"));
     }
 

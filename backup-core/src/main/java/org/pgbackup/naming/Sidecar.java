@@ -7,7 +7,11 @@ package org.pgbackup.naming;
 public enum Sidecar {
     /** What the archive is and its checksum, written once the archive is complete. */
     MANIFEST(".manifest.json"),
-    /** The instance's roles, from {@code pg_dumpall --roles-only}. */
+    /**
+     * The instance's roles, from {@code pg_dumpall --roles-only}. They hold password
+     * hashes, so beside an encrypted archive they are encrypted too, and named
+     * {@code .roles.sql.age}.
+     */
     ROLES(".roles.sql");
 
     private final String suffix;
@@ -18,6 +22,7 @@ public enum Sidecar {
 
     /** The sidecar's file name for an archive's file name. */
     public String of(String archiveFileName) {
-        return archiveFileName + suffix;
+        boolean encrypted = this == ROLES && archiveFileName.endsWith(".age");
+        return archiveFileName + suffix + (encrypted ? ".age" : "");
     }
 }

@@ -103,4 +103,25 @@ class ConfigurationBuilderTest {
         assertThat(new String(config.service("a").password().get())).isEqualTo("rotated-1");
         assertThat(new String(config.service("a").password().get())).isEqualTo("rotated-2");
     }
+
+    @Test
+    void theEnvironmentTurnsAgeOnWithRecipientsFromTheVariableAndTheFile() throws Exception {
+        String alice = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair().getPublic()
+                .toString();
+        String bob = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair().getPublic()
+                .toString();
+        Path file = java.nio.file.Files.writeString(root.resolve("recipients"), "# team\n" + bob + "\n");
+        Configuration config = Configuration.from(java.util.Map.of("DATABASE_LIST", "a", "BACKUP_ROOT",
+                root.toString(), "BACKUP_ENCRYPTION", "age", "AGE_RECIPIENTS", alice, "AGE_RECIPIENTS_FILE",
+                file.toString()), List.of(LOCAL));
+        assertThat(config.encryption().encryptsNewArchives()).isTrue();
+        assertThat(config.encryption().recipients()).containsExactly(alice, bob);
+        assertThat(config.describe()).contains("BACKUP_ENCRYPTION=age").contains("AGE_RECIPIENTS=" + alice);
+
+        assertThatThrownBy(() -> Configuration.from(java.util.Map.of("DATABASE_LIST", "a", "BACKUP_ENCRYPTION",
+                "gpg"), List.of(LOCAL))).isInstanceOf(ConfigurationException.class)
+                .hasMessage("Invalid value for BACKUP_ENCRYPTION (should be none or age): gpg");
+        assertThat(Configuration.from(java.util.Map.of("DATABASE_LIST", "a"), List.of(LOCAL)).encryption()
+                .encryptsNewArchives()).isFalse();
+    }
 }

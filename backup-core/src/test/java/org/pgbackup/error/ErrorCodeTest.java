@@ -14,7 +14,8 @@ class ErrorCodeTest {
             new DatabaseConnectionException("m"), new DumpFailedException("m"), new IncompatibleClientException("m"),
             new InvalidArchiveNameException("m"), new MisnamedArchiveException("m"), new ResetWalFailedException("m"),
             new RestoreFailedException("m"), new ServerRunningException("m"), new ServiceBusyException("m"),
-            new StorageException("m"), new ToolNotFoundException("m"), new UnknownServiceException("s", List.of("a")));
+            new StorageException("m"), new ToolNotFoundException("m"), new UnknownServiceException("s", List.of("a")),
+            new NoMatchingIdentityException("m"));
 
     @Test
     void everyFailureHasItsOwnCodeAndEveryCodeAFailure() {

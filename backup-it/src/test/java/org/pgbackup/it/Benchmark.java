@@ -118,6 +118,7 @@ public final class Benchmark {
                 () -> sizeOf(floor));
         Files.deleteIfExists(floor);
         Result c = measureController("c", "big", List.of("local"), "dump", "big");
+        Result h = measureEncrypted("h", "big");
         Result d = measureController("d", "big", List.of("local", "s3"), "dump", "big");
         Result cSmall = measureController("c small", "small", List.of("local"), "dump", "small");
         Result dSmall = measureController("d small", "small", List.of("local", "s3"), "dump", "small");
@@ -148,6 +149,7 @@ public final class Benchmark {
         row(out, "b", "bare `pg_dump -Fc -Z0`, `big` (the floor)", b);
         row(out, "c", "controller `dump` to local (zstd:3), `big`", c);
         row(out, "d", "controller `dump` to local + S3 (s3proxy), `big`", d);
+        row(out, "h", "controller `dump` to local (zstd:3) encrypted with age (`BACKUP_ENCRYPTION=age`), `big`", h);
         row(out, "c'", "controller `dump` to local, `small`", cSmall);
         row(out, "d'", "controller `dump` to local + S3, `small`", dSmall);
         row(out, "e1", "controller `dump --all`, 3 × `small`, `BACKUP_PARALLELISM=1`", e1);
@@ -159,6 +161,10 @@ public final class Benchmark {
         target(out, "(c) wall ≤ 0.4 × (a)", c.seconds() / a.seconds(), 0.4);
         target(out, "(c) archive ≤ 1.05 × (a)", (double) c.bytes() / a.bytes(), 1.05);
         target(out, "(d) wall ≤ 1.1 × (c)", d.seconds() / c.seconds(), 1.1);
+        target(out, "(h) age: wall ≤ 1.05 × (c)", h.seconds() / c.seconds(), 1.05);
+        double hRss = (double) h.rssKib() / c.rssKib();
+        out.append(String.format(Locale.ROOT, "| (h) age: peak RSS within 10%% of (c) | %.0f vs %.0f MiB (%.2f ×) | %s |%n",
+                h.rssKib() / 1024.0, c.rssKib() / 1024.0, hRss, hRss <= 1.10 && hRss >= 0.90 ? "yes" : "**no**"));
         target(out, "(e) p=2 wall ≤ 0.7 × p=1", e2.seconds() / e1.seconds(), 0.7);
         target(out, "(f) controller restore ≤ 1.15 × bare `pg_restore -1`", fController.seconds() / fBare.seconds(),
                 1.15);
@@ -279,6 +285,27 @@ public final class Benchmark {
         return report(id, samples);
     }
 
+    /** A dump encrypted to one recipient: only its public key is needed, as on a machine that only backs up. */
+    private Result measureEncrypted(String id, String service) {
+        String recipient;
+        try {
+            recipient = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair().getPublic()
+                    .toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Cannot make an age key pair", e);
+        }
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path root = work.resolve("root-" + id + "-" + i);
+            Command command = controller(root, service, List.of("local"), "dump", service);
+            command.env().put("BACKUP_ENCRYPTION", "age");
+            command.env().put("AGE_RECIPIENTS", recipient);
+            samples.add(measureOnce(command, () -> sizeOf(single(root.resolve("data").resolve(service)))));
+            PgCluster.deleteTree(root);
+        }
+        return report(id, samples);
+    }
+
     private Result measureAll(String id, int parallelism) {
         List<Sample> samples = new ArrayList<>();
         List<String> services = List.of("small", "small2", "small3");
@@ -301,7 +328,8 @@ public final class Benchmark {
     /** The one archive in a service's directory. */
     private static Path single(Path directory) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(p -> p.getFileName().toString().matches("file_.*\\.dump(\\.zst)?")).findFirst()
+            return files.filter(p -> p.getFileName().toString().matches("file_.*\\.dump(\\.zst)?(\\.age)?"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("No archive in " + directory));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -26,10 +26,14 @@ import org.pgbackup.spi.Settings;
  * @param storageClass {@code S3_STORAGE_CLASS}, or empty for the bucket's default
  * @param maxRetries {@code S3_MAX_RETRIES}: how many times a failed request is tried again
  * @param partSize the size of each uploaded part in bytes, from {@code S3_PART_SIZE_MB}
+ * @param sse {@code S3_SSE}: server-side encryption asked of the bucket, {@code AES256} or
+ *     {@code aws:kms}; empty for the bucket's default
+ * @param sseKmsKeyId {@code S3_SSE_KMS_KEY_ID}: the KMS key for {@code aws:kms}; empty for the
+ *     account's default key
  */
 public record S3Settings(String bucket, String prefix, Optional<String> region, URI endpoint, String accessKey,
         String secretKey, Optional<String> sessionToken, boolean pathStyle, Optional<String> storageClass,
-        int maxRetries, int partSize) {
+        int maxRetries, int partSize, Optional<String> sse, Optional<String> sseKmsKeyId) {
 
     /** The endpoint when {@code S3_ENDPOINT} is unset. */
     public static final String AWS_ENDPOINT = "s3.amazonaws.com";
@@ -75,12 +79,25 @@ public record S3Settings(String bucket, String prefix, Optional<String> region, 
         int retries = (int) variables.whole("S3_MAX_RETRIES", 0, 0, 100, "a whole number from 0 to 100");
         int partMb = (int) variables.whole("S3_PART_SIZE_MB", DEFAULT_PART_SIZE_MB, 5, 4096,
                 "a whole number of MiB from 5 to 4096");
+        Optional<String> sse = variables.text("S3_SSE");
+        if (sse.isPresent() && !sse.get().equals("AES256") && !sse.get().equals("aws:kms")) {
+            variables.invalid("S3_SSE", "AES256 or aws:kms", sse.get());
+        }
+        Optional<String> kmsKey = variables.text("S3_SSE_KMS_KEY_ID");
+        if (kmsKey.isPresent() && !sse.equals(Optional.of("aws:kms"))) {
+            variables.problem("S3_SSE_KMS_KEY_ID is set but S3_SSE is not aws:kms: set S3_SSE=aws:kms, or unset the"
+                    + " key id");
+        }
+        if (sse.equals(Optional.of("aws:kms")) && !"https".equals(endpoint.getScheme())) {
+            variables.problem("S3_SSE=aws:kms needs an https endpoint (S3 refuses KMS requests over plain HTTP):"
+                    + " set S3_USE_TLS=true or an https:// S3_ENDPOINT");
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }
         return Optional.of(new S3Settings(bucket, normalisePrefix(env.getOrDefault("S3_PREFIX", "")),
                 variables.text("S3_REGION"), endpoint, accessKey, secretKey, variables.text("S3_SESSION_TOKEN"),
-                pathStyle, storageClass, retries, partMb * 1024 * 1024));
+                pathStyle, storageClass, retries, partMb * 1024 * 1024, sse, kmsKey));
     }
 
     /** {@code /a//b/} and {@code a/b} both become {@code a/b}; only slashes make an empty prefix. */
@@ -136,6 +153,6 @@ public record S3Settings(String bucket, String prefix, Optional<String> region, 
         return "S3Settings[" + describe() + ", region=" + region.orElse("(asked of the bucket)") + ", accessKey="
                 + accessKey + ", secretKey=****, sessionToken=" + (sessionToken.isPresent() ? "****" : "(none)")
                 + ", pathStyle=" + pathStyle + ", storageClass=" + storageClass.orElse("(default)") + ", maxRetries="
-                + maxRetries + ", partSize=" + partSize + "]";
+                + maxRetries + ", partSize=" + partSize + ", sse=" + sse.orElse("(bucket default)") + "]";
     }
 }

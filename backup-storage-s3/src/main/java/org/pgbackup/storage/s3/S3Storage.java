@@ -1,10 +1,14 @@
 package org.pgbackup.storage.s3;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.common.collect.HashMultimap;
 import com.google.common.collect.Multimap;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioAsyncClient;
+import io.minio.ServerSideEncryption;
+import io.minio.ServerSideEncryptionKms;
+import io.minio.ServerSideEncryptionS3;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.credentials.StaticProvider;
@@ -16,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.pgbackup.spi.PendingObject;
@@ -69,11 +74,29 @@ final class S3Storage implements Storage {
         return settings;
     }
 
-    /** Headers every upload carries: the storage class, when one is set. */
+    /**
+     * Headers every upload carries, single or multipart: the storage class and server-side
+     * encryption, when set. The encryption headers come from minio-java's own types.
+     */
     Multimap<String, String> uploadHeaders() {
         Multimap<String, String> headers = HashMultimap.create();
         settings.storageClass().ifPresent(c -> headers.put("X-Amz-Storage-Class", c));
+        sse().ifPresent(sse -> sse.headers().forEach(headers::put));
         return headers;
+    }
+
+    private Optional<ServerSideEncryption> sse() {
+        if (settings.sse().isEmpty()) {
+            return Optional.empty();
+        }
+        if (settings.sse().get().equals("AES256")) {
+            return Optional.of(new ServerSideEncryptionS3());
+        }
+        try {
+            return Optional.of(new ServerSideEncryptionKms(settings.sseKmsKeyId().orElse(null), null));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("An empty KMS context always serialises", e);
+        }
     }
 
     @Override

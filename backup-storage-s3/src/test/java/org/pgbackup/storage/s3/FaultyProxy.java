@@ -32,6 +32,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final Fault fault;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile long cutAfter = Long.MAX_VALUE;
+    private final java.io.ByteArrayOutputStream recorded = new java.io.ByteArrayOutputStream();
     private final Thread acceptor;
 
     public FaultyProxy(int targetPort, int failures, Fault fault) throws IOException {
@@ -52,6 +53,16 @@ public final class FaultyProxy implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /**
+     * What clients sent through the proxy so far, request lines, headers and bodies, as
+     * ISO-8859-1 text: for tests that check which headers reached the server.
+     */
+    public String requests() {
+        synchronized (recorded) {
+            return recorded.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** How many connections clients have opened so far. */
@@ -90,10 +101,11 @@ public final class FaultyProxy implements AutoCloseable {
                 return;
             }
             try (Socket server = new Socket(InetAddress.getByName("127.0.0.1"), targetPort)) {
-                Thread back = new Thread(() -> pump(server, client, Long.MAX_VALUE), "faulty-proxy-back-" + number);
+                Thread back = new Thread(() -> pump(server, client, Long.MAX_VALUE, null),
+                        "faulty-proxy-back-" + number);
                 back.setDaemon(true);
                 back.start();
-                pump(client, server, cutAfter);
+                pump(client, server, cutAfter, recorded);
                 if (cutAfter != Long.MAX_VALUE) {
                     client.setSoLinger(true, 0);
                     return;
@@ -114,7 +126,7 @@ public final class FaultyProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to, long limit) {
+    private static void pump(Socket from, Socket to, long limit, java.io.ByteArrayOutputStream record) {
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
@@ -125,6 +137,11 @@ public final class FaultyProxy implements AutoCloseable {
                 out.write(buffer, 0, n);
                 out.flush();
                 passed += n;
+                if (record != null) {
+                    synchronized (record) {
+                        record.write(buffer, 0, n);
+                    }
+                }
             }
             if (limit == Long.MAX_VALUE) {
                 to.shutdownOutput();

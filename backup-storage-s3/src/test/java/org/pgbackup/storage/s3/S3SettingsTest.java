@@ -60,6 +60,24 @@ class S3SettingsTest {
     }
 
     @Test
+    void serverSideEncryptionTakesAes256OrKmsOverTls() {
+        assertThat(read(valid("S3_SSE", "AES256")).sse()).contains("AES256");
+        assertThat(read(valid("S3_SSE", "aws:kms", "S3_SSE_KMS_KEY_ID", "k1")).sseKmsKeyId()).contains("k1");
+        assertThat(read(valid()).sse()).isEmpty();
+        List<String> problems = new ArrayList<>();
+        S3Settings.read(Map.of("S3_BUCKET", "b-1", "S3_ACCESS_KEY_ID", "a", "S3_SECRET_ACCESS_KEY", "s",
+                "S3_SSE", "aes256"), problems);
+        S3Settings.read(Map.of("S3_BUCKET", "b-1", "S3_ACCESS_KEY_ID", "a", "S3_SECRET_ACCESS_KEY", "s",
+                "S3_SSE", "aws:kms", "S3_USE_TLS", "false", "S3_ENDPOINT", "minio:9000"), problems);
+        S3Settings.read(Map.of("S3_BUCKET", "b-1", "S3_ACCESS_KEY_ID", "a", "S3_SECRET_ACCESS_KEY", "s",
+                "S3_SSE_KMS_KEY_ID", "k1"), problems);
+        assertThat(problems).containsExactly("Invalid value for S3_SSE (should be AES256 or aws:kms): aes256",
+                "S3_SSE=aws:kms needs an https endpoint (S3 refuses KMS requests over plain HTTP): set"
+                        + " S3_USE_TLS=true or an https:// S3_ENDPOINT",
+                "S3_SSE_KMS_KEY_ID is set but S3_SSE is not aws:kms: set S3_SSE=aws:kms, or unset the key id");
+    }
+
+    @Test
     void everyProblemNamesItsVariableAndNoSecretIsShown() {
         List<String> problems = new ArrayList<>();
         S3Settings.read(Map.of("S3_BUCKET", "Bad_Bucket", "S3_SECRET_ACCESS_KEY", " ", "S3_USE_TLS", "yes",

@@ -94,6 +94,38 @@ class S3StorageTest extends StorageContract {
     }
 
     @Test
+    void serverSideEncryptionHeadersReachTheServerOnSingleAndMultipartUploads() throws IOException {
+        server.bucket("sse");
+        try (FaultyProxy proxy = new FaultyProxy(server.port(), 0, FaultyProxy.Fault.DROP);
+                Storage s = storage(env("sse", "", "S3_ENDPOINT", proxy.endpoint(), "S3_SSE", "AES256",
+                        "S3_PART_SIZE_MB", "5"))) {
+            for (int size : new int[] {10, 11 * 1024 * 1024}) {
+                try (PendingObject o = s.create("users", "a-" + size + ".dump")) {
+                    o.output().write(new byte[size]);
+                    o.commit();
+                }
+            }
+            String requests = proxy.requests().toLowerCase(java.util.Locale.ROOT);
+            assertThat(requests).contains("put /sse/users/a-10.dump ").contains("post /sse/users/a-11534336.dump?uploads");
+            // One single upload and one multipart start, each asking for AES256.
+            assertThat(requests.split("x-amz-server-side-encryption: aes256", -1)).hasSize(3);
+        }
+        assertThat(server.keys("sse")).containsExactly("users/a-10.dump", "users/a-11534336.dump");
+    }
+
+    @Test
+    void kmsEncryptionHeadersNameTheKey() {
+        List<String> problems = new java.util.ArrayList<>();
+        S3Settings settings = S3Settings.read(Map.of("S3_BUCKET", "b-1", "S3_ACCESS_KEY_ID", "a", "S3_SECRET_ACCESS_KEY",
+                "s", "S3_SSE", "aws:kms", "S3_SSE_KMS_KEY_ID", "arn:aws:kms:eu-west-1:1:key/k1"), problems)
+                .orElseThrow();
+        assertThat(new S3Storage(settings).uploadHeaders().entries()).extracting(Map.Entry::getKey, Map.Entry::getValue)
+                .contains(org.assertj.core.groups.Tuple.tuple("X-Amz-Server-Side-Encryption", "aws:kms"),
+                        org.assertj.core.groups.Tuple.tuple("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id",
+                                "arn:aws:kms:eu-west-1:1:key/k1"));
+    }
+
+    @Test
     void storageClassIsSentWithUploads() throws IOException {
         server.bucket("classes");
         try (Storage s = storage(env("classes", "", "S3_STORAGE_CLASS", "STANDARD_IA"));
