@@ -144,10 +144,7 @@ public final class Configuration {
         return copyToShared;
     }
 
-    /**
-     * The destinations of {@code BACKUP_TARGET}, as provider ids, in its order and without
-     * aliases: {@code filesystem} reads as {@code local}.
-     */
+    /** The destinations of {@code BACKUP_TARGET} as provider ids, in order; {@code filesystem} is {@code local}. */
     public List<String> targets() {
         return List.copyOf(targets.keySet());
     }
@@ -209,10 +206,7 @@ public final class Configuration {
         return operationTimeout;
     }
 
-    /**
-     * When {@code start} dumps in production: {@code BACKUP_SCHEDULE} if set, else 03:00,
-     * 09:00, 15:00 and 21:00, in {@code TZ}.
-     */
+    /** When {@code start} dumps: {@code BACKUP_SCHEDULE}, else 03:00, 09:00, 15:00 and 21:00 in {@code TZ}. */
     public Schedule schedule() {
         return schedule;
     }
@@ -222,26 +216,17 @@ public final class Configuration {
         return retention;
     }
 
-    /**
-     * {@code STOP_GRACE_SECONDS}: how long {@code start} lets a dump in progress finish after
-     * it is asked to stop, before aborting it.
-     */
+    /** {@code STOP_GRACE_SECONDS}: how long {@code start} lets a running dump finish when asked to stop. */
     public Duration stopGrace() {
         return stopGrace;
     }
 
-    /**
-     * {@code LOCK_WAIT_SECONDS}: how long an operation waits for another operation on the
-     * same service to finish before it fails.
-     */
+    /** {@code LOCK_WAIT_SECONDS}: how long an operation waits for another one on its service before failing. */
     public Duration lockWait() {
         return lockWait;
     }
 
-    /**
-     * {@code HEALTH_MAX_AGE}: how old a service's newest complete archive may be before
-     * {@code health} calls it stale; empty to derive it from the schedule.
-     */
+    /** {@code HEALTH_MAX_AGE}: the age at which {@code health} calls a service stale; empty: from the schedule. */
     public Optional<Duration> healthMaxAge() {
         return healthMaxAge;
     }
@@ -276,10 +261,7 @@ public final class Configuration {
         return compression;
     }
 
-    /**
-     * {@code BACKUP_PARALLELISM}: how many services {@code dump --all} and scheduled runs
-     * dump at once, 2 unless set.
-     */
+    /** {@code BACKUP_PARALLELISM}: how many services {@code dump --all} and scheduled runs dump at once. */
     public int parallelism() {
         return parallelism;
     }

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.controller.BackupController;
-import org.pgbackup.encryption.AgeKeys;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.internal.storage.StorageProviders;
@@ -268,14 +267,7 @@ public final class ConfigurationBuilder {
             found.add("Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
                     + operationTimeout.toSeconds());
         }
-        if (encryption.encryptsNewArchives()) {
-            if (encryption.recipients().isEmpty()) {
-                found.add("BACKUP_ENCRYPTION=age needs a recipient: set AGE_RECIPIENTS to age1... public keys, or"
-                        + " AGE_RECIPIENTS_FILE to a file of them");
-            }
-            AgeKeys.checkRecipients(encryption.recipients(), "AGE_RECIPIENTS", found);
-        }
-        encryption.identityFile().ifPresent(file -> AgeKeys.checkIdentityFile(file, found));
+        encryption.check(found);
         services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, found);
         if (providers == null) {
             providers = StorageProviders.installed();

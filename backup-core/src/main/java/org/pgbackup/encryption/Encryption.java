@@ -79,6 +79,23 @@ public final class Encryption {
         return encrypts ? compressed.encryptedForm() : compressed;
     }
 
+    /**
+     * Checks the keys: at least one well-formed recipient when encrypting, and a readable
+     * identity file of well-formed identities when one is named.
+     *
+     * @param problems receives one sentence per problem, never a key
+     */
+    public void check(List<String> problems) {
+        if (encrypts) {
+            if (recipients.isEmpty()) {
+                problems.add("BACKUP_ENCRYPTION=age needs a recipient: set AGE_RECIPIENTS to age1... public keys, or"
+                        + " AGE_RECIPIENTS_FILE to a file of them");
+            }
+            AgeKeys.checkRecipients(recipients, "AGE_RECIPIENTS", problems);
+        }
+        identityFile.ifPresent(file -> AgeKeys.checkIdentityFile(file, problems));
+    }
+
     /** {@code age} or {@code none}, as the manifest says it. */
     @Override
     public String toString() {
