@@ -240,6 +240,16 @@ public final class PgCluster implements AutoCloseable {
                 database, prefix + "PGDATA", data.toString());
     }
 
+    /**
+     * What a shell needs for the stock client programs to reach this cluster's database,
+     * as an operator restoring by hand sets it: {@code PGHOST} ... {@code PGDATABASE}, and
+     * {@code PATH} with the server's own programs first.
+     */
+    public Map<String, String> shellEnvironment() {
+        return Map.of("PGHOST", HOST, "PGPORT", Integer.toString(port), "PGUSER", user, "PGPASSWORD", password,
+                "PGDATABASE", database, "PATH", serverBinaries() + ":" + System.getenv("PATH"));
+    }
+
     /** Runs SQL in the cluster's database and returns the unaligned, tuples-only output. */
     public String psql(String sql) {
         return psql(database, sql);

@@ -243,11 +243,9 @@ class EncryptionIT {
         PgCluster cluster = app.cluster();
         ProcessBuilder shell = new ProcessBuilder("bash", "-euo", "pipefail", "-c", "pg_dump --format=custom"
                 + " | age -r \"$RECIPIENT\" > \"$OUT\"");
-        shell.environment().put("PATH", PgCluster.serverBinaries() + ":" + System.getenv("PATH"));
+        shell.environment().putAll(cluster.shellEnvironment());
         shell.environment().put("RECIPIENT", alice.publicKey());
         shell.environment().put("OUT", data(byHand).toString());
-        shell.environment().putAll(Map.of("PGHOST", cluster.host(), "PGPORT", Integer.toString(cluster.port()),
-                "PGUSER", cluster.user(), "PGPASSWORD", cluster.password(), "PGDATABASE", cluster.database()));
         Exec.run(shell, "").requireSuccess("pg_dump | age");
         SampleData.damage(app.cluster());
         ok(env, "restore", "--force", "app", byHand);
@@ -267,10 +265,8 @@ class EncryptionIT {
                 ManualRestoreIT.documentedCommands("age"));
         shell.directory(work.toFile());
         Map<String, String> shellEnv = shell.environment();
-        shellEnv.put("PATH", PgCluster.serverBinaries() + ":" + System.getenv("PATH"));
+        shellEnv.putAll(cluster.shellEnvironment());
         shellEnv.put("ARCHIVE", data(archive).toString());
-        shellEnv.putAll(Map.of("PGHOST", cluster.host(), "PGPORT", Integer.toString(cluster.port()),
-                "PGUSER", cluster.user(), "PGPASSWORD", cluster.password(), "PGDATABASE", cluster.database()));
         Exec.Result result = Exec.run(shell, "");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();

@@ -50,13 +50,8 @@ class ManualRestoreIT {
 
         ProcessBuilder shell = new ProcessBuilder("bash", "-euo", "pipefail", "-c", documentedCommands(marker));
         Map<String, String> shellEnv = shell.environment();
-        shellEnv.put("PATH", PgCluster.serverBinaries() + ":" + System.getenv("PATH"));
+        shellEnv.putAll(cluster.shellEnvironment());
         shellEnv.put("ARCHIVE", root.resolve("data/app").resolve(archive).toString());
-        shellEnv.put("PGHOST", cluster.host());
-        shellEnv.put("PGPORT", Integer.toString(cluster.port()));
-        shellEnv.put("PGUSER", cluster.user());
-        shellEnv.put("PGPASSWORD", cluster.password());
-        shellEnv.put("PGDATABASE", cluster.database());
         Exec.Result result = Exec.run(shell, "");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
