@@ -144,7 +144,9 @@ final class DumpOperation {
                     settings.database(), settings.address(), server.text(), client.text(), "custom",
                     compression.toString(), started, clock.instant(), encryption.toString(),
                     encryption.recipients());
-            byte[] rolesSidecar = roles.isPresent() ? sealed(encryption, roles.get()) : null;
+            // Roles hold password hashes: encrypted whenever the archive is.
+            byte[] rolesSidecar = roles.isPresent()
+                    ? encryption.encrypt(roles.get().getBytes(StandardCharsets.UTF_8)) : null;
             List<String> complete = new ArrayList<>();
             for (String id : stored) {
                 String archive = fileOf(id, name);
@@ -209,11 +211,6 @@ final class DumpOperation {
             throws IOException {
         return encryption.encryptsNewArchives()
                 ? new HandOff(encryption.encrypting(stored), "encrypt-" + service) : stored;
-    }
-
-    /** The roles sidecar's bytes: they hold password hashes, so they are encrypted whenever the archive is. */
-    private static byte[] sealed(Encryption encryption, String roles) throws IOException {
-        return encryption.encrypt(roles.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The instance's roles for the sidecar; a dump without them is still worth keeping. */

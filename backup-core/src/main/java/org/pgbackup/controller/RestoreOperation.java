@@ -143,11 +143,9 @@ final class RestoreOperation {
                         ? " with " + options.jobCount() + " parallel jobs, not in one transaction" : "");
         PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
         progress.phase(Phase.RESTORING);
-        RestoreResult done = new RestoreResult(service, object, storage.describe(), checked.size(), checked.sha256(),
-                checked.hadManifest(), options.jobCount(), Duration.ZERO);
         if (options.parallel()) {
             restoreInParallel(pgRestore, storage, settings, object, form, options, progress);
-            return finished(done, started);
+            return result(service, object, storage, checked, options, started);
         }
         ProcessResult result;
         try {
@@ -166,12 +164,13 @@ final class RestoreOperation {
                     + " the database is unchanged: " + result.failure());
         }
         Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
-        return finished(done, started);
+        return result(service, object, storage, checked, options, started);
     }
 
-    private static RestoreResult finished(RestoreResult done, long started) {
-        return new RestoreResult(done.service(), done.archive(), done.source(), done.size(), done.sha256(),
-                done.checkedAgainstManifest(), done.jobs(), Duration.ofNanos(System.nanoTime() - started));
+    private static RestoreResult result(String service, String object, Storage storage,
+            Verifier.CheckedArchive checked, RestoreOptions options, long started) {
+        return new RestoreResult(service, object, storage.describe(), checked.size(), checked.sha256(),
+                checked.hadManifest(), options.jobCount(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
