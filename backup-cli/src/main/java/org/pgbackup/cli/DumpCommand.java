@@ -3,41 +3,23 @@ package org.pgbackup.cli;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.DumpResult;
 
 @Parameters(commandNames = "dump", commandDescription = "Dump a service (or every service with --all) to every"
         + " destination of BACKUP_TARGET, then apply retention as scheduled dumps do")
-final class DumpCommand extends Command {
-    @Parameter(description = "<service>")
-    private List<String> services = new ArrayList<>();
-
-    @Parameter(names = "--all", description = "Dump every service of DATABASE_LIST")
-    private boolean all;
-
+final class DumpCommand extends EachServiceCommand {
     @Parameter(names = "--shared", description = "Also replace the shared copy,"
             + " shared/<service>/file.dump.zst (file.dump unless zstd-compressed), with the new archive")
     private boolean shared;
 
     @Override
-    void validate() {
-        ServiceArgument.check(services, all);
-    }
-
-    @Override
-    List<String> arguments() {
-        return services;
-    }
-
-    @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         DumpOptions options = (shared ? DumpOptions.defaults().toShared() : DumpOptions.defaults())
                 .progress(err.progress());
-        if (!all) {
-            return print(controller.dump(services.get(0), options), out, err);
+        if (!choice.all()) {
+            return print(controller.dump(choice.service(), options), out, err);
         }
         return ServiceArgument.report(controller.dumpAll(options), (service, result) -> print(result, out, err), err);
     }

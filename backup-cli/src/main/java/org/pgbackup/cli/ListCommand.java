@@ -11,6 +11,7 @@ import java.util.List;
 import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.manifest.Manifest;
 
 @Parameters(commandNames = "list", commandDescription = "List a service's archives, newest first")
 final class ListCommand extends Command {
@@ -39,6 +40,9 @@ final class ListCommand extends Command {
         if (archive.name().form().encrypted()) {
             state += "  encrypted (age, " + archive.manifest().map(m -> m.recipients().size() + " recipient"
                     + (m.recipients().size() == 1 ? "" : "s")).orElse("recipients unknown") + ")";
+        }
+        if (archive.manifest().filter(Manifest::partial).isPresent()) {
+            state += "  partial (" + archive.manifest().orElseThrow().tables().describe() + ")";
         }
         return state + archive.manifest().map(m -> "  sha256 " + m.sha256().substring(0, 16) + " database "
                 + m.database() + "@" + m.host() + " server " + m.serverVersion() + " pg_dump " + m.pgDumpVersion()

@@ -55,7 +55,8 @@ public final class Main {
         ErrorStream err = new ErrorStream(rawErr, json, terminal);
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
-                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand())) {
+                new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand(),
+                new DrillCommand())) {
             commands.put(command.name(), command);
         }
         GlobalOptions global = new GlobalOptions();

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.manifest.Manifest;
+import org.pgbackup.controller.DrillResult;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
@@ -30,6 +31,8 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
     private final Gauge archives;
     private final Gauge lastVerified;
     private final Gauge streamed;
+    private final Gauge lastDrill;
+    private final Counter drills;
 
     private PrometheusMetrics(int port, Clock clock) throws IOException {
         this.clock = clock;
@@ -51,6 +54,10 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
         streamed = Gauge.builder().name("pgbackup_dump_streamed_bytes")
                 .help("Bytes the service's running dump has stored so far; 0 when none runs").labelNames("service")
                 .register(registry);
+        lastDrill = Gauge.builder().name("pgbackup_last_drill_success_timestamp_seconds")
+                .help("When the service's last restore drill passed").labelNames("service").register(registry);
+        drills = Counter.builder().name("pgbackup_drills_total").help("Restore drills by result (ok, failed)")
+                .labelNames("service", "result").register(registry);
         server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
     }
 
@@ -114,6 +121,17 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
     @Override
     public void serviceVerified(String service) {
         lastVerified.labelValues(service).set(now());
+    }
+
+    @Override
+    public void drillSucceeded(DrillResult result) {
+        lastDrill.labelValues(result.service()).set(result.finishedAt().toEpochMilli() / 1000.0);
+        drills.labelValues(result.service(), "ok").inc();
+    }
+
+    @Override
+    public void drillFailed(String service, BackupException failure) {
+        drills.labelValues(service, "failed").inc();
     }
 
     @Override

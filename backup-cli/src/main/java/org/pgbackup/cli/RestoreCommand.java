@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.RestoreResult;
 
 @Parameters(commandNames = "restore", commandDescription = "Restore an archive of a service into its database, in"
         + " one transaction: a restore that fails changes nothing (unless --jobs is given)")
@@ -32,8 +33,8 @@ final class RestoreCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
-        controller.restore(arguments.get(0), arguments.get(1), flags.options(err));
-        out.println(arguments.get(0) + ": restored " + arguments.get(1));
+        RestoreResult result = controller.restore(arguments.get(0), arguments.get(1), flags.options(err));
+        out.println(arguments.get(0) + ": restored " + arguments.get(1) + RestoreFlags.partial(result));
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.IParameterValidator;
 import com.beust.jcommander.ParameterException;
 import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.RestoreResult;
 
 /** The options that {@code restore} and {@code restore-from-shared} share. */
 final class RestoreFlags {
@@ -44,5 +45,10 @@ final class RestoreFlags {
             options = options.force();
         }
         return withRoles ? options.withRoles() : options;
+    }
+
+    /** What a restored archive left out, for the result line: a partial archive restores a partial database. */
+    static String partial(RestoreResult result) {
+        return result.tables().partial() ? " (a partial archive: " + result.tables().describe() + ")" : "";
     }
 }

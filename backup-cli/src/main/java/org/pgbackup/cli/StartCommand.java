@@ -2,10 +2,13 @@ package org.pgbackup.cli;
 
 import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.notify.Notifications;
@@ -28,8 +31,10 @@ final class StartCommand extends Command {
         Configuration config = controller.configuration();
         Clock clock = Clock.systemUTC();
         List<RunListener> listeners = new ArrayList<>();
+        Map<String, URI> servicePings = new HashMap<>();
+        config.services().forEach(s -> s.healthcheckPing().ifPresent(url -> servicePings.put(s.name(), url)));
         listeners.add(new Notifications(config.notifyWebhook(), config.notifyOnSuccess(), config.healthcheckPing(),
-                clock));
+                servicePings, clock));
         PrometheusMetrics metrics = config.metricsPort().map(port -> PrometheusMetrics.serve(port, clock))
                 .orElse(null);
         if (metrics != null) {

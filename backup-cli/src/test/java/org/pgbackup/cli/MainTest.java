@@ -22,11 +22,12 @@ class MainTest {
     }
 
     @Test
-    void helpListsTheSixCommandsOfTheSpecificationThenVerifyAndHealth() {
+    void helpListsTheSixCommandsOfTheSpecificationThenVerifyHealthAndDrill() {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split(" ")[0]))
-                .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health");
+                .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health",
+                        "drill");
     }
 
     @Test
@@ -38,7 +39,8 @@ class MainTest {
 
     @Test
     void everyCommandHasHelpThatNeedsNoConfiguration() {
-        for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health"}) {
+        for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health",
+                "drill"}) {
             Outcome help = run(Map.of(), command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: " + command);

@@ -50,6 +50,8 @@ public final class Configuration {
     private final Compression compression;
     private final int parallelism;
     private final Encryption encryption;
+    private final DrillPolicy drills;
+    private final HookSettings hooks;
 
     Configuration(ConfigurationBuilder b) {
         this.services = Map.copyOf(b.services);
@@ -79,6 +81,8 @@ public final class Configuration {
         this.compression = b.compression;
         this.parallelism = b.parallelism;
         this.encryption = b.encryption;
+        this.drills = b.drills;
+        this.hooks = b.hooks;
     }
 
     private final List<String> serviceOrder;
@@ -267,6 +271,14 @@ public final class Configuration {
     }
 
     /** {@code BACKUP_ENCRYPTION} and the age keys: plaintext unless set. */
+    public DrillPolicy drills() {
+        return drills;
+    }
+
+    public HookSettings hooks() {
+        return hooks;
+    }
+
     public Encryption encryption() {
         return encryption;
     }

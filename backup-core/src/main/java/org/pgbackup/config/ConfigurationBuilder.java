@@ -58,6 +58,8 @@ public final class ConfigurationBuilder {
     Optional<URI> healthcheckPing = Optional.empty();
     Optional<Integer> metricsPort = Optional.empty();
     boolean verifyAfterDump;
+    DrillPolicy drills = DrillPolicy.defaults();
+    HookSettings hooks = HookSettings.none();
     Compression compression = Compression.DEFAULT;
     int parallelism = 2;
     Encryption encryption = Encryption.none();
@@ -241,6 +243,18 @@ public final class ConfigurationBuilder {
     /** {@code VERIFY_AFTER_DUMP}: read every new archive back in full. */
     public ConfigurationBuilder verifyAfterDump(boolean verify) {
         this.verifyAfterDump = verify;
+        return this;
+    }
+
+    /** {@code DRILL_SCHEDULE}, {@code DRILL_MAX_AGE} and {@code DRILL_COUNT_ROWS}. */
+    public ConfigurationBuilder drills(DrillPolicy drills) {
+        this.drills = requireNonNull(drills, "drills is null");
+        return this;
+    }
+
+    /** {@code HOOKS_DIR} and {@code HOOK_TIMEOUT}; no hooks unless set. */
+    public ConfigurationBuilder hooks(HookSettings hooks) {
+        this.hooks = requireNonNull(hooks, "hooks is null");
         return this;
     }
 

@@ -1,7 +1,5 @@
 package org.pgbackup.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -96,7 +94,7 @@ final class EnvironmentReader {
         variables.text("HEALTH_MAX_AGE").ifPresent(text -> parseDuration(text).ifPresentOrElse(
                 builder::healthMaxAge, () -> variables.invalid("HEALTH_MAX_AGE",
                         "a positive duration such as 26h, 90m or 3600", text)));
-        readUrl("HEALTHCHECK_PING_URL").ifPresent(builder::healthcheckPing);
+        variables.url("HEALTHCHECK_PING_URL").ifPresent(builder::healthcheckPing);
         boolean onSuccess = false;
         Optional<String> on = variables.text("NOTIFY_ON");
         if (on.isPresent() && on.get().equals("all")) {
@@ -105,10 +103,21 @@ final class EnvironmentReader {
             variables.invalid("NOTIFY_ON", "failure or all", on.get());
         }
         boolean all = onSuccess;
-        readUrl("NOTIFY_WEBHOOK_URL").ifPresent(url -> builder.notifyWebhook(url, all));
+        variables.url("NOTIFY_WEBHOOK_URL").ifPresent(url -> builder.notifyWebhook(url, all));
         if (variables.text("METRICS_PORT").isPresent()) {
             builder.metricsPort((int) variables.whole("METRICS_PORT", 9187, 1, 65535, "a port from 1 to 65535"));
         }
+        readDrills();
+        Duration hookTimeout = variables.text("HOOK_TIMEOUT").flatMap(text -> {
+            Optional<Duration> parsed = parseDuration(text);
+            if (parsed.isEmpty()) {
+                variables.invalid("HOOK_TIMEOUT", "a positive duration such as 5m or 300", text);
+            }
+            return parsed;
+        }).orElse(HookSettings.DEFAULT_TIMEOUT);
+        builder.hooks(new HookSettings(Optional.ofNullable(readPath("HOOKS_DIR", mode == Mode.PRODUCTION
+                ? EnvironmentVariables.PRODUCTION_HOOKS_DIR
+                : EnvironmentVariables.DEVELOPMENT_BACKUP_ROOT.resolve("hooks"))), hookTimeout));
         readEncryption();
         readServices();
         readTargets();
@@ -136,6 +145,24 @@ final class EnvironmentReader {
         builder.encryption(identity.isPresent() ? encryption.withIdentityFile(identity.get()) : encryption);
     }
 
+    private void readDrills() {
+        Optional<Schedule> schedule = variables.text("DRILL_SCHEDULE").flatMap(text -> {
+            Optional<Schedule> parsed = Schedule.parse(text, builder.zone);
+            if (parsed.isEmpty()) {
+                variables.invalid("DRILL_SCHEDULE", "a cron expression such as '30 4 * * 0'", text);
+            }
+            return parsed;
+        });
+        Optional<Duration> maxAge = variables.text("DRILL_MAX_AGE").flatMap(text -> {
+            Optional<Duration> parsed = parseDuration(text);
+            if (parsed.isEmpty()) {
+                variables.invalid("DRILL_MAX_AGE", "a positive duration such as 8d, 26h or 3600", text);
+            }
+            return parsed;
+        });
+        builder.drills(new DrillPolicy(schedule, maxAge, variables.bool("DRILL_COUNT_ROWS", true)));
+    }
+
     private void readSchedule() {
         String expression = value("BACKUP_SCHEDULE");
         if (expression == null) {
@@ -154,24 +181,6 @@ final class EnvironmentReader {
         long weekly = variables.whole("RETENTION_WEEKLY_DAYS", 30, 1, MAX_WHOLE, days);
         long monthly = variables.whole("RETENTION_MONTHLY_DAYS", 365, 1, MAX_WHOLE, days);
         builder.retention(new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly)));
-    }
-
-    /** An http(s) URL; the message does not repeat it, since such URLs often hold a token. */
-    private Optional<URI> readUrl(String name) {
-        Optional<String> text = variables.text(name);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            URI uri = new URI(text.get());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return Optional.of(uri);
-            }
-        } catch (URISyntaxException e) {
-            // Reported below.
-        }
-        problems.add("Invalid value for " + name + " (should be an http:// or https:// URL)");
-        return Optional.empty();
     }
 
     private String value(String name) {
@@ -223,35 +232,9 @@ final class EnvironmentReader {
                 problems.add("Invalid value for DATABASE_LIST (has an empty entry; remove the extra comma): " + list);
                 continue;
             }
-            builder.service(name, details -> readService(EnvironmentVariables.envPrefix(name), details));
+            builder.service(name, details -> new ServiceReader(env, variables, EnvironmentVariables.envPrefix(name))
+                    .read(details));
         }
-    }
-
-    private void readService(String prefix, ServiceSettings.Builder details) {
-        String portText = value(prefix + "POSTGRES_PORT");
-        if (portText != null) {
-            int port;
-            try {
-                port = Integer.parseInt(portText);
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-            if (port < 1 || port > 65535) {
-                problems.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
-                        + portText);
-            } else {
-                details.port(port);
-            }
-        }
-        Optional.ofNullable(readPath(prefix + "PGDATA", null)).ifPresent(details::dataDirectory);
-        // The password is taken as given, spaces included: it is not ours to trim.
-        String password = env.get(prefix + "POSTGRES_PASSWORD");
-        if (password != null && !password.isEmpty()) {
-            details.password(password.toCharArray());
-        }
-        Optional.ofNullable(value(prefix + "POSTGRES_HOST")).ifPresent(details::host);
-        Optional.ofNullable(value(prefix + "POSTGRES_USER")).ifPresent(details::user);
-        Optional.ofNullable(value(prefix + "POSTGRES_DB")).ifPresent(details::database);
     }
 
     private void readTargets() {

@@ -16,6 +16,8 @@ public final class EnvironmentVariables {
     public static final Path PRODUCTION_BACKUP_ROOT = Path.of("/var/lib/postgresql/backup");
     /** Where production mounts the servers' data directories. */
     public static final Path PRODUCTION_DATABASES_ROOT = Path.of("/var/lib/postgresql/databases");
+    /** Where production looks for hooks. */
+    public static final Path PRODUCTION_HOOKS_DIR = Path.of("/hooks");
     /** The backup root outside production, relative to the working directory. */
     public static final Path DEVELOPMENT_BACKUP_ROOT = Path.of("backup-data");
 
@@ -25,10 +27,12 @@ public final class EnvironmentVariables {
             "RETENTION_DAILY_DAYS", "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS",
             "LOG_LEVEL", "LOG_FORMAT", "LOCK_WAIT_SECONDS", "VERIFY_AFTER_DUMP", "HEALTH_MAX_AGE", "METRICS_PORT",
             "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL", "BACKUP_COMPRESSION",
-            "BACKUP_PARALLELISM", "BACKUP_ENCRYPTION", "AGE_RECIPIENTS", "AGE_RECIPIENTS_FILE", "AGE_IDENTITY_FILE");
+            "BACKUP_PARALLELISM", "BACKUP_ENCRYPTION", "AGE_RECIPIENTS", "AGE_RECIPIENTS_FILE", "AGE_IDENTITY_FILE",
+            "DRILL_SCHEDULE", "DRILL_MAX_AGE", "DRILL_COUNT_ROWS", "HOOKS_DIR", "HOOK_TIMEOUT");
     /** The per-service variables, each after the service's prefix. */
     public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
-            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA");
+            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA", "EXCLUDE_TABLES", "EXCLUDE_TABLE_DATA", "SCHEMAS",
+            "HEALTHCHECK_PING_URL", "DRILL_HOST", "DRILL_PORT", "DRILL_USER", "DRILL_PASSWORD", "DRILL_SQL");
 
     private EnvironmentVariables() {
     }

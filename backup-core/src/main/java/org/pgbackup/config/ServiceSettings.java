@@ -2,6 +2,7 @@ package org.pgbackup.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -20,9 +21,14 @@ import java.util.function.Supplier;
  *     each time, so that a rotated secret is picked up. {@link #toString()} never shows it
  * @param database the one database this service's archives hold
  * @param dataDirectory the server's data directory, as mounted for {@code resetwal}
+ * @param tables the part of the database its archives hold
+ * @param healthcheckPing this service's own healthchecks.io-style ping URL
+ *     ({@code <PREFIX>_HEALTHCHECK_PING_URL}), beside the run-wide one
+ * @param drill where and how restore drills of this service run
  */
 public record ServiceSettings(String name, String envPrefix, String host, int port, String user,
-        Supplier<char[]> password, String database, Path dataDirectory) {
+        Supplier<char[]> password, String database, Path dataDirectory, TableSelection tables,
+        Optional<URI> healthcheckPing, DrillSettings drill) {
 
     public ServiceSettings {
         requireNonNull(name, "name is null");
@@ -32,6 +38,9 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         requireNonNull(password, "password is null");
         requireNonNull(database, "database is null");
         requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(tables, "tables is null");
+        requireNonNull(healthcheckPing, "healthcheckPing is null");
+        requireNonNull(drill, "drill is null");
     }
 
     /** {@code host:port}, as messages name the server. */
@@ -42,7 +51,9 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
     @Override
     public String toString() {
         return "ServiceSettings[name=" + name + ", host=" + host + ", port=" + port + ", user=" + user
-                + ", password=****, database=" + database + ", dataDirectory=" + dataDirectory + "]";
+                + ", password=****, database=" + database + ", dataDirectory=" + dataDirectory + ", tables="
+                + tables.describe() + ", healthcheckPing=" + (healthcheckPing.isPresent() ? "set" : "none")
+                + ", drill=" + drill + "]";
     }
 
     /**
@@ -57,6 +68,13 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         private Supplier<char[]> password = "postgres"::toCharArray;
         private String database = "postgres";
         private Path dataDirectory;
+        private TableSelection tables = TableSelection.all();
+        private URI healthcheckPing;
+        private String drillHost;
+        private Integer drillPort;
+        private String drillUser;
+        private Supplier<char[]> drillPassword;
+        private String drillCheck;
 
         Builder() {
         }
@@ -104,14 +122,52 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             return this;
         }
 
+        /** The part of the database to dump; all of it unless set. */
+        public Builder tables(TableSelection tables) {
+            this.tables = requireNonNull(tables, "tables is null");
+            return this;
+        }
+
+        /** This service's own ping URL: {@code /start}, the URL itself, or {@code /fail} at each dump. */
+        public Builder healthcheckPing(URI url) {
+            this.healthcheckPing = requireNonNull(url, "url is null");
+            return this;
+        }
+
+        /**
+         * Another server for this service's restore drills; each detail left null is the
+         * service's own.
+         */
+        public Builder drillServer(String host, Integer port, String user, Supplier<char[]> password) {
+            this.drillHost = host;
+            this.drillPort = port;
+            this.drillUser = user;
+            this.drillPassword = password;
+            return this;
+        }
+
+        /** A query that must return true in a drill's restored database. */
+        public Builder drillCheck(String sql) {
+            this.drillCheck = requireNonNull(sql, "sql is null");
+            return this;
+        }
+
         int port() {
             return port;
         }
 
+        Integer drillPort() {
+            return drillPort;
+        }
+
         ServiceSettings build(String name, Path databasesRoot) {
-            return new ServiceSettings(name, EnvironmentVariables.envPrefix(name), Optional.ofNullable(host).orElse(name),
-                    port, user, password, database,
-                    Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)));
+            String server = Optional.ofNullable(host).orElse(name);
+            DrillSettings drill = new DrillSettings(Optional.ofNullable(drillHost).orElse(server),
+                    Optional.ofNullable(drillPort).orElse(port), Optional.ofNullable(drillUser).orElse(user),
+                    Optional.ofNullable(drillPassword).orElse(password), Optional.ofNullable(drillCheck));
+            return new ServiceSettings(name, EnvironmentVariables.envPrefix(name), server, port, user, password,
+                    database, Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)),
+                    tables, Optional.ofNullable(healthcheckPing), drill);
         }
     }
 }

@@ -61,8 +61,9 @@ final class StorageTargets {
         Map<String, String> own = new TreeMap<>();
         settings.forEach((name, value) -> {
             boolean mine = name.startsWith(prefix) || StorageProvider.COMMON_SETTINGS.contains(name);
-            // A service's password never reaches a plugin, listed or not.
-            boolean database = serviceVariables.contains(name) || name.endsWith("POSTGRES_PASSWORD");
+            // A service's passwords never reach a plugin, listed or not.
+            boolean database = serviceVariables.contains(name) || name.endsWith("POSTGRES_PASSWORD")
+                    || name.endsWith("DRILL_PASSWORD");
             if (mine && !database && value != null) {
                 own.put(name, value);
             }

@@ -17,6 +17,8 @@ import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
+import org.pgbackup.hooks.Hook;
+import org.pgbackup.hooks.Hooks;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.spi.Storage;
@@ -52,6 +54,8 @@ public final class BackupController implements AutoCloseable {
     private final VerifyOperation verification;
     private final HealthCheck healthCheck;
     private final WalReset walReset;
+    private final DrillOperation drills;
+    private final HookedOperation hooked;
 
     private BackupController(Configuration config, Clock clock, ProcessRunner runner) {
         this.ctx = new OperationContext(config, clock, runner);
@@ -61,6 +65,8 @@ public final class BackupController implements AutoCloseable {
         this.verification = new VerifyOperation(ctx, catalog);
         this.healthCheck = new HealthCheck(ctx, catalog);
         this.walReset = new WalReset(ctx);
+        this.drills = new DrillOperation(ctx, catalog);
+        this.hooked = new HookedOperation(new Hooks(config.hooks(), runner));
     }
 
     /**
@@ -101,6 +107,8 @@ public final class BackupController implements AutoCloseable {
      * Dumps one service to every destination of {@code BACKUP_TARGET} at once, from one
      * {@code pg_dump} run, and to the shared directory when asked. An archive becomes
      * visible in a destination only once {@code pg_dump} succeeded and every byte arrived.
+     * The {@code pre-backup} hook runs first, then {@code post-backup} or {@code on-failure}
+     * ({@link org.pgbackup.config.HookSettings}).
      *
      * @param service a service of {@code DATABASE_LIST}
      * @param options the shared copy and a progress listener
@@ -109,9 +117,14 @@ public final class BackupController implements AutoCloseable {
      *     stored it
      * @throws DumpFailedException if {@code pg_dump} failed; no destination keeps anything
      * @throws StorageException if no destination could store the archive
+     * @throws org.pgbackup.error.HookFailedException if the {@code pre-backup} hook failed;
+     *     nothing was dumped
      */
     public DumpResult dump(String service, DumpOptions options) {
-        return dumps.dump(service, options);
+        return hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP, Hook.POST_BACKUP,
+                () -> dumps.dump(service, options), result -> Map.of("PGBACKUP_ARCHIVE", result.name().fileName(),
+                        "PGBACKUP_STATUS", result.complete() ? "ok" : "incomplete",
+                        "PGBACKUP_DESTINATIONS", String.join(",", result.storedIn())));
     }
 
     /** Dumps one service with {@link DumpOptions#defaults()}. */
@@ -152,10 +165,37 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
+     * A restore drill: restores the service's newest complete archive into a scratch
+     * database {@code <db>_drill_<UTC yyyyMMddHHmmss>} on the drill server (the service's
+     * own unless {@code <PREFIX>_DRILL_HOST} and the like name another), checks that every
+     * table is there with the rows counted at dump time and that {@code <PREFIX>_DRILL_SQL}
+     * returns true, and drops the scratch database whatever happens, as well as any an
+     * earlier drill left behind. The service's lock is held only while the archive is read.
+     *
+     * @throws DrillFailedException if the restore or a check failed, or the drill server
+     *     refused the scratch database (its role needs {@code CREATEDB})
+     * @throws ArchiveCorruptException if the newest archive does not match its manifest
+     * @throws ArchiveNotFoundException if the service has no complete archive
+     */
+    public DrillResult drill(String service) {
+        return drills.drill(service);
+    }
+
+    /**
+     * Drills every service, one at a time to spare the drill servers, going on after one fails.
+     *
+     * @return the outcomes in the order of {@code DATABASE_LIST}
+     */
+    public List<ServiceOutcome<DrillResult>> drillAll() {
+        return forEachService(1, this::drill);
+    }
+
+    /**
      * Whether backups are fresh: every service has a complete archive younger than the
      * limit ({@code HEALTH_MAX_AGE}, or in production the schedule's longest gap plus an
      * hour). Outside production with no limit set there is no schedule to be fresh against,
-     * so it checks that each server answers.
+     * so it checks that each server answers. With {@code DRILL_MAX_AGE}, a service whose
+     * last good drill is older, or that never had one, is unhealthy too.
      */
     public List<ServiceHealth> health() {
         return healthCheck.health();
@@ -184,7 +224,8 @@ public final class BackupController implements AutoCloseable {
     /**
      * Restores an archive of a service into its database, replacing the database's objects
      * in one transaction. The archive is read from the first destination that holds it, the
-     * local volume first.
+     * local volume first. The {@code pre-restore} hook runs first, then {@code post-restore}
+     * or {@code on-failure}.
      *
      * @param fileName an archive name as {@link #list} shows it
      * @param options owners, manifest and roles handling, jobs and a progress listener
@@ -195,9 +236,17 @@ public final class BackupController implements AutoCloseable {
      *     archive name; nothing was touched
      * @throws ArchiveNotFoundException if no destination holds an archive of that name
      * @throws RestoreFailedException if {@code pg_restore} failed; the database is unchanged
+     * @throws org.pgbackup.error.HookFailedException if the {@code pre-restore} hook failed;
+     *     the database was not touched
      */
     public RestoreResult restore(String service, String fileName, RestoreOptions options) {
-        return restores.restore(service, fileName, options);
+        return hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
+                () -> restores.restore(service, fileName, options), BackupController::restored);
+    }
+
+    private static Map<String, String> restored(RestoreResult result) {
+        return Map.of("PGBACKUP_ARCHIVE", result.archive(), "PGBACKUP_STATUS", "ok", "PGBACKUP_DESTINATIONS",
+                result.source());
     }
 
     /**
@@ -210,7 +259,8 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if there is no shared copy
      */
     public RestoreResult restoreFromShared(String service, RestoreOptions options) {
-        return restores.restoreFromShared(service, options);
+        return hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
+                () -> restores.restoreFromShared(service, options), BackupController::restored);
     }
 
     /** Restores every service from its shared copy, going on after a service fails. */

@@ -49,6 +49,7 @@ final class DumpOperation {
     private final PgBinaries binaries;
     private final Map<String, Storage> destinations;
     private final RetentionSweep retention;
+    private final UnmatchedPatterns unmatched = new UnmatchedPatterns();
 
     DumpOperation(OperationContext ctx) {
         this.ctx = ctx;
@@ -86,12 +87,15 @@ final class DumpOperation {
             }
         });
         Optional<String> roles = roles(connection, server);
+        PgDump pgDump = new PgDump(connection, program, config.operationTimeout());
+        unmatched.check(settings, pgDump);
         Encryption encryption = config.encryption();
         BackupName name = UnusedName.pick(clock, config.zone(), destinations, service,
                 encryption.form(config.compression().form()));
         Instant started = clock.instant();
-        Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}", service, settings.database(),
-                settings.address(), server, name);
+        Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}{}", service, settings.database(),
+                settings.address(), server, name, settings.tables().partial() ? ", partial: "
+                        + settings.tables().describe() : "");
 
         Map<String, Storage> targets = new LinkedHashMap<>(destinations);
         Storage shared = toShared ? ctx.sharedStorage() : null;
@@ -101,7 +105,8 @@ final class DumpOperation {
         Map<String, PendingObject> pending = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
         targets.forEach((id, storage) -> open(pending, failed, id, () -> storage.create(service, fileOf(id, name))));
-        try (FanOut out = new FanOut(pending); shared) {
+        try (FanOut out = new FanOut(pending); shared; RowCounts counts = RowCounts.start(settings,
+                config.drills().countRows())) {
             if (pending.isEmpty()) {
                 throw new StorageException("No destination could store the archive of service '" + service + "': "
                         + failed);
@@ -112,14 +117,13 @@ final class DumpOperation {
             ProcessResult result;
             progress.phase(Phase.DUMPING);
             try {
-                result = new PgDump(connection, program, config.operationTimeout()).run(compression.pgDumpOption(),
-                        in -> {
-                            // Closed twice when all goes well (the compressor closes it): a no-op.
-                            try (OutputStream sealed = encrypted(encryption, digest.writing(progress.counting(out)),
-                                    service); OutputStream sink = compression.compressing(sealed)) {
-                                head[0] = transfer(in, sink);
-                            }
-                        });
+                result = pgDump.run(compression.pgDumpOption(), settings.tables(), counts.snapshot(), in -> {
+                    // Closed twice when all goes well (the compressor closes it): a no-op.
+                    try (OutputStream sealed = encrypted(encryption, digest.writing(progress.counting(out)), service);
+                            OutputStream sink = compression.compressing(sealed)) {
+                        head[0] = transfer(in, sink);
+                    }
+                });
             } catch (IOException e) {
                 throw new StorageException("The dump of service '" + service + "' could not be stored: "
                         + e.getMessage(), e);
@@ -143,7 +147,7 @@ final class DumpOperation {
             Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), service,
                     settings.database(), settings.address(), server.text(), client.text(), "custom",
                     compression.toString(), started, clock.instant(), encryption.toString(),
-                    encryption.recipients());
+                    encryption.recipients(), settings.tables(), counts.result());
             // Roles hold password hashes: encrypted whenever the archive is.
             byte[] rolesSidecar = roles.isPresent()
                     ? encryption.encrypt(roles.get().getBytes(StandardCharsets.UTF_8)) : null;

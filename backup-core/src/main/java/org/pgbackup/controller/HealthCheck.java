@@ -39,7 +39,8 @@ final class HealthCheck {
         for (ServiceSettings settings : config.services()) {
             String service = settings.name();
             try {
-                report.add(limit.isPresent() ? freshness(service, now, limit.get()) : answers(settings));
+                ServiceHealth health = limit.isPresent() ? freshness(service, now, limit.get()) : answers(settings);
+                report.add(config.drills().maxAge().map(max -> withDrill(health, now, max)).orElse(health));
             } catch (BackupException e) {
                 report.add(new ServiceHealth(service, false, e.getMessage()));
             }
@@ -61,6 +62,19 @@ final class HealthCheck {
         boolean fresh = age.compareTo(limit) <= 0;
         return new ServiceHealth(service, fresh, (fresh ? "fresh: " : "stale since "
                 + newest.get().name().createdAt().plus(limit) + ": ") + detail);
+    }
+
+    /** A service is unhealthy, too, when its last good drill is older than {@code DRILL_MAX_AGE}. */
+    private ServiceHealth withDrill(ServiceHealth health, Instant now, Duration max) {
+        Optional<Instant> last = LastDrill.read(DrillOperation.directory(config, health.service()));
+        if (last.isEmpty()) {
+            return new ServiceHealth(health.service(), false, health.detail() + "; no drill has passed (DRILL_MAX_AGE "
+                    + human(max) + "): run 'drill " + health.service() + "'");
+        }
+        Duration age = Duration.between(last.get(), now);
+        boolean recent = age.compareTo(max) <= 0;
+        return new ServiceHealth(health.service(), health.healthy() && recent, health.detail() + "; last good drill "
+                + human(age) + " ago" + (recent ? "" : ", older than DRILL_MAX_AGE " + human(max)));
     }
 
     private ServiceHealth answers(ServiceSettings settings) {

@@ -138,9 +138,10 @@ final class RestoreOperation {
         if (options.appliesRoles()) {
             applyRoles(storage, connection, object);
         }
-        Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}", service, object,
+        Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}{}", service, object,
                 storage.describe(), settings.database(), settings.address(), server, options.parallel()
-                        ? " with " + options.jobCount() + " parallel jobs, not in one transaction" : "");
+                        ? " with " + options.jobCount() + " parallel jobs, not in one transaction" : "",
+                checked.tables().partial() ? "; the archive is partial (" + checked.tables().describe() + ")" : "");
         PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
         progress.phase(Phase.RESTORING);
         if (options.parallel()) {
@@ -170,7 +171,8 @@ final class RestoreOperation {
     private static RestoreResult result(String service, String object, Storage storage,
             Verifier.CheckedArchive checked, RestoreOptions options, long started) {
         return new RestoreResult(service, object, storage.describe(), checked.size(), checked.sha256(),
-                checked.hadManifest(), options.jobCount(), Duration.ofNanos(System.nanoTime() - started));
+                checked.hadManifest(), options.jobCount(), Duration.ofNanos(System.nanoTime() - started),
+                checked.tables());
     }
 
     /**

@@ -2,6 +2,7 @@ package org.pgbackup.controller;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.pgbackup.config.TableSelection;
 
 /**
  * A restore that finished: the database holds the archive's contents.
@@ -15,9 +16,11 @@ import java.util.Optional;
  * @param checkedAgainstManifest false only for a forced restore of an archive without one
  * @param jobs how many {@code pg_restore} jobs ran; 1 is one transaction
  * @param duration how long the restore took, the check included
+ * @param tables the part of the database the archive held, as its manifest says; when
+ *     {@link TableSelection#partial() partial}, the database lacks what was left out
  */
 public record RestoreResult(String service, String archive, String source, long size, String sha256,
-        boolean checkedAgainstManifest, int jobs, Duration duration) {
+        boolean checkedAgainstManifest, int jobs, Duration duration, TableSelection tables) {
 
     /** The checksum, when a manifest vouched for it. */
     public Optional<String> verifiedSha256() {

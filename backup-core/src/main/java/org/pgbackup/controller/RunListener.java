@@ -23,6 +23,10 @@ public interface RunListener extends ProgressListener {
     default void runStarted() {
     }
 
+    /** A service's dump of a run begins. */
+    default void serviceStarted(String service) {
+    }
+
     /** A service's dump succeeded, completely or not; {@code archives} counts archives per destination. */
     default void serviceSucceeded(DumpResult result, Map<String, Integer> archives) {
     }
@@ -33,6 +37,14 @@ public interface RunListener extends ProgressListener {
 
     /** A service's new archive was read back in full and passed ({@code VERIFY_AFTER_DUMP}). */
     default void serviceVerified(String service) {
+    }
+
+    /** A service's restore drill passed. */
+    default void drillSucceeded(DrillResult result) {
+    }
+
+    /** A service's restore drill failed; backups go on. */
+    default void drillFailed(String service, BackupException failure) {
     }
 
     /** The run ended; {@code allSucceeded} if every service's dump was complete. */

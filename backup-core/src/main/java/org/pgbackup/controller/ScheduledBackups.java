@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -83,11 +84,22 @@ public final class ScheduledBackups {
         }
         Logger.info("Scheduled dumps of {} on {}; shared copies {}", String.join(", ", config.serviceNames()),
                 config.schedule(), config.copyToShared() ? "on (COPING_TO_SHARED=true)" : "off");
+        config.drills().schedule().ifPresent(drills -> Logger.info("Restore drills of {} on {}",
+                String.join(", ", config.serviceNames()), drills));
         while (!stopRequested()) {
-            Instant next = config.schedule().next(clock.instant());
-            Logger.info("Next run at {}", TIME.format(ZonedDateTime.ofInstant(next, config.zone())));
+            Instant now = clock.instant();
+            Instant nextRun = config.schedule().next(now);
+            Optional<Instant> nextDrill = config.drills().schedule().map(drills -> drills.next(now));
+            Instant next = nextDrill.filter(drill -> drill.isBefore(nextRun)).orElse(nextRun);
+            Logger.info("Next {} at {}", next.equals(nextRun) ? "run" : "drill",
+                    TIME.format(ZonedDateTime.ofInstant(next, config.zone())));
             if (!awaitStop(next)) {
-                runOnce();
+                if (next.equals(nextRun)) {
+                    runOnce();
+                }
+                if (nextDrill.filter(drill -> !drill.isAfter(next)).isPresent()) {
+                    drillOnce();
+                }
             }
         }
         Logger.info("Scheduled dumps stopped");
@@ -114,6 +126,22 @@ public final class ScheduledBackups {
         tell("the run's end", l -> l.runFinished(ok));
     }
 
+    /** Drills every service, one at a time; a failed drill is logged and told, and backups go on. */
+    void drillOnce() {
+        for (String service : controller.configuration().serviceNames()) {
+            if (stopRequested()) {
+                return;
+            }
+            try {
+                DrillResult result = controller.drill(service);
+                tell(service + "'s drill", l -> l.drillSucceeded(result));
+            } catch (BackupException e) {
+                Logger.error("{}: drill failed: {}", service, e.getMessage());
+                tell(service + "'s drill", l -> l.drillFailed(service, e));
+            }
+        }
+    }
+
     /** Dumps one service of a run; whether its archive is complete everywhere. */
     private boolean runService(String service) {
         Configuration config = controller.configuration();
@@ -122,6 +150,7 @@ public final class ScheduledBackups {
             return true;
         }
         Instant start = clock.instant();
+        tell(service + "'s start", l -> l.serviceStarted(service));
         try {
             DumpOptions options = DumpOptions.defaults().progress(progress);
             DumpResult result = controller.dump(service, config.copyToShared() ? options.toShared() : options);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.config.TableSelection;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.NoMatchingIdentityException;
 import org.pgbackup.error.ArchiveCorruptException;
@@ -178,11 +179,11 @@ final class Verifier {
                     + " was refused: " + misnamed.get() + "; nothing was restored");
         }
         return new CheckedArchive(effective(archive, digest.form().orElseThrow()), digest.size(), digest.sha256(),
-                manifest.isPresent());
+                manifest.isPresent(), manifest.map(Manifest::tables).orElse(TableSelection.all()));
     }
 
-    /** An archive that passed the check before a restore. */
-    record CheckedArchive(ArchiveForm form, long size, String sha256, boolean hadManifest) {
+    /** An archive that passed the check before a restore, and the part of the database it holds. */
+    record CheckedArchive(ArchiveForm form, long size, String sha256, boolean hadManifest, TableSelection tables) {
     }
 
     private static Optional<String> mismatch(Manifest manifest, ArchiveDigest digest) {

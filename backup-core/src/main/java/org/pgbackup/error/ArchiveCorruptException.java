@@ -11,6 +11,10 @@ public class ArchiveCorruptException extends BackupException {
         super(message);
     }
 
+    public ArchiveCorruptException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     @Override
     public ErrorCode code() {
         return ErrorCode.ARCHIVE_CORRUPT;

@@ -39,7 +39,11 @@ public enum ErrorCode {
     /** {@code pg_resetwal} failed: {@link ResetWalFailedException}. */
     RESET_WAL_FAILED(Category.FAILED),
     /** An encrypted archive needs an identity that is missing or wrong: {@link NoMatchingIdentityException}. */
-    NO_MATCHING_IDENTITY(Category.FAILED);
+    NO_MATCHING_IDENTITY(Category.FAILED),
+    /** A restore drill's restore or checks failed: {@link DrillFailedException}. */
+    DRILL_FAILED(Category.FAILED),
+    /** A hook that guards an operation failed, so the operation did not run: {@link HookFailedException}. */
+    HOOK_FAILED(Category.FAILED);
 
     /** What kind of failure a code is, and so the command line's exit status. */
     public enum Category {

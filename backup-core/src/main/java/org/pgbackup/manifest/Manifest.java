@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pgbackup.config.TableSelection;
 
 /**
  * What an archive is, written beside it once it is complete: the SHA-256 and size of the
@@ -35,10 +36,14 @@ import java.util.Optional;
  * @param encryption {@code age} when the stored bytes are encrypted, else {@code none}; the
  *     SHA-256 and size are then those of the encrypted bytes
  * @param recipients the age recipients' public keys; empty when not encrypted
+ * @param tables the part of the database dumped ({@code <PREFIX>_EXCLUDE_TABLES} and the like)
+ * @param rowCounts each table's rows in the dump's snapshot, for restore drills; empty when
+ *     not counted ({@code DRILL_COUNT_ROWS=false}, or counting failed)
  */
 public record Manifest(String archive, String sha256, long size, String service, String database, String host,
         String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
-        Instant finishedAt, String encryption, List<String> recipients) {
+        Instant finishedAt, String encryption, List<String> recipients, TableSelection tables,
+        Optional<List<TableRows>> rowCounts) {
 
     /** The version of this manifest's layout, written as {@code manifestVersion}. */
     public static final int VERSION = 1;
@@ -58,6 +63,16 @@ public record Manifest(String archive, String sha256, long size, String service,
         requireNonNull(finishedAt, "finishedAt is null");
         requireNonNull(encryption, "encryption is null");
         recipients = List.copyOf(recipients);
+        requireNonNull(tables, "tables is null");
+        rowCounts = rowCounts.map(List::copyOf);
+    }
+
+    /** A manifest of a whole database whose rows were not counted. */
+    public Manifest(String archive, String sha256, long size, String service, String database, String host,
+            String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
+            Instant finishedAt, String encryption, List<String> recipients) {
+        this(archive, sha256, size, service, database, host, serverVersion, pgDumpVersion, format, compression,
+                startedAt, finishedAt, encryption, recipients, TableSelection.all(), Optional.empty());
     }
 
     /** A manifest of an archive in plaintext. */
@@ -66,6 +81,11 @@ public record Manifest(String archive, String sha256, long size, String service,
             Instant finishedAt) {
         this(archive, sha256, size, service, database, host, serverVersion, pgDumpVersion, format, compression,
                 startedAt, finishedAt, "none", List.of());
+    }
+
+    /** Whether the archive holds less than the whole database. */
+    public boolean partial() {
+        return tables.partial();
     }
 
     /** Whether the archive's bytes are encrypted. */
@@ -97,12 +117,46 @@ public record Manifest(String archive, String sha256, long size, String service,
                 json.writeString(recipient);
             }
             json.writeEndArray();
+            if (tables.partial()) {
+                json.writeObjectFieldStart("tables");
+                writeList(json, "schemas", tables.schemas());
+                writeList(json, "excludeTables", tables.excludeTables());
+                writeList(json, "excludeTableData", tables.excludeTableData());
+                json.writeEndObject();
+            }
+            if (rowCounts.isPresent()) {
+                json.writeArrayFieldStart("rowCounts");
+                for (TableRows table : rowCounts.get()) {
+                    json.writeStartObject();
+                    json.writeStringField("schema", table.schema());
+                    json.writeStringField("table", table.table());
+                    json.writeNumberField("rows", table.rows());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         out.write('\n');
         return out.toByteArray();
+    }
+
+    private static void writeList(JsonGenerator json, String name, List<String> values) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    private static List<String> readList(JsonParser json) throws IOException {
+        List<String> values = new ArrayList<>();
+        while (json.nextToken() == JsonToken.VALUE_STRING) {
+            values.add(json.getText());
+        }
+        return values;
     }
 
     /**
@@ -113,6 +167,9 @@ public record Manifest(String archive, String sha256, long size, String service,
     public static Optional<Manifest> parse(byte[] bytes) {
         Map<String, String> fields = new HashMap<>();
         List<String> recipients = new ArrayList<>();
+        Map<String, List<String>> selection = new HashMap<>();
+        List<TableRows> counts = new ArrayList<>();
+        boolean counted = false;
         try (JsonParser json = JSON.createParser(bytes)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
@@ -122,8 +179,23 @@ public record Manifest(String archive, String sha256, long size, String service,
                 String name = json.currentName();
                 JsonToken value = json.nextToken();
                 if (value == JsonToken.START_ARRAY && name.equals("recipients")) {
-                    while (json.nextToken() == JsonToken.VALUE_STRING) {
-                        recipients.add(json.getText());
+                    recipients.addAll(readList(json));
+                } else if (value == JsonToken.START_OBJECT && name.equals("tables")) {
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String list = json.currentName();
+                        json.nextToken();
+                        selection.put(list, readList(json));
+                    }
+                } else if (value == JsonToken.START_ARRAY && name.equals("rowCounts")) {
+                    counted = true;
+                    while (json.nextToken() == JsonToken.START_OBJECT) {
+                        Map<String, String> row = new HashMap<>();
+                        while (json.nextToken() == JsonToken.FIELD_NAME) {
+                            String field = json.currentName();
+                            json.nextToken();
+                            row.put(field, json.getValueAsString());
+                        }
+                        counts.add(new TableRows(row.get("schema"), row.get("table"), Long.parseLong(row.get("rows"))));
                     }
                 } else if (value.isStructStart()) {
                     json.skipChildren();
@@ -139,7 +211,10 @@ public record Manifest(String archive, String sha256, long size, String service,
                     fields.get("host"), fields.get("serverVersion"), fields.get("pgDumpVersion"), fields.get("format"),
                     fields.get("compression"), Instant.parse(fields.get("startedAt")),
                     Instant.parse(fields.get("finishedAt")), fields.getOrDefault("encryption", "none"),
-                    recipients));
+                    recipients, new TableSelection(selection.getOrDefault("excludeTables", List.of()),
+                            selection.getOrDefault("excludeTableData", List.of()),
+                            selection.getOrDefault("schemas", List.of())),
+                    counted ? Optional.of(counts) : Optional.empty()));
         } catch (IOException | RuntimeException e) {
             // Truncated, not JSON, a field missing or malformed: not a usable manifest.
             return Optional.empty();

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.pgbackup.controller.DrillResult;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
@@ -24,7 +25,11 @@ import org.tinylog.Logger;
  * {@code NOTIFY_WEBHOOK_URL} for each service whose run fails (and succeeds, with
  * {@code NOTIFY_ON=all}), and healthchecks.io-style pings to {@code HEALTHCHECK_PING_URL}:
  * {@code /start} when a run begins, the URL itself when every service succeeded,
- * {@code /fail} otherwise. A notification that fails is logged; it never fails a backup.
+ * {@code /fail} otherwise. Restore drills post {@code drill.failed}, and
+ * {@code drill.succeeded} with {@code NOTIFY_ON=all}. A service with a ping URL of its own
+ * ({@code <PREFIX>_HEALTHCHECK_PING_URL}) gets the same three for its own dump, so that each
+ * database can have its own monitor. A notification that fails is logged; it never fails a
+ * backup.
  */
 public final class Notifications implements RunListener {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -33,6 +38,7 @@ public final class Notifications implements RunListener {
     private final Optional<URI> webhook;
     private final boolean onSuccess;
     private final Optional<URI> ping;
+    private final Map<String, URI> servicePings;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
@@ -42,10 +48,33 @@ public final class Notifications implements RunListener {
      * @param ping the healthchecks.io-style ping URL
      */
     public Notifications(Optional<URI> webhook, boolean onSuccess, Optional<URI> ping, Clock clock) {
+        this(webhook, onSuccess, ping, Map.of(), clock);
+    }
+
+    /**
+     * @param webhook where to POST events
+     * @param onSuccess whether successes are posted too ({@code NOTIFY_ON=all})
+     * @param ping the run-wide healthchecks.io-style ping URL
+     * @param servicePings each service's own ping URL, for those that have one
+     */
+    public Notifications(Optional<URI> webhook, boolean onSuccess, Optional<URI> ping, Map<String, URI> servicePings,
+            Clock clock) {
         this.webhook = webhook;
         this.onSuccess = onSuccess;
         this.ping = ping;
+        this.servicePings = Map.copyOf(servicePings);
         this.clock = clock;
+    }
+
+    @Override
+    public void serviceStarted(String service) {
+        servicePing(service, "/start");
+    }
+
+    /** Pings a service's own URL, with a suffix or none. */
+    private void servicePing(String service, String suffix) {
+        Optional.ofNullable(servicePings.get(service)).ifPresent(url -> get(suffix.isEmpty() ? url
+                : withSuffix(url, suffix)));
     }
 
     @Override
@@ -60,6 +89,7 @@ public final class Notifications implements RunListener {
 
     @Override
     public void serviceSucceeded(DumpResult result, Map<String, Integer> archives) {
+        servicePing(result.service(), result.complete() ? "" : "/fail");
         if (webhook.isEmpty() || !onSuccess && result.complete()) {
             return;
         }
@@ -85,11 +115,37 @@ public final class Notifications implements RunListener {
 
     @Override
     public void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
+        servicePing(service, "/fail");
         webhook.ifPresent(url -> post(event(json -> {
             json.writeStringField("event", "backup.failed");
             json.writeStringField("service", service);
             json.writeStringField("kind", kind.label());
             json.writeNumberField("durationMillis", duration.toMillis());
+            json.writeStringField("error", failure.getMessage());
+        })));
+    }
+
+    @Override
+    public void drillSucceeded(DrillResult result) {
+        if (webhook.isEmpty() || !onSuccess) {
+            return;
+        }
+        post(event(json -> {
+            json.writeStringField("event", "drill.succeeded");
+            json.writeStringField("service", result.service());
+            json.writeStringField("archive", result.archive());
+            json.writeStringField("server", result.server());
+            json.writeNumberField("tables", result.tables());
+            json.writeNumberField("rowCountsCompared", result.rowCountsCompared());
+            json.writeNumberField("durationMillis", result.duration().toMillis());
+        }));
+    }
+
+    @Override
+    public void drillFailed(String service, BackupException failure) {
+        webhook.ifPresent(url -> post(event(json -> {
+            json.writeStringField("event", "drill.failed");
+            json.writeStringField("service", service);
             json.writeStringField("error", failure.getMessage());
         })));
     }

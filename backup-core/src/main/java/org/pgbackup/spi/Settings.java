@@ -2,6 +2,8 @@ package org.pgbackup.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +72,27 @@ public final class Settings {
         }
         invalid(name, should, value.get());
         return fallback;
+    }
+
+    /**
+     * An {@code http://} or {@code https://} URL with a host; empty when unset or bad. The
+     * message of a bad one does not repeat it, since such URLs often hold a token.
+     */
+    public Optional<URI> url(String name) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(value.get());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // Reported below.
+        }
+        problems.add("Invalid value for " + name + " (should be an http:// or https:// URL)");
+        return Optional.empty();
     }
 
     /** Records a bad value. */

@@ -15,7 +15,8 @@ class ErrorCodeTest {
             new InvalidArchiveNameException("m"), new MisnamedArchiveException("m"), new ResetWalFailedException("m"),
             new RestoreFailedException("m"), new ServerRunningException("m"), new ServiceBusyException("m"),
             new StorageException("m"), new ToolNotFoundException("m"), new UnknownServiceException("s", List.of("a")),
-            new NoMatchingIdentityException("m"));
+            new NoMatchingIdentityException("m"), new DrillFailedException("m"),
+            new HookFailedException("m"));
 
     @Test
     void everyFailureHasItsOwnCodeAndEveryCodeAFailure() {

@@ -39,7 +39,12 @@ public final class SampleData {
      * sequence's position: equal fingerprints mean equal data.
      */
     public static String fingerprint(PgCluster cluster) {
-        return cluster.psql("""
+        return fingerprint(cluster, cluster.database());
+    }
+
+    /** The fingerprint of another database of the cluster, such as one restored into. */
+    public static String fingerprint(PgCluster cluster, String database) {
+        return cluster.psql(database, """
                 SELECT 'customers=' || count(*) || ':' || md5(coalesce(string_agg(c::text, '|' ORDER BY id), ''))
                     FROM customers c;
                 SELECT 'orders=' || count(*) || ':' || md5(coalesce(string_agg(o::text, '|' ORDER BY id), ''))

@@ -158,6 +158,72 @@ class OperationsIT {
     }
 
     @Test
+    void eachServicePingsItsOwnUrl() throws IOException {
+        try (Receiver receiver = new Receiver()) {
+            Map<String, String> env = production();
+            env.put("DATABASE_LIST", "app,gone");
+            env.put("GONE_POSTGRES_HOST", "127.0.0.1");
+            env.put("GONE_POSTGRES_PORT", Integer.toString(freePort()));
+            env.put("APP_HEALTHCHECK_PING_URL", receiver.url("/ping/app-uuid"));
+            env.put("GONE_HEALTHCHECK_PING_URL", receiver.url("/ping/gone-uuid"));
+            try (ControllerProcess.Background start = controller.start(output, env, "start")) {
+                Waiting.until("both services' pings", BOUND, () -> receiver.requests.contains("GET /ping/app-uuid")
+                        && receiver.requests.contains("GET /ping/gone-uuid/fail"), start::log);
+                start.terminate();
+                start.waitFor(BOUND);
+                assertThat(start.log()).doesNotContain("app-uuid").contains("APP_HEALTHCHECK_PING_URL=****");
+            }
+            List<String> requests = receiver.requests;
+            assertThat(requests.indexOf("GET /ping/app-uuid/start")).isNotNegative()
+                    .isLessThan(requests.indexOf("GET /ping/app-uuid"));
+            assertThat(requests.indexOf("GET /ping/gone-uuid/start")).isNotNegative()
+                    .isLessThan(requests.indexOf("GET /ping/gone-uuid/fail"));
+            assertThat(requests).doesNotContain("GET /ping/app-uuid/fail", "GET /ping/gone-uuid");
+        }
+    }
+
+    @Test
+    void scheduledDrillsReachTheMetricsAndTheWebhookBothWays() throws IOException {
+        int port = freePort();
+        String url = "http://127.0.0.1:" + port + "/metrics";
+        try (Receiver receiver = new Receiver()) {
+            Map<String, String> env = production();
+            // The same server twice: "copy" drills on a server that is down.
+            env.putAll(app.cluster().serviceEnvironment("copy"));
+            env.put("DATABASE_LIST", "app,copy");
+            env.put("COPY_DRILL_HOST", "127.0.0.1");
+            env.put("COPY_DRILL_PORT", Integer.toString(freePort()));
+            env.put("BACKUP_SCHEDULE", "*/3 * * * * *");
+            env.put("DRILL_SCHEDULE", "1/3 * * * * *");
+            env.put("METRICS_PORT", Integer.toString(port));
+            env.put("NOTIFY_WEBHOOK_URL", receiver.url("/hook"));
+            env.put("NOTIFY_ON", "all");
+            String passed = "pgbackup_drills_total{result=\"ok\",service=\"app\"}";
+            String failed = "pgbackup_drills_total{result=\"failed\",service=\"copy\"}";
+            try (ControllerProcess.Background start = controller.start(output, env, "start")) {
+                Waiting.until("a good drill of app and a failed one of copy", BOUND,
+                        () -> value(get(url), passed) >= 1 && value(get(url), failed) >= 1, start::log);
+                String metrics = get(url);
+                assertThat(value(metrics, "pgbackup_last_drill_success_timestamp_seconds{service=\"app\"}"))
+                        .isGreaterThan(1.7e9);
+                assertThat(value(metrics, "pgbackup_last_drill_success_timestamp_seconds{service=\"copy\"}"))
+                        .isEqualTo(-1);
+                Waiting.until("the drill events", BOUND, () -> receiver.requests.stream().anyMatch(
+                        r -> r.contains("\"event\":\"drill.failed\"") && r.contains("cannot connect to the drill"))
+                        && receiver.requests.stream().anyMatch(r -> r.contains("\"event\":\"drill.succeeded\"")),
+                        start::log);
+                start.terminate();
+                start.waitFor(BOUND);
+            }
+            assertThat(receiver.requests).anySatisfy(r -> assertThat(r).contains("\"event\":\"drill.succeeded\"")
+                    .contains("\"service\":\"app\"").contains("\"tables\":2"));
+            assertThat(receiver.requests).anySatisfy(r -> assertThat(r).contains("\"event\":\"drill.failed\"")
+                    .contains("\"service\":\"copy\"").contains("cannot connect to the drill server"));
+            assertThat(receiver.requests).noneSatisfy(r -> assertThat(r).contains("\"event\":\"backup.failed\""));
+        }
+    }
+
+    @Test
     void aFailingNotificationNeverFailsTheBackup() throws IOException {
         Map<String, String> env = production();
         env.put("NOTIFY_WEBHOOK_URL", "http://127.0.0.1:" + freePort() + "/down");

@@ -42,6 +42,18 @@ public final class PgRestore {
     }
 
     /**
+     * The archive's table of contents, {@code pg_restore --list}: one line per entry, such as
+     * {@code 215; 1259 16386 TABLE public accounts app}.
+     *
+     * @param archive a plain custom-format archive
+     */
+    public static ProcessResult list(ProcessRunner runner, Path program, Path archive, Duration timeout)
+            throws IOException {
+        return runner.run(ProcessSpec.of(List.of(program.toString(), "--list", archive.toString()), Map.of(),
+                timeout));
+    }
+
+    /**
      * Runs the restore.
      *
      * @param archive writes the archive's bytes

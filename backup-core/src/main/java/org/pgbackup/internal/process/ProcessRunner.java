@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +64,11 @@ public final class ProcessRunner {
         }
         Logger.debug("Running {}", spec);
         ProcessBuilder builder = new ProcessBuilder(spec.command());
-        scrub(builder.environment());
+        if (spec.isolated()) {
+            builder.environment().keySet().retainAll(ProcessSpec.BASIC_VARIABLES);
+        } else {
+            scrub(builder.environment());
+        }
         builder.environment().putAll(spec.environment());
         Process process = builder.start();
         live.add(process);
@@ -81,8 +86,15 @@ public final class ProcessRunner {
             if (spec.stdout() != null) {
                 try (InputStream in = process.getInputStream()) {
                     spec.stdout().readFrom(in);
-                    // Whatever the consumer left unread must not block the child.
-                    in.transferTo(OutputStream.nullOutputStream());
+                    // Whatever the consumer left unread must not block the child; a dead child's
+                    // pipe closed under this read is the end of it, as for standard error.
+                    try {
+                        in.transferTo(OutputStream.nullOutputStream());
+                    } catch (IOException e) {
+                        if (process.isAlive()) {
+                            throw e;
+                        }
+                    }
                 }
             } else {
                 stdoutText.append(readText(process.getInputStream()));
@@ -209,8 +221,12 @@ public final class ProcessRunner {
 
     /** Asks the program to stop, then kills it if it doesn't. */
     static void stop(Process process) {
+        // Its children too: a shell's child that holds the output pipe open would keep the run waiting.
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
         process.destroy();
         awaitOrKill(process);
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private static void awaitOrKill(Process process) {

@@ -19,9 +19,15 @@ import java.util.Map;
  * @param stdin writes the child's standard input, or {@code null} to close it at once
  * @param stdout reads the child's standard output as raw bytes, or {@code null} to keep it
  *     as text in {@link ProcessResult#stdout()}
+ * @param isolated whether the child starts from an empty environment, but for
+ *     {@link #BASIC_VARIABLES}, instead of the controller's scrubbed one: for programs that
+ *     are not ours, such as hooks
  */
 public record ProcessSpec(List<String> command, Map<String, String> environment, Duration timeout, Feeder stdin,
-        Consumer stdout) {
+        Consumer stdout, boolean isolated) {
+
+    /** What an isolated child keeps of the controller's environment. */
+    public static final List<String> BASIC_VARIABLES = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
     public ProcessSpec {
         command = List.copyOf(requireNonNull(command, "command is null"));
@@ -31,15 +37,20 @@ public record ProcessSpec(List<String> command, Map<String, String> environment,
 
     /** A program whose output is kept as text, with nothing on its input. */
     public static ProcessSpec of(List<String> command, Map<String, String> environment, Duration timeout) {
-        return new ProcessSpec(command, environment, timeout, null, null);
+        return new ProcessSpec(command, environment, timeout, null, null, false);
     }
 
     public ProcessSpec withStdin(Feeder feeder) {
-        return new ProcessSpec(command, environment, timeout, feeder, stdout);
+        return new ProcessSpec(command, environment, timeout, feeder, stdout, isolated);
     }
 
     public ProcessSpec withStdout(Consumer consumer) {
-        return new ProcessSpec(command, environment, timeout, stdin, consumer);
+        return new ProcessSpec(command, environment, timeout, stdin, consumer, isolated);
+    }
+
+    /** The same program, started from an environment of {@link #BASIC_VARIABLES} and its own variables only. */
+    public ProcessSpec isolate() {
+        return new ProcessSpec(command, environment, timeout, stdin, stdout, true);
     }
 
     /** Writes a child's standard input; the runner closes the stream afterwards. */

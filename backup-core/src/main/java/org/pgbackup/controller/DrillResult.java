@@ -1,0 +1,24 @@
+package org.pgbackup.controller;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A restore drill that passed: the newest archive restored into a scratch database, every
+ * table of its table of contents was there, the row counts recorded at dump time matched,
+ * and the check query, if any, returned true. The scratch database is gone.
+ *
+ * @param service the service drilled
+ * @param archive the archive restored, the service's newest complete one
+ * @param source the destination it was read from
+ * @param server the drill server's {@code host:port}
+ * @param scratchDatabase the scratch database the archive was restored into, now dropped
+ * @param tables how many tables the archive's table of contents lists, all found
+ * @param rowCountsCompared how many tables' row counts were compared with the manifest's;
+ *     0 when the archive's rows were not counted at dump time
+ * @param finishedAt when the drill passed
+ * @param duration how long it took, the scratch database's creation and removal included
+ */
+public record DrillResult(String service, String archive, String source, String server, String scratchDatabase,
+        int tables, int rowCountsCompared, Instant finishedAt, Duration duration) {
+}
