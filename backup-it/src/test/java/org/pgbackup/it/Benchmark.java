@@ -119,6 +119,7 @@ public final class Benchmark {
         Files.deleteIfExists(floor);
         Result c = measureController("c", "big", List.of("local"), "dump", "big");
         Result h = measureEncrypted("h", "big");
+        Result uncounted = measureDumpWith("i", "big", Map.of("DRILL_COUNT_ROWS", "false"));
         Result d = measureController("d", "big", List.of("local", "s3"), "dump", "big");
         Result cSmall = measureController("c small", "small", List.of("local"), "dump", "small");
         Result dSmall = measureController("d small", "small", List.of("local", "s3"), "dump", "small");
@@ -150,6 +151,8 @@ public final class Benchmark {
         row(out, "c", "controller `dump` to local (zstd:3), `big`", c);
         row(out, "d", "controller `dump` to local + S3 (s3proxy), `big`", d);
         row(out, "h", "controller `dump` to local (zstd:3) encrypted with age (`BACKUP_ENCRYPTION=age`), `big`", h);
+        row(out, "i", "controller `dump` to local (zstd:3) without row counts (`DRILL_COUNT_ROWS=false`), `big`",
+                uncounted);
         row(out, "c'", "controller `dump` to local, `small`", cSmall);
         row(out, "d'", "controller `dump` to local + S3, `small`", dSmall);
         row(out, "e1", "controller `dump --all`, 3 × `small`, `BACKUP_PARALLELISM=1`", e1);
@@ -162,6 +165,8 @@ public final class Benchmark {
         target(out, "(c) archive ≤ 1.05 × (a)", (double) c.bytes() / a.bytes(), 1.05);
         target(out, "(d) wall ≤ 1.1 × (c)", d.seconds() / c.seconds(), 1.1);
         target(out, "(h) age: wall ≤ 1.05 × (c)", h.seconds() / c.seconds(), 1.05);
+        out.append(String.format(Locale.ROOT, "| (c) / (i): what counting rows in the dump's snapshot costs"
+                + " (no target) | %.2f × wall | - |%n", c.seconds() / uncounted.seconds()));
         double hRss = (double) h.rssKib() / c.rssKib();
         out.append(String.format(Locale.ROOT, "| (h) age: peak RSS within 10%% of (c) | %.0f vs %.0f MiB (%.2f ×) | %s |%n",
                 h.rssKib() / 1024.0, c.rssKib() / 1024.0, hRss, hRss <= 1.10 && hRss >= 0.90 ? "yes" : "**no**"));
@@ -294,12 +299,16 @@ public final class Benchmark {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("Cannot make an age key pair", e);
         }
+        return measureDumpWith(id, service, Map.of("BACKUP_ENCRYPTION", "age", "AGE_RECIPIENTS", recipient));
+    }
+
+    /** A controller dump to local with settings added to its environment. */
+    private Result measureDumpWith(String id, String service, Map<String, String> settings) {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             Path root = work.resolve("root-" + id + "-" + i);
             Command command = controller(root, service, List.of("local"), "dump", service);
-            command.env().put("BACKUP_ENCRYPTION", "age");
-            command.env().put("AGE_RECIPIENTS", recipient);
+            command.env().putAll(settings);
             samples.add(measureOnce(command, () -> sizeOf(single(root.resolve("data").resolve(service)))));
             PgCluster.deleteTree(root);
         }
