@@ -41,6 +41,10 @@ final class ServiceChecks {
                 found.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
                         + details.port());
             }
+            Integer drillPort = details.drillPort();
+            if (drillPort != null && (drillPort < 1 || drillPort > 65535)) {
+                found.add("Invalid value for " + prefix + "DRILL_PORT (should be a port from 1 to 65535): " + drillPort);
+            }
             checked.put(name, details.build(name, dbRoot));
         }
         return checked;

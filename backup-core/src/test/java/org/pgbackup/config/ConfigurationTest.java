@@ -21,7 +21,7 @@ import org.pgbackup.spi.StorageProvider;
 
 class ConfigurationTest {
     /** A provider that only answers ids and checks one setting; it never stores anything. */
-    private static class IdOnlyProvider implements StorageProvider {
+    static class IdOnlyProvider implements StorageProvider {
         private final String id;
         private final Set<String> aliases;
 

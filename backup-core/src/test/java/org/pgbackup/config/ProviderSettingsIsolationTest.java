@@ -83,6 +83,12 @@ class ProviderSettingsIsolationTest {
                 "s3-secret-4", "TZ", "UTC"));
         env.put("COPY_DIR_PGDATA", "/var/lib/x");
         env.put("NOTIFY_WEBHOOK_URL", "https://hooks.example/T0K3N");
+        // The service's drill server, ping and table selection share the prefix too.
+        env.put("COPY_DIR_DRILL_PASSWORD", "drill-secret-5");
+        env.put("COPY_DIR_DRILL_USER", "bob");
+        env.put("COPY_DIR_HEALTHCHECK_PING_URL", "https://hc.example/P1NG");
+        env.put("COPY_DIR_EXCLUDE_TABLES", "audit_*");
+        env.put("COPY_DIR_SPARE_DRILL_PASSWORD", "drill-secret-6");
 
         Configuration config = Configuration.from(env, List.of(copy, vault));
         try (BackupController client = BackupController.open(config)) {
@@ -94,7 +100,8 @@ class ProviderSettingsIsolationTest {
         assertThat(vault.seen).hasSize(2).allSatisfy(settings -> assertThat(settings)
                 .isEqualTo(Map.of("VAULT_TOKEN", "vault-secret-3", "TZ", "UTC")));
         for (RecordingProvider provider : List.of(copy, vault)) {
-            assertThat(provider.seen.toString()).doesNotContain("db-secret", "s3-secret", "T0K3N", "bob");
+            assertThat(provider.seen.toString()).doesNotContain("db-secret", "s3-secret", "T0K3N", "bob",
+                    "drill-secret", "P1NG", "audit");
         }
     }
 

@@ -233,6 +233,24 @@ class DrillIT {
     }
 
     @Test
+    void aLongDrillDoesNotHoldUpADump() {
+        Map<String, String> env = app.env(root);
+        ok(env, "dump", "app");
+        Map<String, String> slow = new java.util.HashMap<>(env);
+        slow.put("APP_DRILL_SQL", "SELECT pg_sleep(3) IS NOT NULL");
+        try (ControllerProcess.Background drill = controller.start(output, slow, "drill", "app")) {
+            Waiting.until("the scratch database", BOUND, () -> !scratchDatabases().isEmpty(), drill::log);
+            env.put("LOCK_WAIT_SECONDS", "0");
+
+            ControllerProcess.Run dump = ok(env, "dump", "app");
+
+            assertThat(dump.stdout()).contains("stored in local");
+            assertThat(drill.alive()).as("the drill still runs").isTrue();
+            assertThat(drill.waitFor(BOUND)).isZero();
+        }
+    }
+
+    @Test
     void healthWithDrillMaxAgeWantsARecentGoodDrill() {
         Map<String, String> env = app.env(root);
         env.put("HEALTH_MAX_AGE", "1d");
