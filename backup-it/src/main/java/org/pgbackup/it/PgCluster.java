@@ -32,6 +32,8 @@ public final class PgCluster implements AutoCloseable {
     private final Path data;
     private final Path home;
     private final Path bin;
+    /** Where psql is: the server's own directory, or the machine's newest for a server bundle without it. */
+    private final Path clients;
     private final String user;
     private final String password;
     private final String database;
@@ -43,6 +45,7 @@ public final class PgCluster implements AutoCloseable {
         this.data = base.resolve("data");
         this.home = base.resolve("home");
         this.bin = bin;
+        this.clients = Files.isExecutable(bin.resolve("psql")) ? bin : serverBinaries();
         this.user = user;
         this.password = password;
         this.database = database;
@@ -53,7 +56,14 @@ public final class PgCluster implements AutoCloseable {
      * name (unless it is {@code postgres}, which exists already).
      */
     public static PgCluster start(String user, String password, String database) {
-        Path bin = serverBinaries();
+        return start(serverBinaries(), user, password, database);
+    }
+
+    /**
+     * Creates and starts a cluster with the server programs of a directory, such as another
+     * major's from a server bundle ({@link PgBundles}).
+     */
+    public static PgCluster start(Path bin, String user, String password, String database) {
         try {
             Path base = Files.createTempDirectory("pgcluster-");
             PgCluster cluster = new PgCluster(base, bin, user, password, database);
@@ -154,7 +164,7 @@ public final class PgCluster implements AutoCloseable {
      * {@code pg_dump} started meanwhile waits, mid-dump, for as long as a test needs.
      */
     public AutoCloseable holdLock(String table) {
-        ProcessBuilder builder = new ProcessBuilder(bin.resolve("psql").toString(), "--no-psqlrc", "--quiet",
+        ProcessBuilder builder = new ProcessBuilder(clients.resolve("psql").toString(), "--no-psqlrc", "--quiet",
                 "--host=" + HOST, "--port=" + port, "--username=" + user, "--dbname=" + database);
         builder.environment().put("PGPASSWORD", password);
         builder.redirectErrorStream(true);
@@ -257,7 +267,7 @@ public final class PgCluster implements AutoCloseable {
 
     /** Runs SQL in a database and returns the unaligned, tuples-only output. */
     public String psql(String db, String sql) {
-        ProcessBuilder builder = new ProcessBuilder(bin.resolve("psql").toString(), "--no-psqlrc", "--tuples-only",
+        ProcessBuilder builder = new ProcessBuilder(clients.resolve("psql").toString(), "--no-psqlrc", "--tuples-only",
                 "--no-align", "--set=ON_ERROR_STOP=1", "--quiet", "--host=" + HOST, "--port=" + port,
                 "--username=" + user, "--dbname=" + db, "--file=-");
         builder.environment().put("PGPASSWORD", password);

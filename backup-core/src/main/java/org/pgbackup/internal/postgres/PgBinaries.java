@@ -109,7 +109,8 @@ public final class PgBinaries {
         if (client.major() < server.major()) {
             throw new IncompatibleClientException("The server runs PostgreSQL " + server + " but the newest " + program
                     + " found is version " + client + " (" + path + "): install the PostgreSQL " + server.major()
-                    + " client programs or newer, or point PG_BIN_DIR at them");
+                    + " client programs or newer, or point PG_BIN_DIR at them (in a container: an image built on"
+                    + " postgres:" + server.major() + " or newer)");
         }
         return path;
     }
