@@ -91,6 +91,24 @@ class DrillIT {
     }
 
     @Test
+    void rowsWrittenWhileTheDumpRunsAreInNeitherTheArchiveNorItsCounts() throws Exception {
+        Map<String, String> env = app.env(root);
+        try (AutoCloseable lock = app.cluster().holdLock("sales.orders");
+                ControllerProcess.Background dump = controller.start(output, env, "dump", "app")) {
+            // pg_dump has its snapshot and waits for the table; rows committed now are after it.
+            Waiting.until("the dump to wait for the lock", BOUND, app.cluster()::controllerWaitsForLock, dump::log);
+            app.cluster().psql("INSERT INTO customers (name) SELECT 'late ' || g FROM generate_series(1, 50) g");
+            lock.close();
+            assertThat(dump.waitFor(BOUND)).as(dump.log()).isZero();
+        }
+        assertThat(app.cluster().psql("SELECT count(*) FROM customers")).isEqualTo("350");
+        assertThat(read(manifestOf(onlyArchive())).rowCounts()).hasValueSatisfying(counts -> assertThat(counts)
+                .contains(new TableRows("public", "customers", 300)));
+
+        assertThat(ok(env, "drill", "app").stdout()).contains("2 row counts equal to the dump's");
+    }
+
+    @Test
     void countsThatDisagreeWithTheRestoredRowsFailTheDrill() throws IOException {
         Map<String, String> env = app.env(root);
         ok(env, "dump", "app");
