@@ -77,7 +77,7 @@ final class DumpOperation {
         progress.phase(Phase.CONNECTING);
         PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
-        Path program = binaries.clientFor("pg_dump", server);
+        Path program = binaries.dumpClientFor("pg_dump", server);
         PgVersion client = binaries.versionOf(program);
         destinations.forEach((id, storage) -> {
             try {
@@ -220,7 +220,7 @@ final class DumpOperation {
     /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
     private Optional<String> roles(PgConnection connection, PgVersion server) {
         try {
-            return new PgDumpAll(connection, binaries.clientFor("pg_dumpall", server), config.operationTimeout())
+            return new PgDumpAll(connection, binaries.dumpClientFor("pg_dumpall", server), config.operationTimeout())
                     .roles();
         } catch (BackupException e) {
             Logger.warn("{}: roles are not saved with this archive: {}", connection.service().name(), e.getMessage());

@@ -107,12 +107,54 @@ public final class PgBinaries {
         Path path = find(program);
         PgVersion client = versionOf(path);
         if (client.major() < server.major()) {
-            throw new IncompatibleClientException("The server runs PostgreSQL " + server + " but the newest " + program
-                    + " found is version " + client + " (" + path + "): install the PostgreSQL " + server.major()
-                    + " client programs or newer, or point PG_BIN_DIR at them (in a container: an image built on"
-                    + " postgres:" + server.major() + " or newer)");
+            throw tooOld(program, server, client, path);
         }
         return path;
+    }
+
+    private static IncompatibleClientException tooOld(String program, PgVersion server, PgVersion client, Path path) {
+        return new IncompatibleClientException("The server runs PostgreSQL " + server + " but the newest " + program
+                + " found is version " + client + " (" + path + "): install the PostgreSQL " + server.major()
+                + " client programs or newer, or point PG_BIN_DIR at them (in a container: an image built on"
+                + " postgres:" + server.major() + " or newer)");
+    }
+
+    /**
+     * The dumping program for a server: of the copies in the versioned directories
+     * ({@code /usr/lib/postgresql/<major>/bin}), the one of the lowest major that is the server's or newer, so that a machine with several majors dumps
+     * each server with the client closest to it. Restores keep {@link #clientFor}: the newest
+     * reads archives of every {@code pg_dump}.
+     *
+     * @throws IncompatibleClientException naming the server's and the newest client's
+     *     versions, if every copy is older than the server
+     */
+    public Path dumpClientFor(String program, PgVersion server) {
+        // The versioned directories only: PATH's copies (Debian's /usr/bin wrapper among them) would
+        // each cost a probe, and one of them is already the fallback of clientFor.
+        List<Path> copies = explicit ? List.of() : versionedDirectories(debianRoot).stream()
+                .map(dir -> dir.resolve(program)).filter(Files::isExecutable).toList();
+        if (copies.size() <= 1) {
+            return clientFor(program, server);
+        }
+        Path chosen = null;
+        PgVersion chosenVersion = null;
+        Path newest = null;
+        PgVersion newestVersion = null;
+        for (Path copy : copies) {
+            PgVersion version = versionOf(copy);
+            if (newestVersion == null || version.major() > newestVersion.major()) {
+                newest = copy;
+                newestVersion = version;
+            }
+            if (version.major() >= server.major() && (chosenVersion == null || version.major() < chosenVersion.major())) {
+                chosen = copy;
+                chosenVersion = version;
+            }
+        }
+        if (chosen == null) {
+            throw tooOld(program, server, newestVersion, newest);
+        }
+        return chosen;
     }
 
     /**

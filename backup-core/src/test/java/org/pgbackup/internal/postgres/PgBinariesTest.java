@@ -53,6 +53,31 @@ class PgBinariesTest {
     }
 
     @Test
+    void dumpsUseTheLowestMajorThatIsTheServersOrNewerAndRestoresTheNewest() throws IOException {
+        standIn("lib/13/bin/pg_dump", "13.16");
+        standIn("lib/15/bin/pg_dump", "15.8");
+        standIn("lib/17/bin/pg_dump", "17.2");
+        standIn("lib/17/bin/pg_restore", "17.2");
+        standIn("lib/15/bin/pg_restore", "15.8");
+        PgBinaries binaries = locate(Optional.empty(), dir.resolve("lib"), null);
+
+        assertThat(binaries.dumpClientFor("pg_dump", new PgVersion(12, "12.22"))).isEqualTo(dir.resolve(
+                "lib/13/bin/pg_dump"));
+        assertThat(binaries.dumpClientFor("pg_dump", new PgVersion(14, "14.13"))).isEqualTo(dir.resolve(
+                "lib/15/bin/pg_dump"));
+        assertThat(binaries.dumpClientFor("pg_dump", new PgVersion(15, "15.8"))).isEqualTo(dir.resolve(
+                "lib/15/bin/pg_dump"));
+        assertThat(binaries.dumpClientFor("pg_dump", new PgVersion(16, "16.4"))).isEqualTo(dir.resolve(
+                "lib/17/bin/pg_dump"));
+        assertThatThrownBy(() -> binaries.dumpClientFor("pg_dump", new PgVersion(18, "18.1")))
+                .isInstanceOf(IncompatibleClientException.class).hasMessageContaining("PostgreSQL 18.1")
+                .hasMessageContaining("version 17.2");
+        // An archive may come from a newer pg_dump than the server: restores take the newest.
+        assertThat(binaries.clientFor("pg_restore", new PgVersion(15, "15.8"))).isEqualTo(dir.resolve(
+                "lib/17/bin/pg_restore"));
+    }
+
+    @Test
     void pathIsTheFallback() throws IOException {
         Path onPath = standIn("path/pg_dump", "15.4");
         PgBinaries binaries = locate(Optional.empty(), dir.resolve("none"), "/nonexistent:" + onPath.getParent());
