@@ -3,7 +3,6 @@ package org.pgbackup.config;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -270,17 +269,7 @@ public final class ConfigurationBuilder {
         }
         Path dbRoot = databasesRoot != null ? databasesRoot
                 : Optional.ofNullable(backupRoot).orElse(Path.of("/")).resolve("databases");
-        pgBinDir.filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> found.add("Invalid value for PG_BIN_DIR"
-                + " (should be a directory holding pg_dump, pg_restore and psql): " + dir + " is not a directory"));
-        if (parallelism < 1 || parallelism > 64) {
-            found.add("Invalid value for BACKUP_PARALLELISM (should be a whole number from 1 to 64): " + parallelism);
-        }
-        metricsPort.filter(p -> p < 1 || p > 65535).ifPresent(p -> found.add(
-                "Invalid value for METRICS_PORT (should be a port from 1 to 65535): " + p));
-        if (operationTimeout.isNegative() || operationTimeout.isZero()) {
-            found.add("Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
-                    + operationTimeout.toSeconds());
-        }
+        RangeChecks.check(this, found);
         encryption.check(found);
         services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, found);
         if (providers == null) {

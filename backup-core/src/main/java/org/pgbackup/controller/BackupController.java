@@ -1,7 +1,6 @@
 package org.pgbackup.controller;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -81,7 +80,7 @@ public final class BackupController implements AutoCloseable {
     public static BackupController open(Configuration config, Clock clock) {
         BackupController controller = new BackupController(config, clock, new ProcessRunner());
         if (config.server() == Mode.PRODUCTION) {
-            controller.createSharedDirectories();
+            controller.ctx.createSharedDirectories();
         }
         return controller;
     }
@@ -89,18 +88,6 @@ public final class BackupController implements AutoCloseable {
     /** The configuration this controller runs on. */
     public Configuration configuration() {
         return ctx.config();
-    }
-
-    private void createSharedDirectories() {
-        for (String service : ctx.config().serviceNames()) {
-            Path dir = ctx.config().sharedRoot().resolve(service);
-            try {
-                OperationContext.createDirectories(dir, SHARED_DIRECTORIES);
-            } catch (IOException e) {
-                throw new StorageException("Cannot create the shared directory " + dir + " (SERVER=production): "
-                        + e.getMessage() + ". Make it writable by the controller's user", e);
-            }
-        }
     }
 
     /**
@@ -122,9 +109,7 @@ public final class BackupController implements AutoCloseable {
      */
     public DumpResult dump(String service, DumpOptions options) {
         return hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP, Hook.POST_BACKUP,
-                () -> dumps.dump(service, options), result -> Map.of("PGBACKUP_ARCHIVE", result.name().fileName(),
-                        "PGBACKUP_STATUS", result.complete() ? "ok" : "incomplete",
-                        "PGBACKUP_DESTINATIONS", String.join(",", result.storedIn())));
+                () -> dumps.dump(service, options), HookedOperation::dumped);
     }
 
     /** Dumps one service with {@link DumpOptions#defaults()}. */
@@ -241,12 +226,7 @@ public final class BackupController implements AutoCloseable {
      */
     public RestoreResult restore(String service, String fileName, RestoreOptions options) {
         return hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
-                () -> restores.restore(service, fileName, options), BackupController::restored);
-    }
-
-    private static Map<String, String> restored(RestoreResult result) {
-        return Map.of("PGBACKUP_ARCHIVE", result.archive(), "PGBACKUP_STATUS", "ok", "PGBACKUP_DESTINATIONS",
-                result.source());
+                () -> restores.restore(service, fileName, options), HookedOperation::restored);
     }
 
     /**
@@ -260,22 +240,12 @@ public final class BackupController implements AutoCloseable {
      */
     public RestoreResult restoreFromShared(String service, RestoreOptions options) {
         return hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
-                () -> restores.restoreFromShared(service, options), BackupController::restored);
+                () -> restores.restoreFromShared(service, options), HookedOperation::restored);
     }
 
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
         return forEachService(1, service -> restoreFromShared(service, options));
-    }
-
-    /** Asks whoever runs {@code resetwal} to confirm, having shown them the dry run. */
-    @FunctionalInterface
-    public interface Confirmation {
-        /**
-         * @param dryRun what {@code pg_resetwal --dry-run} says it would do
-         * @return whether to go ahead
-         */
-        boolean confirm(String dryRun);
     }
 
     /**

@@ -70,7 +70,7 @@ final class DrillOperation {
                 LastDrill.record(work, result);
                 return result;
             } finally {
-                deleteQuietly(plain);
+                OperationContext.deleteQuietly(plain);
             }
         }
     }
@@ -116,10 +116,9 @@ final class DrillOperation {
             } catch (IOException e) {
                 throw new ArchiveCorruptException(what + " cannot be read or is corrupt: " + e.getMessage(), e);
             }
-            if (digest.size() != manifest.size() || !digest.sha256().equals(manifest.sha256())) {
-                throw new ArchiveCorruptException(what + " is corrupt: SHA-256 " + digest.sha256() + " and "
-                        + digest.size() + " bytes, its manifest says " + manifest.sha256() + " and " + manifest.size());
-            }
+            Verifier.mismatch(manifest, digest).ifPresent(why -> {
+                throw new ArchiveCorruptException(what + " is corrupt: " + why);
+            });
             return new Copied(archive, manifest, source.getKey());
         }
     }
@@ -238,13 +237,5 @@ final class DrillOperation {
             head = head.substring(0, head.offsetByCodePoints(head.length(), -1));
         }
         return head + suffix;
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            Logger.warn("Cannot remove {}: {}", file, e.getMessage());
-        }
     }
 }

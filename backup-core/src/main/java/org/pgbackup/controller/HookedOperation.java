@@ -55,6 +55,18 @@ final class HookedOperation {
         return result;
     }
 
+    /** What {@code post-backup} is told of a dump. */
+    static Map<String, String> dumped(DumpResult result) {
+        return Map.of("PGBACKUP_ARCHIVE", result.name().fileName(), "PGBACKUP_STATUS", result.complete() ? "ok"
+                : "incomplete", "PGBACKUP_DESTINATIONS", String.join(",", result.storedIn()));
+    }
+
+    /** What {@code post-restore} is told of a restore. */
+    static Map<String, String> restored(RestoreResult result) {
+        return Map.of("PGBACKUP_ARCHIVE", result.archive(), "PGBACKUP_STATUS", "ok", "PGBACKUP_DESTINATIONS",
+                result.source());
+    }
+
     private void failed(ServiceSettings service, Map<String, String> variables, BackupException failure) {
         Map<String, String> told = new HashMap<>(variables);
         told.put("PGBACKUP_STATUS", "failed");

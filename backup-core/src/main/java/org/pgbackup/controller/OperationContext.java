@@ -106,6 +106,28 @@ final class OperationContext {
                 BackupController.SHARED_DIRECTORIES));
     }
 
+    /** Removes a working file; one that stays is logged, and the next operation replaces it. */
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Logger.warn("Cannot remove {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** {@code SERVER=production}: a shared directory for every service, made when the controller opens. */
+    void createSharedDirectories() {
+        for (String service : config.serviceNames()) {
+            Path dir = config.sharedRoot().resolve(service);
+            try {
+                createDirectories(dir, BackupController.SHARED_DIRECTORIES);
+            } catch (IOException e) {
+                throw new StorageException("Cannot create the shared directory " + dir + " (SERVER=production): "
+                        + e.getMessage() + ". Make it writable by the controller's user", e);
+            }
+        }
+    }
+
     static void createDirectories(Path dir, Set<PosixFilePermission> permissions) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);

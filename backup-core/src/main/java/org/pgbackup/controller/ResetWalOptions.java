@@ -8,16 +8,16 @@ import static java.util.Objects.requireNonNull;
  * Immutable; each method returns a changed copy.
  */
 public final class ResetWalOptions {
-    private final BackupController.Confirmation confirmation;
+    private final Confirmation confirmation;
     private final boolean force;
 
-    private ResetWalOptions(BackupController.Confirmation confirmation, boolean force) {
+    private ResetWalOptions(Confirmation confirmation, boolean force) {
         this.confirmation = requireNonNull(confirmation, "confirmation is null");
         this.force = force;
     }
 
     /** Asks this confirmation, having shown it the dry run; nothing changes unless it says yes. */
-    public static ResetWalOptions confirmedBy(BackupController.Confirmation confirmation) {
+    public static ResetWalOptions confirmedBy(Confirmation confirmation) {
         return new ResetWalOptions(confirmation, false);
     }
 
@@ -30,12 +30,22 @@ public final class ResetWalOptions {
     }
 
     /** Who confirms. */
-    public BackupController.Confirmation confirmation() {
+    public Confirmation confirmation() {
         return confirmation;
     }
 
     /** Whether the reset is forced. */
     public boolean forced() {
         return force;
+    }
+
+    /** Asks whoever runs {@code resetwal} to confirm, having shown them the dry run. */
+    @FunctionalInterface
+    public interface Confirmation {
+        /**
+         * @param dryRun what {@code pg_resetwal --dry-run} says it would do
+         * @return whether to go ahead
+         */
+        boolean confirm(String dryRun);
     }
 }

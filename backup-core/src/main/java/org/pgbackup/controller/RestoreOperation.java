@@ -195,7 +195,7 @@ final class RestoreOperation {
                 in.transferTo(out);
             }
         } catch (IOException e) {
-            deleteQuietly(local);
+            OperationContext.deleteQuietly(local);
             throw new RestoreFailedException("Copying " + object + " of service '" + service + "' to " + local
                     + " for a parallel restore failed, so the database was not touched: " + e.getMessage()
                     + ". Free space under " + directory + ", or restore without --jobs", e);
@@ -206,7 +206,7 @@ final class RestoreOperation {
             throw new RestoreFailedException("pg_restore could not run for service '" + service + "': "
                     + e.getMessage(), e);
         } finally {
-            deleteQuietly(local);
+            OperationContext.deleteQuietly(local);
         }
         if (!result.succeeded()) {
             throw new RestoreFailedException("Parallel pg_restore failed for service '" + service + "' (database '"
@@ -223,14 +223,6 @@ final class RestoreOperation {
             Progress progress) throws IOException {
         return config.encryption().open(form, new BufferedInputStream(progress.counting(storage.open(service,
                 object)), OperationContext.TRANSFER_BUFFER), object + " of service '" + service + "'");
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            Logger.warn("Cannot remove {}: {}", file, e.getMessage());
-        }
     }
 
     /**

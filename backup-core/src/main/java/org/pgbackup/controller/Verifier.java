@@ -186,7 +186,8 @@ final class Verifier {
     record CheckedArchive(ArchiveForm form, long size, String sha256, boolean hadManifest, TableSelection tables) {
     }
 
-    private static Optional<String> mismatch(Manifest manifest, ArchiveDigest digest) {
+    /** How the bytes read differ from what the manifest says: size first, then SHA-256; empty when they match. */
+    static Optional<String> mismatch(Manifest manifest, ArchiveDigest digest) {
         long size = digest.size();
         String sha = digest.sha256();
         if (size != manifest.size()) {

@@ -91,7 +91,7 @@ public final class ProcessRunner {
                     try {
                         in.transferTo(OutputStream.nullOutputStream());
                     } catch (IOException e) {
-                        if (process.isAlive()) {
+                        if (stillRunning(process)) {
                             throw e;
                         }
                     }
@@ -205,9 +205,23 @@ public final class ProcessRunner {
             // The JDK closes a dead child's pipes from its reaper thread, and a read racing
             // that fails with "Stream closed": that is the end of the output, and the exit
             // status says the rest. Only a live child's broken stream is a failure.
-            if (process.isAlive()) {
+            if (stillRunning(process)) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * Whether a child whose pipe just failed still runs. The JDK closes a dead child's pipes
+     * before it marks the child dead, so a moment's wait tells a child that died from one
+     * whose pipe broke.
+     */
+    private static boolean stillRunning(Process process) {
+        try {
+            return !process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return process.isAlive();
         }
     }
 
