@@ -11,9 +11,11 @@ import java.util.List;
  * <p>Rules every implementation keeps (checked by {@code StorageContract} in
  * {@code backup-storage-testkit}):
  * <ul>
- *   <li>A service and a name are single path segments: not empty, no {@code /} or
- *       {@code \}, not {@code .} or {@code ..}. Anything else throws
- *       {@link IllegalArgumentException} before any I/O.</li>
+ *   <li>A name is a single path segment: not empty, no {@code /} or {@code \}, not
+ *       {@code .} or {@code ..}. A service is one such segment, or two joined by {@code /}:
+ *       {@code <service>/<directory>} holds one database of a whole-server service, kept
+ *       apart from the service's own objects and from its other directories. Anything
+ *       else throws {@link IllegalArgumentException} before any I/O.</li>
  *   <li>An object becomes visible to {@link #list} and {@link #open} only when
  *       {@link PendingObject#commit()} returns, with all its bytes. An aborted or abandoned
  *       write leaves nothing visible.</li>
@@ -56,6 +58,21 @@ public interface Storage extends AutoCloseable {
      */
     List<StoredObject> list(String service) throws IOException;
 
+    /**
+     * The directories below a service that hold objects, sorted: for {@code app}, the
+     * {@code x} of every {@code app/x} with a committed object. Whole-server services list
+     * their databases' directories with it, including those of databases gone from the
+     * server. The default throws, which makes whole-server services fail on this destination
+     * with a message that says why; plain services never call it.
+     *
+     * @throws IOException if the store cannot be listed, or does not support directories
+     */
+    default List<String> directories(String service) throws IOException {
+        throw new IOException(describe() + " cannot list the directories of a service, which whole-server"
+                + " services (<PREFIX>_POSTGRES_DB=*) need: its storage plugin does not implement"
+                + " Storage.directories");
+    }
+
     /** Deletes an object. Deleting an object that does not exist does nothing. */
     void delete(String service, String name) throws IOException;
 
@@ -72,10 +89,17 @@ public interface Storage extends AutoCloseable {
      * Checks a service and an object name against the rules above, for implementations to
      * call first in every method.
      *
-     * @throws IllegalArgumentException if either is not a single path segment
+     * @throws IllegalArgumentException if the name is not a single path segment, or the
+     *     service not one or two
      */
     static void checkNames(String service, String name) {
-        checkSegment("service", service);
+        int slash = service == null ? -1 : service.indexOf('/');
+        if (slash >= 0) {
+            checkSegment("service", service.substring(0, slash));
+            checkSegment("service directory", service.substring(slash + 1));
+        } else {
+            checkSegment("service", service);
+        }
         if (name != null) {
             checkSegment("name", name);
         }

@@ -27,7 +27,8 @@ import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
 
 /**
- * Objects as files in {@code <root>/<service>/<name>}. A write goes to a hidden temporary
+ * Objects as files in {@code <root>/<service>/<name>}, and those of a service's directory in
+ * {@code <root>/<service>/<directory>/<name>}. A write goes to a hidden temporary
  * file in the same directory, is forced to disk, then renamed over the final name, so a
  * listing never shows a partial file and a crash leaves at worst a hidden temporary file.
  */
@@ -56,6 +57,7 @@ public final class LocalStorage implements Storage {
         Storage.checkNames(service, name);
         Path dir = serviceDirectory(service);
         createDirectory(root);
+        createDirectory(dir.getParent());
         createDirectory(dir);
         Path temp = dir.resolve(TEMP_PREFIX + name + "-" + UUID.randomUUID());
         FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -100,6 +102,26 @@ public final class LocalStorage implements Storage {
         }
         objects.sort(Comparator.comparing(StoredObject::name));
         return objects;
+    }
+
+    @Override
+    public List<String> directories(String service) throws IOException {
+        Storage.checkNames(service, null);
+        Path dir = serviceDirectory(service);
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> !p.getFileName().toString().startsWith(".") && Files.isDirectory(p))) {
+            for (Path entry : entries) {
+                if (!list(service + "/" + entry.getFileName()).isEmpty()) {
+                    names.add(entry.getFileName().toString());
+                }
+            }
+        }
+        names.sort(null);
+        return names;
     }
 
     @Override

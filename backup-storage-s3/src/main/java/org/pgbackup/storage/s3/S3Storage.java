@@ -114,6 +114,28 @@ final class S3Storage implements Storage {
     }
 
     @Override
+    public List<String> directories(String service) throws IOException {
+        Storage.checkNames(service, null);
+        String prefix = settings.servicePrefix(service);
+        List<String> names = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
+                    .prefix(prefix).delimiter("/").recursive(false).build())) {
+                Item item = result.get();
+                String name = item.objectName().substring(prefix.length());
+                if (item.isDir() && name.endsWith("/") && name.length() > 1) {
+                    names.add(name.substring(0, name.length() - 1));
+                }
+            }
+        } catch (IOException | RuntimeException | java.security.GeneralSecurityException
+                | io.minio.errors.MinioException e) {
+            throw S3Errors.describe(e, "listing " + prefix, settings);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
     public List<StoredObject> list(String service) throws IOException {
         Storage.checkNames(service, null);
         String prefix = settings.servicePrefix(service);

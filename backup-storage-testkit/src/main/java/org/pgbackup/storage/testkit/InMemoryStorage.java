@@ -114,6 +114,14 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
+    public List<String> directories(String service) {
+        Storage.checkNames(service, null);
+        String prefix = service + "/";
+        return services.entrySet().stream().filter(e -> e.getKey().startsWith(prefix) && !e.getValue().isEmpty())
+                .map(e -> e.getKey().substring(prefix.length())).sorted().toList();
+    }
+
+    @Override
     public void delete(String service, String name) {
         Storage.checkNames(service, name);
         objects(service).remove(name);

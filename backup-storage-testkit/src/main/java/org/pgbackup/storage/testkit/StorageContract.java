@@ -183,9 +183,31 @@ public abstract class StorageContract {
             assertThatThrownBy(() -> storage.create("users", bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.open("users", bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.delete("users", bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+        for (String bad : List.of("", ".", "..", "../x", "a\\b", "a/b/c", "a/", "/a", "a/..", "a/.", "../a")) {
             assertThatThrownBy(() -> storage.list(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> storage.create(bad, "a")).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> storage.directories(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    @Test
+    void aServicesDirectoriesAreKeptApartFromItsOwnObjectsAndListed() throws IOException {
+        put("app", "roles", "0".getBytes(UTF_8));
+        put("app/sales", "x", "1".getBytes(UTF_8));
+        put("app/hr", "y", "2".getBytes(UTF_8));
+        put("app/hr2", "z", "3".getBytes(UTF_8));
+        put("app2/other", "w", "4".getBytes(UTF_8));
+
+        assertThat(storage.list("app")).extracting(StoredObject::name).containsExactly("roles");
+        assertThat(storage.list("app/hr")).extracting(StoredObject::name).containsExactly("y");
+        assertThat(read("app/sales", "x")).isEqualTo("1".getBytes(UTF_8));
+        assertThat(storage.directories("app")).containsExactly("hr", "hr2", "sales");
+        assertThat(storage.directories("users")).isEmpty();
+        storage.delete("app/hr", "y");
+        assertThat(storage.directories("app")).containsExactly("hr2", "sales");
+        assertThat(storage.list("app2/other")).hasSize(1);
     }
 
     @Test

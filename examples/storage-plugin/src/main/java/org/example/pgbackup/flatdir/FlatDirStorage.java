@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.pgbackup.spi.AbstractPendingObject;
 import org.pgbackup.spi.PendingObject;
@@ -111,6 +112,26 @@ final class FlatDirStorage implements Storage {
         }
         objects.sort(Comparator.comparing(StoredObject::name));
         return objects;
+    }
+
+    @Override
+    public List<String> directories(String service) throws IOException {
+        Storage.checkNames(service, null);
+        String prefix = encode(service + "/");
+        Set<String> names = new TreeSet<>();
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, prefix + "*")) {
+            for (Path file : files) {
+                String rest = file.getFileName().toString().substring(prefix.length());
+                int end = rest.indexOf('=');
+                if (end > 0) {
+                    names.add(URLDecoder.decode(rest.substring(0, end), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return List.copyOf(names);
     }
 
     @Override
