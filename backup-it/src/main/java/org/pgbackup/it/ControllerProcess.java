@@ -76,6 +76,18 @@ public final class ControllerProcess {
     }
 
     /**
+     * Runs {@code controller <arguments>} as {@link #run} does, and fails the calling test,
+     * with the whole run in the message, unless it exited 0.
+     */
+    public Run ok(Map<String, String> environment, String... arguments) {
+        Run run = run(environment, arguments);
+        if (run.exitCode() != 0) {
+            throw new AssertionError("expected exit status 0 from " + run);
+        }
+        return run;
+    }
+
+    /**
      * Starts {@code controller <arguments>} in the background, its output going to files in
      * {@code outputDirectory}.
      */

@@ -47,12 +47,6 @@ class CompressionIT {
         return env;
     }
 
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     /** Dumps with a compression and returns the new archive's name, the newest. */
     private String dump(String compression, String... flags) {
         Map<String, String> env = env(compression);
@@ -60,8 +54,8 @@ class CompressionIT {
         args[0] = "dump";
         args[1] = "app";
         System.arraycopy(flags, 0, args, 2, flags.length);
-        ok(env, args);
-        return ok(env, "list", "app").stdout().lines().findFirst().orElseThrow();
+        controller.ok(env, args);
+        return controller.ok(env, "list", "app").stdout().lines().findFirst().orElseThrow();
     }
 
     static String magic(Path file) throws IOException {
@@ -82,12 +76,12 @@ class CompressionIT {
         assertThat(magic(file)).isEqualTo(extension.equals(".dump.zst") ? ZSTD_MAGIC : CUSTOM_MAGIC.substring(0, 8));
         assertThat(root.resolve("data/app").resolve(archive + ".manifest.json")).content()
                 .contains("\"compression\" : \"" + recorded + "\"");
-        assertThat(ok(env(compression), "verify", "app", archive).stdout()).contains("ok");
+        assertThat(controller.ok(env(compression), "verify", "app", archive).stdout()).contains("ok");
 
         SampleData.damage(cluster);
         assertThat(SampleData.fingerprint(cluster)).isNotEqualTo(original);
         // Restored under the default setting: the archive's own form decides how it is read.
-        ok(env(""), "restore", "app", archive);
+        controller.ok(env(""), "restore", "app", archive);
         assertThat(SampleData.fingerprint(cluster)).isEqualTo(original);
     }
 
@@ -98,7 +92,7 @@ class CompressionIT {
         long zstd = Files.size(root.resolve("data/app").resolve(dump("zstd")));
         assertThat(zstd).isLessThan(none / 2);
         assertThat(gzip).isLessThan(none / 2);
-        assertThat(ok(env(""), "list", "app").stdout().lines()).hasSize(3);
+        assertThat(controller.ok(env(""), "list", "app").stdout().lines()).hasSize(3);
     }
 
     @Test
@@ -109,7 +103,7 @@ class CompressionIT {
         assertThat(shared.resolve("file.dump.zst.manifest.json")).isRegularFile();
         assertThat(shared.resolve("file.dump")).doesNotExist();
         SampleData.damage(cluster);
-        assertThat(ok(env(""), "restore-from-shared", "app").stdout()).contains("restored file.dump.zst");
+        assertThat(controller.ok(env(""), "restore-from-shared", "app").stdout()).contains("restored file.dump.zst");
         assertThat(SampleData.fingerprint(cluster)).isEqualTo(original);
 
         dump("gzip", "--shared");
@@ -119,7 +113,7 @@ class CompressionIT {
         assertThat(shared.resolve("file.dump.zst.manifest.json")).doesNotExist();
         assertThat(shared.resolve("file.dump.zst.roles.sql")).doesNotExist();
         SampleData.damage(cluster);
-        assertThat(ok(env(""), "restore-from-shared", "app").stdout()).contains("restored file.dump");
+        assertThat(controller.ok(env(""), "restore-from-shared", "app").stdout()).contains("restored file.dump");
         assertThat(SampleData.fingerprint(cluster)).isEqualTo(original);
     }
 
@@ -140,7 +134,7 @@ class CompressionIT {
         for (Path plain : new Path[] {gzip, none}) {
             Files.copy(plain, fileDump, StandardCopyOption.REPLACE_EXISTING);
             SampleData.damage(cluster);
-            ok(env(""), "restore-from-shared", "app", "--force");
+            controller.ok(env(""), "restore-from-shared", "app", "--force");
             assertThat(SampleData.fingerprint(cluster)).as(plain.toString()).isEqualTo(original);
         }
 

@@ -37,15 +37,6 @@ class DrillIT {
     @TempDir
     Path output;
 
-    private ControllerProcess.Run run(Map<String, String> env, String... args) {
-        return controller.run(env, args);
-    }
-
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
 
     private String scratchDatabases() {
         return app.cluster().psql("postgres", "SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database"
@@ -76,12 +67,12 @@ class DrillIT {
     @Test
     void aGoodArchivePassesWithEveryRowCountedInTheDumpsSnapshotAndLeavesNoScratchDatabase() throws IOException {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         Manifest manifest = read(manifestOf(onlyArchive()));
         assertThat(manifest.rowCounts()).hasValueSatisfying(counts -> assertThat(counts)
                 .contains(new TableRows("public", "customers", 300), new TableRows("sales", "orders", 600)));
 
-        ControllerProcess.Run drill = ok(env, "drill", "app");
+        ControllerProcess.Run drill = controller.ok(env, "drill", "app");
 
         assertThat(drill.stdout()).startsWith("app: drill passed: " + onlyArchive().getFileName()
                 + " restored into app_drill_").contains("2 tables, 2 row counts equal to the dump's")
@@ -105,13 +96,13 @@ class DrillIT {
         assertThat(read(manifestOf(onlyArchive())).rowCounts()).hasValueSatisfying(counts -> assertThat(counts)
                 .contains(new TableRows("public", "customers", 300)));
 
-        assertThat(ok(env, "drill", "app").stdout()).contains("2 row counts equal to the dump's");
+        assertThat(controller.ok(env, "drill", "app").stdout()).contains("2 row counts equal to the dump's");
     }
 
     @Test
     void countsThatDisagreeWithTheRestoredRowsFailTheDrill() throws IOException {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         Path manifestFile = manifestOf(onlyArchive());
         Manifest manifest = read(manifestFile);
         List<TableRows> tampered = new ArrayList<>();
@@ -120,7 +111,7 @@ class DrillIT {
         }
         Files.write(manifestFile, withCounts(manifest, tampered).toJson());
 
-        ControllerProcess.Run drill = run(env, "drill", "app");
+        ControllerProcess.Run drill = controller.run(env, "drill", "app");
 
         assertThat(drill.exitCode()).as(drill.toString()).isEqualTo(1);
         assertThat(drill.errorLines()).anySatisfy(line -> assertThat(line).contains("Drill of service 'app' failed")
@@ -131,18 +122,18 @@ class DrillIT {
     @Test
     void aTableCountedAtDumpTimeButMissingFromTheArchiveFailsTheDrill() throws IOException {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         Path first = onlyArchive();
         List<TableRows> countsWithOrders = read(manifestOf(first)).rowCounts().orElseThrow();
         Files.delete(manifestOf(first));
         Files.delete(first);
         // The archive that the manifest describes lost a table: made by a dump without it.
         app.cluster().psql("DROP TABLE sales.orders CASCADE");
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         Path second = onlyArchive();
         Files.write(manifestOf(second), withCounts(read(manifestOf(second)), countsWithOrders).toJson());
 
-        ControllerProcess.Run drill = run(env, "drill", "app");
+        ControllerProcess.Run drill = controller.run(env, "drill", "app");
 
         assertThat(drill.exitCode()).as(drill.toString()).isEqualTo(1);
         assertThat(drill.stderr()).contains("table sales.orders, counted with 600 rows at dump time, is not in the"
@@ -153,7 +144,7 @@ class DrillIT {
     @Test
     void aCorruptedNewestArchiveFailsWithCorrupt() throws IOException {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         Path archive = onlyArchive();
         try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
             file.seek(file.length() / 2);
@@ -162,7 +153,7 @@ class DrillIT {
             file.write(b ^ 0xFF);
         }
 
-        ControllerProcess.Run drill = run(env, "drill", "app");
+        ControllerProcess.Run drill = controller.run(env, "drill", "app");
 
         assertThat(drill.exitCode()).as(drill.toString()).isEqualTo(1);
         assertThat(drill.stderr()).contains("corrupt");
@@ -175,14 +166,14 @@ class DrillIT {
         env.put("APP_DRILL_HOST", "127.0.0.1");
         env.put("APP_DRILL_PORT", Integer.toString(freePort()));
         env.put("APP_DRILL_PASSWORD", "drill-secret-pw");
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
 
-        ControllerProcess.Run drill = run(env, "drill", "app");
+        ControllerProcess.Run drill = controller.run(env, "drill", "app");
 
         assertThat(drill.exitCode()).as(drill.toString()).isEqualTo(1);
         assertThat(drill.stderr()).contains("cannot connect to the drill server 127.0.0.1:")
                 .contains("APP_DRILL_HOST").doesNotContain("drill-secret-pw");
-        assertThat(ok(env, "dump", "app").stdout()).contains("stored in local");
+        assertThat(controller.ok(env, "dump", "app").stdout()).contains("stored in local");
     }
 
     @Test
@@ -191,9 +182,9 @@ class DrillIT {
         Map<String, String> env = app.env(root);
         env.put("APP_DRILL_USER", "reader");
         env.put("APP_DRILL_PASSWORD", "reader-pw");
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
 
-        ControllerProcess.Run drill = run(env, "drill", "app");
+        ControllerProcess.Run drill = controller.run(env, "drill", "app");
 
         assertThat(drill.exitCode()).as(drill.toString()).isEqualTo(1);
         assertThat(drill.stderr()).contains("the role 'reader' may not create databases there: grant it CREATEDB");
@@ -203,21 +194,21 @@ class DrillIT {
     @Test
     void theCheckQueryMustReturnTrue() {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         env.put("APP_DRILL_SQL", "SELECT count(*) > 1000 FROM customers");
 
-        ControllerProcess.Run drill = run(env, "drill", "app");
+        ControllerProcess.Run drill = controller.run(env, "drill", "app");
 
         assertThat(drill.exitCode()).as(drill.toString()).isEqualTo(1);
         assertThat(drill.stderr()).contains("the check query of _DRILL_SQL did not return true");
         env.put("APP_DRILL_SQL", "SELECT count(*) = 300 FROM customers");
-        ok(env, "drill", "app");
+        controller.ok(env, "drill", "app");
     }
 
     @Test
     void aDrillKilledWithSigkillLeavesADatabaseThatTheNextDrillDrops() throws IOException {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         // The check query keeps the drill in its scratch database long enough to be killed there.
         env.put("APP_DRILL_SQL", "SELECT pg_sleep(2) IS NOT NULL");
         try (ControllerProcess.Background drill = controller.start(output, env, "drill", "app")) {
@@ -231,7 +222,7 @@ class DrillIT {
                 "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'app\\_drill\\_%'").equals("0"), () -> "");
         env.remove("APP_DRILL_SQL");
 
-        ControllerProcess.Run next = ok(env, "drill", "app");
+        ControllerProcess.Run next = controller.ok(env, "drill", "app");
 
         assertThat(next.stderr()).contains("dropped '" + leftover + "', the scratch database of an earlier drill");
         assertThat(scratchDatabases()).isEmpty();
@@ -240,7 +231,7 @@ class DrillIT {
     @Test
     void aStopDuringADrillStillDropsTheScratchDatabase() {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         env.put("APP_DRILL_SQL", "SELECT pg_sleep(2) IS NOT NULL");
         try (ControllerProcess.Background drill = controller.start(output, env, "drill", "app")) {
             Waiting.until("the scratch database", BOUND, () -> !scratchDatabases().isEmpty(), drill::log);
@@ -253,14 +244,14 @@ class DrillIT {
     @Test
     void aLongDrillDoesNotHoldUpADump() {
         Map<String, String> env = app.env(root);
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
         Map<String, String> slow = new java.util.HashMap<>(env);
         slow.put("APP_DRILL_SQL", "SELECT pg_sleep(3) IS NOT NULL");
         try (ControllerProcess.Background drill = controller.start(output, slow, "drill", "app")) {
             Waiting.until("the scratch database", BOUND, () -> !scratchDatabases().isEmpty(), drill::log);
             env.put("LOCK_WAIT_SECONDS", "0");
 
-            ControllerProcess.Run dump = ok(env, "dump", "app");
+            ControllerProcess.Run dump = controller.ok(env, "dump", "app");
 
             assertThat(dump.stdout()).contains("stored in local");
             assertThat(drill.alive()).as("the drill still runs").isTrue();
@@ -273,14 +264,14 @@ class DrillIT {
         Map<String, String> env = app.env(root);
         env.put("HEALTH_MAX_AGE", "1d");
         env.put("DRILL_MAX_AGE", "8d");
-        ok(env, "dump", "app");
-        ControllerProcess.Run before = run(env, "health");
+        controller.ok(env, "dump", "app");
+        ControllerProcess.Run before = controller.run(env, "health");
         assertThat(before.exitCode()).as(before.toString()).isEqualTo(1);
         assertThat(before.output()).contains("no drill has passed");
 
-        ok(env, "drill", "app");
+        controller.ok(env, "drill", "app");
 
-        assertThat(ok(env, "health").output()).contains("last good drill");
+        assertThat(controller.ok(env, "health").output()).contains("last good drill");
     }
 
     static int freePort() throws IOException {

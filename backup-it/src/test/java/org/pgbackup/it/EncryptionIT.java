@@ -52,16 +52,10 @@ class EncryptionIT {
         return env;
     }
 
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     private String dump(Map<String, String> env, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("dump", "app"));
         args.addAll(List.of(more));
-        String out = ok(env, args.toArray(String[]::new)).stdout();
+        String out = controller.ok(env, args.toArray(String[]::new)).stdout();
         return out.substring(out.indexOf("file_"), out.indexOf(" ("));
     }
 
@@ -94,21 +88,21 @@ class EncryptionIT {
         String manifest = Files.readString(data(archive + ".manifest.json"));
         assertThat(manifest).contains("\"encryption\" : \"age\"").contains(alice.publicKey()).contains(bob.publicKey())
                 .doesNotContain("AGE-SECRET-KEY");
-        assertThat(ok(env, "list", "--long", "app").stdout()).contains("encrypted (age, 2 recipients)");
+        assertThat(controller.ok(env, "list", "--long", "app").stdout()).contains("encrypted (age, 2 recipients)");
 
         for (AgeKey key : List.of(alice, bob)) {
             SampleData.damage(app.cluster());
             env.put("AGE_IDENTITY_FILE", key.identityFile().toString());
-            ok(env, "restore", "--with-roles", "app", archive);
+            controller.ok(env, "restore", "--with-roles", "app", archive);
             assertThat(SampleData.fingerprint(app.cluster())).as("restored with " + key.identityFile()).isEqualTo(before);
         }
         SampleData.damage(app.cluster());
-        ok(env, "restore-from-shared", "app");
+        controller.ok(env, "restore-from-shared", "app");
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
 
         // Parallel jobs need a decrypted local copy: private while it lasts, gone afterwards.
         SampleData.damage(app.cluster());
-        ok(env, "restore", "--jobs", "2", "app", archive);
+        controller.ok(env, "restore", "--jobs", "2", "app", archive);
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
         assertThat(Trees.names(root.resolve("backup/data/app/.pgbackup/restore-tmp"))).isEmpty();
     }
@@ -118,11 +112,11 @@ class EncryptionIT {
         Map<String, String> env = env(alice);
         String archive = dump(env);
 
-        ControllerProcess.Run blind = ok(env, "verify", "app", archive);
+        ControllerProcess.Run blind = controller.ok(env, "verify", "app", archive);
         assertThat(blind.stdout()).contains(": ok (sha256 ").contains("its content was not read");
 
         env.put("AGE_IDENTITY_FILE", alice.identityFile().toString());
-        ControllerProcess.Run full = ok(env, "verify", "app", archive);
+        ControllerProcess.Run full = controller.ok(env, "verify", "app", archive);
         assertThat(full.stdout()).contains(": ok (sha256 ").doesNotContain("not read");
 
         env.remove("AGE_IDENTITY_FILE");
@@ -191,7 +185,7 @@ class EncryptionIT {
         Files.writeString(both, Files.readString(bob.identityFile()) + Files.readString(alice.identityFile()));
         Files.setPosixFilePermissions(both, PosixFilePermissions.fromString("rw-r--r--"));
         env.put("AGE_IDENTITY_FILE", both.toString());
-        ControllerProcess.Run rotated = ok(env, "restore", "app", archive);
+        ControllerProcess.Run rotated = controller.ok(env, "restore", "app", archive);
         assertThat(rotated.stderr()).as("a warning for an identity file others can read")
                 .contains("can be read by others (mode rw-r--r--)");
     }
@@ -235,7 +229,7 @@ class EncryptionIT {
         Map<String, String> env = env(alice);
         env.put("AGE_IDENTITY_FILE", alice.identityFile().toString());
         SampleData.damage(app.cluster());
-        ok(env, "restore", "app", old);
+        controller.ok(env, "restore", "app", old);
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
 
         // The reverse of restoring by hand: pg_dump's output encrypted by the age tool.
@@ -248,7 +242,7 @@ class EncryptionIT {
         shell.environment().put("OUT", data(byHand).toString());
         Exec.run(shell, "").requireSuccess("pg_dump | age");
         SampleData.damage(app.cluster());
-        ok(env, "restore", "--force", "app", byHand);
+        controller.ok(env, "restore", "--force", "app", byHand);
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
     }
 

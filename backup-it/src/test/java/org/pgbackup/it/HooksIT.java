@@ -53,12 +53,6 @@ class HooksIT {
         return env;
     }
 
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     private List<String> archives() throws IOException {
         Path dir = root.resolve("data/app");
         if (!Files.isDirectory(dir)) {
@@ -79,9 +73,9 @@ class HooksIT {
         recording("post-restore");
         recording("on-failure");
 
-        ControllerProcess.Run dump = ok(env(), "dump", "app");
+        ControllerProcess.Run dump = controller.ok(env(), "dump", "app");
         String archive = archives().get(0);
-        ok(env(), "restore", "app", archive);
+        controller.ok(env(), "restore", "app", archive);
 
         assertThat(Files.readAllLines(calls()).stream().map(String::strip)).containsExactly(
                 "pre-backup pre-backup app backup",
@@ -117,7 +111,7 @@ class HooksIT {
     void aFailingPostBackupIsReportedAndKeepsTheArchive() throws IOException {
         hook("post-backup", "echo 'upload to the archive system failed' >&2\nexit 1");
 
-        ControllerProcess.Run dump = ok(env(), "dump", "app");
+        ControllerProcess.Run dump = controller.ok(env(), "dump", "app");
 
         assertThat(dump.stderr()).contains("the post-backup hook failed after a backup that stands")
                 .contains("upload to the archive system failed");
@@ -143,7 +137,7 @@ class HooksIT {
 
         // 10 MB of output, in lines and in one line without an end.
         hook("pre-backup", "yes 'a line of output' | head -c 5000000\nhead -c 5000000 /dev/zero | tr '\\0' x");
-        ControllerProcess.Run floods = ok(env, "dump", "app");
+        ControllerProcess.Run floods = controller.ok(env, "dump", "app");
         assertThat(floods.stderr()).contains("wrote more than 200 lines;").contains("more bytes were not logged");
         assertThat(floods.stderr().length()).isLessThan(200_000);
         assertThat(archives()).hasSize(1);

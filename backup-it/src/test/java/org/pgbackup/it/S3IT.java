@@ -46,12 +46,6 @@ class S3IT {
         return env;
     }
 
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     /** Our archives in the bucket, without their sidecars. */
     private List<String> ourKeys() {
         return s3.keys(BUCKET).stream().filter(k -> k.startsWith(prefix + "/") && Trees.isArchive(k)).toList();
@@ -66,7 +60,7 @@ class S3IT {
         String before = SampleData.fingerprint(app.cluster());
         Map<String, String> env = env("filesystem,s3");
 
-        ControllerProcess.Run dump = ok(env, "dump", "app");
+        ControllerProcess.Run dump = controller.ok(env, "dump", "app");
 
         String archive = archiveOf(dump);
         assertThat(dump.stdout()).contains("stored in local, s3");
@@ -76,13 +70,13 @@ class S3IT {
         try (var in = s3.blobStore().getBlob(BUCKET, prefix + "/app/" + archive).getPayload().openStream()) {
             assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(local));
         }
-        assertThat(ok(env, "list", "--long", "app").stdout()).contains(archive).contains("local,s3");
+        assertThat(controller.ok(env, "list", "--long", "app").stdout()).contains(archive).contains("local,s3");
 
         Files.delete(local);
-        assertThat(ok(env, "list", "app").stdout().strip()).isEqualTo(archive);
-        assertThat(ok(env, "list", "--long", "app").stdout()).contains(" s3 ");
+        assertThat(controller.ok(env, "list", "app").stdout().strip()).isEqualTo(archive);
+        assertThat(controller.ok(env, "list", "--long", "app").stdout()).contains(" s3 ");
         SampleData.damage(app.cluster());
-        ok(env, "restore", "app", archive);
+        controller.ok(env, "restore", "app", archive);
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
     }
 
@@ -91,13 +85,13 @@ class S3IT {
         String before = SampleData.fingerprint(app.cluster());
         Map<String, String> env = env("s3");
 
-        String archive = archiveOf(ok(env, "dump", "app"));
+        String archive = archiveOf(controller.ok(env, "dump", "app"));
 
         assertThat(Trees.names(root.resolve("data/app"))).as("nothing local but the service's lock").isEmpty();
         assertThat(ourKeys()).containsExactly(prefix + "/app/" + archive);
-        assertThat(ok(env, "list", "app").stdout().strip()).isEqualTo(archive);
+        assertThat(controller.ok(env, "list", "app").stdout().strip()).isEqualTo(archive);
         SampleData.damage(app.cluster());
-        ok(env, "restore", "app", archive);
+        controller.ok(env, "restore", "app", archive);
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
     }
 
@@ -114,7 +108,7 @@ class S3IT {
         foreign.forEach(this::putForeign);
         putForeign(prefix + "/app/" + expired);
 
-        ControllerProcess.Run dump = ok(env("s3"), "dump", "app");
+        ControllerProcess.Run dump = controller.ok(env("s3"), "dump", "app");
 
         assertThat(dump.stdout()).contains("retention removed " + expired + " from s3");
         assertThat(s3.keys(BUCKET)).doesNotContain(prefix + "/app/" + expired).containsAll(foreign);
@@ -201,7 +195,7 @@ class S3IT {
             env.put("S3_ENDPOINT", proxy.endpoint());
             env.put("S3_MAX_RETRIES", "2");
 
-            ControllerProcess.Run dump = ok(env, "dump", "app");
+            ControllerProcess.Run dump = controller.ok(env, "dump", "app");
 
             assertThat(ourKeys()).containsExactly(prefix + "/app/" + archiveOf(dump));
             assertThat(dump.stderr()).contains("retry 2 of 2");

@@ -42,14 +42,8 @@ class SafetyIT {
         return controller.run(env, args);
     }
 
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     private String dump() {
-        return ok(app.env(root), "dump", "app").stdout().lines().findFirst().orElseThrow().split(" ")[1];
+        return controller.ok(app.env(root), "dump", "app").stdout().lines().findFirst().orElseThrow().split(" ")[1];
     }
 
     private static String sha256(Path file) throws IOException {
@@ -66,7 +60,7 @@ class SafetyIT {
         env.putAll(s3.environment("safety", "manifests"));
         env.put("BACKUP_TARGET", "local,s3");
 
-        String archive = ok(env, "dump", "app", "--shared").stdout().split(" ")[1];
+        String archive = controller.ok(env, "dump", "app", "--shared").stdout().split(" ")[1];
 
         Path local = root.resolve("data/app").resolve(archive);
         Path manifest = root.resolve("data/app").resolve(archive + ".manifest.json");
@@ -85,9 +79,10 @@ class SafetyIT {
         assertThat(Trees.permissions(root.resolve("shared/app/file.dump.zst.manifest.json"))).isEqualTo("rw-r-----");
         assertThat(Trees.permissions(root.resolve("data/app/.pgbackup"))).isEqualTo("rwx------");
         assertThat(Trees.permissions(root.resolve("data/app/.pgbackup/lock"))).isEqualTo("rw-------");
-        assertThat(ok(env, "list", "--long", "app").stdout()).contains("sha256 " + sha256(local).substring(0, 16))
+        assertThat(controller.ok(env, "list", "--long", "app").stdout())
+                .contains("sha256 " + sha256(local).substring(0, 16))
                 .contains("pg_dump 15").contains("local,s3");
-        assertThat(ok(env, "verify", "app").stdout()).contains(archive + " in local: ok").contains(archive
+        assertThat(controller.ok(env, "verify", "app").stdout()).contains(archive + " in local: ok").contains(archive
                 + " in s3: ok");
     }
 
@@ -97,14 +92,14 @@ class SafetyIT {
         Files.delete(root.resolve("data/app").resolve(archive + ".manifest.json"));
         String before = SampleData.fingerprint(app.cluster());
 
-        assertThat(ok(app.env(root), "list", "app").stdout().strip()).isEqualTo(archive + " (incomplete)");
+        assertThat(controller.ok(app.env(root), "list", "app").stdout().strip()).isEqualTo(archive + " (incomplete)");
         ControllerProcess.Run refused = run(app.env(root), "restore", "app", archive);
 
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
         assertThat(refused.errorLines()).singleElement().asString().contains("has no readable manifest")
                 .contains("--force");
         SampleData.damage(app.cluster());
-        ok(app.env(root), "restore", "app", archive, "--force");
+        controller.ok(app.env(root), "restore", "app", archive, "--force");
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
     }
 
@@ -132,8 +127,8 @@ class SafetyIT {
             throws IOException {
         Map<String, String> env = app.env(root);
         env.put("BACKUP_COMPRESSION", compression);
-        String truncated = ok(env, "dump", "app").stdout().split(" ")[1];
-        String flipped = ok(env, "dump", "app").stdout().split(" ")[1];
+        String truncated = controller.ok(env, "dump", "app").stdout().split(" ")[1];
+        String flipped = controller.ok(env, "dump", "app").stdout().split(" ")[1];
         Path truncatedFile = root.resolve("data/app").resolve(truncated);
         try (RandomAccessFile raf = new RandomAccessFile(truncatedFile.toFile(), "rw")) {
             raf.setLength(raf.length() * 2 / 3);

@@ -46,12 +46,6 @@ class TableSelectionIT {
         app.cluster().psql("postgres", "CREATE DATABASE fresh");
     }
 
-    private ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     private String archive() throws IOException {
         try (Stream<Path> files = Files.list(root.resolve("data/app"))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("file_.*\\.dump(\\.zst)?"))
@@ -77,7 +71,7 @@ class TableSelectionIT {
         env.put("APP_EXCLUDE_TABLES", "audit_*, a; rm -rf /");
         env.put("APP_EXCLUDE_TABLE_DATA", "public.cache");
 
-        ControllerProcess.Run dump = ok(env, "dump", "app");
+        ControllerProcess.Run dump = controller.ok(env, "dump", "app");
 
         assertThat(dump.stderr()).contains("the pattern 'a; rm -rf /' of APP_EXCLUDE_TABLES, _EXCLUDE_TABLE_DATA or"
                 + " _SCHEMAS matches nothing").doesNotContain("pattern 'audit_*'").doesNotContain("'public.cache'");
@@ -85,10 +79,11 @@ class TableSelectionIT {
                 + ".manifest.json"))).orElseThrow();
         assertThat(manifest.tables()).isEqualTo(new TableSelection(List.of("audit_*", "a; rm -rf /"),
                 List.of("public.cache"), List.of()));
-        assertThat(ok(env, "list", "--long", "app").stdout()).contains("partial (without tables=audit_*,a; rm -rf /;"
-                + " without data of=public.cache)");
+        assertThat(controller.ok(env, "list", "--long", "app").stdout())
+                .contains("partial (without tables=audit_*,a; rm -rf /;"
+                        + " without data of=public.cache)");
 
-        ControllerProcess.Run restore = ok(intoFresh(env), "restore", "app", archive());
+        ControllerProcess.Run restore = controller.ok(intoFresh(env), "restore", "app", archive());
 
         assertThat(restore.stdout()).contains("app: restored " + archive() + " (a partial archive: without"
                 + " tables=audit_*,a; rm -rf /; without data of=public.cache)");
@@ -97,16 +92,16 @@ class TableSelectionIT {
         assertThat(inFresh("SELECT count(*) FROM reports.daily")).isEqualTo("30");
         assertThat(SampleData.fingerprint(app.cluster(), "fresh")).isEqualTo(before);
         // Restore drills know what was left out on purpose.
-        assertThat(ok(env, "drill", "app").stdout()).contains("drill passed");
+        assertThat(controller.ok(env, "drill", "app").stdout()).contains("drill passed");
     }
 
     @Test
     void onlyTheListedSchemasAreDumped() throws IOException {
         Map<String, String> env = app.env(root);
         env.put("APP_SCHEMAS", "reports");
-        ok(env, "dump", "app");
+        controller.ok(env, "dump", "app");
 
-        ok(intoFresh(env), "restore", "app", archive());
+        controller.ok(intoFresh(env), "restore", "app", archive());
 
         assertThat(inFresh("SELECT count(*) FROM reports.daily")).isEqualTo("30");
         assertThat(inFresh("SELECT count(*) FROM pg_tables WHERE schemaname IN ('public', 'sales')")).isEqualTo("0");
@@ -117,7 +112,7 @@ class TableSelectionIT {
         Map<String, String> env = app.env(root);
         env.put("APP_SCHEMAS", "reports,no_such_schema");
 
-        ControllerProcess.Run dump = ok(env, "dump", "app");
+        ControllerProcess.Run dump = controller.ok(env, "dump", "app");
 
         assertThat(dump.stderr()).contains("the pattern 'no_such_schema' of APP_EXCLUDE_TABLES").doesNotContain(
                 "pattern 'reports'");
