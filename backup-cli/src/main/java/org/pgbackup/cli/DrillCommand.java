@@ -4,6 +4,7 @@ import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.DrillResult;
+import org.pgbackup.naming.DatabaseDirectory;
 
 @Parameters(commandNames = "drill", commandDescription = "Restore drill: restore a service's newest archive (or every"
         + " service's with --all) into a scratch database, check its tables and row counts, and drop it")
@@ -17,11 +18,19 @@ final class DrillCommand extends EachServiceCommand {
     }
 
     private static int print(DrillResult result, PrintStream out) {
-        out.println(result.service() + ": drill passed: " + result.archive() + " restored into "
+        if (result.databases().isEmpty()) {
+            print(result, "", out);
+        }
+        // A whole-server service: one line per database, its archive named as list prints it.
+        result.databases().forEach(database -> print(database, DatabaseDirectory.of(database.database()) + "/", out));
+        return 0;
+    }
+
+    private static void print(DrillResult result, String directory, PrintStream out) {
+        out.println(result.service() + ": drill passed: " + directory + result.archive() + " restored into "
                 + result.scratchDatabase() + " at " + result.server() + ", " + result.tables() + " tables, "
                 + (result.rowCountsCompared() > 0 || result.tables() == 0 ? result.rowCountsCompared()
                         + " row counts equal to the dump's" : "rows not counted at dump time")
                 + "; scratch database dropped");
-        return 0;
     }
 }

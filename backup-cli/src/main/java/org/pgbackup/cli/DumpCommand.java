@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.DumpResult;
+import org.pgbackup.naming.DatabaseDirectory;
 
 @Parameters(commandNames = "dump", commandDescription = "Dump a service (or every service with --all) to every"
         + " destination of BACKUP_TARGET, then apply retention as scheduled dumps do")
@@ -25,8 +26,14 @@ final class DumpCommand extends EachServiceCommand {
     }
 
     private static int print(DumpResult result, PrintStream out, ErrorStream err) {
-        out.println(result.service() + ": " + result.name() + " (" + Main.bytes(result.size()) + ") stored in "
-                + String.join(", ", result.storedIn()));
+        if (result.databases().isEmpty()) {
+            out.println(result.service() + ": " + result.name() + " (" + Main.bytes(result.size()) + ") stored in "
+                    + String.join(", ", result.storedIn()));
+        }
+        // A whole-server run: one line per database, named as list prints it.
+        result.databases().forEach(database -> out.println(result.service() + ": "
+                + DatabaseDirectory.of(database.database()) + "/" + database.name() + " ("
+                + Main.bytes(database.size()) + ") stored in " + String.join(", ", database.storedIn())));
         result.removedByRetention().forEach((destination, names) -> out.println(result.service() + ": retention"
                 + " removed " + String.join(", ", names) + " from " + destination));
         result.failedDestinations().forEach((destination, why) -> err.error(result.service()

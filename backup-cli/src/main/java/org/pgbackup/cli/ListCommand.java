@@ -34,6 +34,10 @@ final class ListCommand extends Command {
         return services;
     }
 
+    private static String gone(ArchiveInfo archive) {
+        return archive.goneFromServer() ? "  (database gone from the server)" : "";
+    }
+
     /** The manifest's facts, or where the archive is incomplete. */
     private static String details(ArchiveInfo archive) {
         String state = archive.complete() ? "" : "  INCOMPLETE in " + String.join(",", archive.incompleteIn());
@@ -57,12 +61,12 @@ final class ListCommand extends Command {
         for (ArchiveInfo archive : archives) {
             if (long_) {
                 ZoneId zone = controller.configuration().zone();
-                out.printf("%-44s %12s  %s  %-12s %s%s%n", archive.name(), Main.bytes(archive.size()),
+                out.printf("%-44s %12s  %s  %-12s %s%s%n", archive.path(), Main.bytes(archive.size()),
                         TIME.format(archive.name().createdAt().atZone(zone)), String.join(",", archive.locations()),
                         archive.removableAfter().map(at -> "removed after " + TIME.format(at.atZone(zone)))
-                                .orElse("kept while newest"), details(archive));
+                                .orElse("kept while newest"), details(archive) + gone(archive));
             } else {
-                out.println(archive.name() + (archive.complete() ? "" : " (incomplete)"));
+                out.println(archive.path() + (archive.complete() ? "" : " (incomplete)") + gone(archive));
             }
         }
         if (archives.isEmpty()) {

@@ -12,7 +12,8 @@ import org.pgbackup.controller.RestoreResult;
 @Parameters(commandNames = "restore", commandDescription = "Restore an archive of a service into its database, in"
         + " one transaction: a restore that fails changes nothing (unless --jobs is given)")
 final class RestoreCommand extends Command {
-    @Parameter(description = "<service> <archive name, as 'list' prints it>")
+    @Parameter(description = "<service> <archive name, as 'list' prints it; for a whole-server service"
+            + " <database>/<archive>, or */<archive> for every database of that run>")
     private List<String> arguments = new ArrayList<>();
 
     @ParametersDelegate
@@ -34,7 +35,7 @@ final class RestoreCommand extends Command {
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         RestoreResult result = controller.restore(arguments.get(0), arguments.get(1), flags.options(err));
-        out.println(arguments.get(0) + ": restored " + arguments.get(1) + RestoreFlags.partial(result));
+        RestoreFlags.print(arguments.get(0), result, "", out);
         return 0;
     }
 }

@@ -1,10 +1,12 @@
 package org.pgbackup.cli;
 
-import com.beust.jcommander.Parameter;
 import com.beust.jcommander.IParameterValidator;
+import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
+import java.io.PrintStream;
 import org.pgbackup.controller.RestoreOptions;
 import org.pgbackup.controller.RestoreResult;
+import org.pgbackup.naming.DatabaseDirectory;
 
 /** The options that {@code restore} and {@code restore-from-shared} share. */
 final class RestoreFlags {
@@ -48,6 +50,18 @@ final class RestoreFlags {
     }
 
     /** What a restored archive left out, for the result line: a partial archive restores a partial database. */
+    /**
+     * What a restore restored, one line each: the archive, or for a whole-server service
+     * each database's, named as {@code list} prints it.
+     */
+    static void print(String service, RestoreResult result, String from, PrintStream out) {
+        if (result.databases().isEmpty()) {
+            out.println(service + ": restored " + result.archive() + from + partial(result));
+        }
+        result.databases().forEach(database -> out.println(service + ": restored "
+                + DatabaseDirectory.of(database.database()) + "/" + database.archive() + from + partial(database)));
+    }
+
     static String partial(RestoreResult result) {
         return result.tables().partial() ? " (a partial archive: " + result.tables().describe() + ")" : "";
     }

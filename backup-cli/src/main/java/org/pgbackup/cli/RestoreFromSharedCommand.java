@@ -23,8 +23,7 @@ final class RestoreFromSharedCommand extends EachServiceCommand {
     }
 
     private static int printRestored(String service, RestoreResult result, PrintStream out) {
-        out.println(service + ": restored " + result.archive() + " from the shared directory"
-                + RestoreFlags.partial(result));
+        RestoreFlags.print(service, result, " from the shared directory", out);
         return 0;
     }
 }

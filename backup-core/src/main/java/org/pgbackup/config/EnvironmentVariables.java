@@ -31,8 +31,8 @@ public final class EnvironmentVariables {
             "DRILL_SCHEDULE", "DRILL_MAX_AGE", "DRILL_COUNT_ROWS", "HOOKS_DIR", "HOOK_TIMEOUT");
     /** The per-service variables, each after the service's prefix. */
     public static final List<String> SERVICE_VARIABLES = List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
-            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA", "EXCLUDE_TABLES", "EXCLUDE_TABLE_DATA", "SCHEMAS",
-            "HEALTHCHECK_PING_URL", "DRILL_HOST", "DRILL_PORT", "DRILL_USER", "DRILL_PASSWORD", "DRILL_SQL");
+            "POSTGRES_PASSWORD", "POSTGRES_DB", "PGDATA", "EXCLUDE_DATABASES", "EXCLUDE_TABLES", "EXCLUDE_TABLE_DATA",
+            "SCHEMAS", "HEALTHCHECK_PING_URL", "DRILL_HOST", "DRILL_PORT", "DRILL_USER", "DRILL_PASSWORD", "DRILL_SQL");
 
     private EnvironmentVariables() {
     }

@@ -45,6 +45,12 @@ final class ServiceChecks {
             if (drillPort != null && (drillPort < 1 || drillPort > 65535)) {
                 found.add("Invalid value for " + prefix + "DRILL_PORT (should be a port from 1 to 65535): " + drillPort);
             }
+            if (!details.excludeDatabases().isEmpty()
+                    && !ServiceSettings.EVERY_DATABASE.equals(details.database())) {
+                found.add(prefix + "EXCLUDE_DATABASES is set but " + prefix + "POSTGRES_DB is '" + details.database()
+                        + "', one database: set " + prefix + "POSTGRES_DB=* to back up every database of the server,"
+                        + " or unset " + prefix + "EXCLUDE_DATABASES");
+            }
             checked.put(name, details.build(name, dbRoot));
         }
         return checked;

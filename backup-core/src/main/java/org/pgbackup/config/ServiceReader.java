@@ -33,6 +33,7 @@ final class ServiceReader {
         variables.text(prefix + "POSTGRES_HOST").ifPresent(details::host);
         variables.text(prefix + "POSTGRES_USER").ifPresent(details::user);
         variables.text(prefix + "POSTGRES_DB").ifPresent(details::database);
+        details.excludeDatabases(list("EXCLUDE_DATABASES"));
         details.tables(new TableSelection(list("EXCLUDE_TABLES"), list("EXCLUDE_TABLE_DATA"), list("SCHEMAS")));
         variables.url(prefix + "HEALTHCHECK_PING_URL").ifPresent(details::healthcheckPing);
         details.drillServer(variables.text(prefix + "DRILL_HOST").orElse(null), port("DRILL_PORT").orElse(null),

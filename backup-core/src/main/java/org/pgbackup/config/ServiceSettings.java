@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -19,7 +20,11 @@ import java.util.function.Supplier;
  * @param user the role the controller connects as
  * @param password supplies that role's password each time a program connects; asked again
  *     each time, so that a rotated secret is picked up. {@link #toString()} never shows it
- * @param database the one database this service's archives hold
+ * @param database the one database this service's archives hold, or {@value #EVERY_DATABASE}
+ *     for a whole-server service: every database of the server that accepts connections and
+ *     is not a template, found anew at each run, each in a directory of its own
+ * @param excludeDatabases names a whole-server service leaves out
+ *     ({@code <PREFIX>_EXCLUDE_DATABASES}); empty for a single-database service
  * @param dataDirectory the server's data directory, as mounted for {@code resetwal}
  * @param tables the part of the database its archives hold
  * @param healthcheckPing this service's own healthchecks.io-style ping URL
@@ -27,8 +32,11 @@ import java.util.function.Supplier;
  * @param drill where and how restore drills of this service run
  */
 public record ServiceSettings(String name, String envPrefix, String host, int port, String user,
-        Supplier<char[]> password, String database, Path dataDirectory, TableSelection tables,
-        Optional<URI> healthcheckPing, DrillSettings drill) {
+        Supplier<char[]> password, String database, List<String> excludeDatabases, Path dataDirectory,
+        TableSelection tables, Optional<URI> healthcheckPing, DrillSettings drill) {
+
+    /** The {@code <PREFIX>_POSTGRES_DB} of a whole-server service. */
+    public static final String EVERY_DATABASE = "*";
 
     public ServiceSettings {
         requireNonNull(name, "name is null");
@@ -37,10 +45,22 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         requireNonNull(user, "user is null");
         requireNonNull(password, "password is null");
         requireNonNull(database, "database is null");
+        excludeDatabases = List.copyOf(excludeDatabases);
         requireNonNull(dataDirectory, "dataDirectory is null");
         requireNonNull(tables, "tables is null");
         requireNonNull(healthcheckPing, "healthcheckPing is null");
         requireNonNull(drill, "drill is null");
+    }
+
+    /** Whether this service backs up every database of its server ({@code <PREFIX>_POSTGRES_DB=*}). */
+    public boolean wholeServer() {
+        return EVERY_DATABASE.equals(database);
+    }
+
+    /** This service narrowed to one database of its server, as a whole-server run dumps each. */
+    public ServiceSettings forDatabase(String name) {
+        return new ServiceSettings(this.name, envPrefix, host, port, user, password, name, List.of(),
+                dataDirectory, tables, healthcheckPing, drill);
     }
 
     /** {@code host:port}, as messages name the server. */
@@ -51,7 +71,8 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
     @Override
     public String toString() {
         return "ServiceSettings[name=" + name + ", host=" + host + ", port=" + port + ", user=" + user
-                + ", password=****, database=" + database + ", dataDirectory=" + dataDirectory + ", tables="
+                + ", password=****, database=" + database + (excludeDatabases.isEmpty() ? ""
+                        : ", excludeDatabases=" + excludeDatabases) + ", dataDirectory=" + dataDirectory + ", tables="
                 + tables.describe() + ", healthcheckPing=" + (healthcheckPing.isPresent() ? "set" : "none")
                 + ", drill=" + drill + "]";
     }
@@ -67,6 +88,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         private String user = "postgres";
         private Supplier<char[]> password = "postgres"::toCharArray;
         private String database = "postgres";
+        private List<String> excludeDatabases = List.of();
         private Path dataDirectory;
         private TableSelection tables = TableSelection.all();
         private URI healthcheckPing;
@@ -117,6 +139,20 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         }
 
         /** The server's data directory as mounted here, for {@code resetwal}. */
+        /** Names of databases a whole-server service ({@code database("*")}) leaves out. */
+        public Builder excludeDatabases(List<String> names) {
+            this.excludeDatabases = List.copyOf(names);
+            return this;
+        }
+
+        List<String> excludeDatabases() {
+            return excludeDatabases;
+        }
+
+        String database() {
+            return database;
+        }
+
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
             return this;
@@ -166,7 +202,8 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
                     Optional.ofNullable(drillPort).orElse(port), Optional.ofNullable(drillUser).orElse(user),
                     Optional.ofNullable(drillPassword).orElse(password), Optional.ofNullable(drillCheck));
             return new ServiceSettings(name, EnvironmentVariables.envPrefix(name), server, port, user, password,
-                    database, Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)),
+                    database, excludeDatabases,
+                    Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)),
                     tables, Optional.ofNullable(healthcheckPing), drill);
         }
     }

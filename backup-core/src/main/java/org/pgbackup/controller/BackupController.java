@@ -124,7 +124,8 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DumpResult>> dumpAll(DumpOptions options) {
-        return forEachService(ctx.config().parallelism(), service -> dump(service, options));
+        return forEachService(ctx.config().serviceNames(), ctx.config().parallelism(),
+                service -> dump(service, options));
     }
 
     /** The file name of a service's shared copy in a form: {@code file.dump} or {@code file.dump.zst}. */
@@ -156,6 +157,8 @@ public final class BackupController implements AutoCloseable {
      * table is there with the rows counted at dump time and that {@code <PREFIX>_DRILL_SQL}
      * returns true, and drops the scratch database whatever happens, as well as any an
      * earlier drill left behind. The service's lock is held only while the archive is read.
+     * A whole-server service drills each database's newest archive in turn
+     * ({@link DrillResult#databases()}), those gone from the server left out.
      *
      * @throws DrillFailedException if the restore or a check failed, or the drill server
      *     refused the scratch database (its role needs {@code CREATEDB})
@@ -172,7 +175,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DrillResult>> drillAll() {
-        return forEachService(1, this::drill);
+        return forEachService(ctx.config().serviceNames(), 1, this::drill);
     }
 
     /**
@@ -245,7 +248,7 @@ public final class BackupController implements AutoCloseable {
 
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
-        return forEachService(1, service -> restoreFromShared(service, options));
+        return forEachService(ctx.config().serviceNames(), 1, service -> restoreFromShared(service, options));
     }
 
     /**
@@ -263,8 +266,9 @@ public final class BackupController implements AutoCloseable {
         return walReset.resetWal(service, options);
     }
 
-    private <T> List<ServiceOutcome<T>> forEachService(int parallelism, Function<String, T> operation) {
-        return ServiceRuns.each(ctx.config().serviceNames(), parallelism, service -> {
+    private <T> List<ServiceOutcome<T>> forEachService(List<String> services, int parallelism,
+            Function<String, T> operation) {
+        return ServiceRuns.each(services, parallelism, service -> {
             try {
                 return ServiceOutcome.success(service, operation.apply(service));
             } catch (BackupException e) {

@@ -1,5 +1,6 @@
 package org.pgbackup.controller;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -7,14 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.pgbackup.config.Configuration;
+import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.BackupName;
+import org.pgbackup.naming.DatabaseDirectory;
 import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
+import org.tinylog.Logger;
 
 /** What the destinations hold: {@code list}, and archive counts for metrics. */
 final class Catalog {
@@ -29,9 +35,48 @@ final class Catalog {
     }
 
     ArchiveListing list(String service) {
-        config.service(service);
-        Map<BackupName, ArchiveInfo> archives = new LinkedHashMap<>();
+        ServiceSettings settings = config.service(service);
         Map<String, String> unreadable = new LinkedHashMap<>();
+        List<ArchiveInfo> archives = new ArrayList<>();
+        if (settings.wholeServer()) {
+            Optional<DatabaseRoster> roster = DatabaseRoster.read(config.stateDirectory(service));
+            for (String directory : directories(ctx.readOrder(), service, unreadable)) {
+                boolean gone = roster.map(r -> !r.onServer(directory)).orElse(false);
+                listDirectory(service + "/" + directory, unreadable).forEach(a -> archives.add(a.in(directory, gone)));
+            }
+        } else {
+            archives.addAll(listDirectory(service, unreadable));
+        }
+        if (unreadable.size() == destinations.size()) {
+            throw new StorageException("Cannot list the archives of service '" + service + "' in any destination: "
+                    + unreadable.values().iterator().next());
+        }
+        return new ArchiveListing(archives, unreadable);
+    }
+
+    /**
+     * The database directories of a whole-server service in any of the destinations, sorted;
+     * a destination that cannot list them is noted. Directories this controller would not
+     * have made are left out.
+     */
+    static List<String> directories(Map<String, Storage> destinations, String service,
+            Map<String, String> unreadable) {
+        Set<String> found = new TreeSet<>();
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                destination.getValue().directories(service).stream()
+                        .filter(d -> DatabaseDirectory.database(d).isPresent()).forEach(found::add);
+            } catch (IOException e) {
+                Logger.error("{}: {}", service, e.getMessage());
+                unreadable.put(destination.getKey(), e.getMessage());
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /** The archives of one directory, newest first, the newest kept by retention. */
+    private List<ArchiveInfo> listDirectory(String service, Map<String, String> unreadable) {
+        Map<BackupName, ArchiveInfo> archives = new LinkedHashMap<>();
         for (Map.Entry<String, Storage> destination : ctx.readOrder().entrySet()) {
             List<StoredObject> objects = OperationContext.listingOrNote(destination, service, unreadable);
             Map<String, Long> sizes = new HashMap<>();
@@ -52,25 +97,34 @@ final class Catalog {
                 archives.merge(n, info, ArchiveInfo::merge);
             }
         }
-        if (unreadable.size() == destinations.size()) {
-            throw new StorageException("Cannot list the archives of service '" + service + "' in any destination: "
-                    + unreadable.values().iterator().next());
-        }
         List<ArchiveInfo> sorted = new ArrayList<>(archives.values());
         sorted.sort(Comparator.comparing(ArchiveInfo::name));
         if (!sorted.isEmpty()) {
             // Retention never removes the newest archive, whatever its age.
             sorted.set(0, sorted.get(0).keptWhileNewest());
         }
-        return new ArchiveListing(sorted, unreadable);
+        return sorted;
     }
 
     Map<String, Integer> countArchives(String service) {
-        config.service(service);
+        boolean wholeServer = config.service(service).wholeServer();
         Map<String, Integer> counts = new TreeMap<>();
         for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
-            counts.put(destination.getKey(), (int) OperationContext.listing(destination.getValue(), service).stream()
-                    .filter(o -> BackupName.parse(o.name()).isPresent()).count());
+            List<String> directories = List.of(service);
+            if (wholeServer) {
+                Map<String, String> unreadable = new HashMap<>();
+                directories = directories(Map.ofEntries(destination), service, unreadable).stream()
+                        .map(d -> service + "/" + d).toList();
+                if (!unreadable.isEmpty()) {
+                    throw new StorageException(unreadable.values().iterator().next());
+                }
+            }
+            int count = 0;
+            for (String directory : directories) {
+                count += (int) OperationContext.listing(destination.getValue(), directory).stream()
+                        .filter(o -> BackupName.parse(o.name()).isPresent()).count();
+            }
+            counts.put(destination.getKey(), count);
         }
         return counts;
     }

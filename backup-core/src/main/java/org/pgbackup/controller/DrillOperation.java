@@ -65,14 +65,22 @@ final class DrillOperation {
         try (ServiceLock drillLock = ServiceLock.acquire(work, service, "drill", config.lockWait())) {
             Path plain = work.resolve(service + BackupName.EXTENSION);
             try {
-                Copied copied = copyNewest(service, plain);
-                DrillResult result = restoreAndCheck(settings, copied, plain, started);
+                DrillResult result = settings.wholeServer() ? new WholeServerDrill(catalog, clock, this)
+                        .drill(settings, plain) : drill(settings, Optional.empty(), plain, started);
                 LastDrill.record(work, result);
                 return result;
             } finally {
                 OperationContext.deleteQuietly(plain);
             }
         }
+    }
+
+    /**
+     * Drills the newest complete archive of the service's directory, or of one database
+     * directory of a whole-server service, with {@code settings} narrowed to its database.
+     */
+    DrillResult drill(ServiceSettings settings, Optional<String> directory, Path plain, Instant started) {
+        return restoreAndCheck(settings, copyNewest(settings.name(), directory, plain), plain, started);
     }
 
     /** Where a service's drills keep their lock, their copy of the archive and the last good drill's time. */
@@ -88,12 +96,13 @@ final class DrillOperation {
      * Copies the newest complete archive out of storage as a plain custom-format file,
      * checking it against its manifest on the way, under the service's lock.
      */
-    private Copied copyNewest(String service, Path plain) {
+    private Copied copyNewest(String service, Optional<String> directory, Path plain) {
         try (ServiceLock lock = ctx.lock(service, "drill")) {
             ArchiveInfo newest = catalog.list(service).archives().stream()
-                    .filter(a -> a.complete() && a.manifest().isPresent()).findFirst()
-                    .orElseThrow(() -> new ArchiveNotFoundException("Service '" + service + "' has no complete"
-                            + " archive to drill: run 'dump " + service + "' first"));
+                    .filter(a -> a.directory().equals(directory) && a.complete() && a.manifest().isPresent())
+                    .findFirst().orElseThrow(() -> new ArchiveNotFoundException("Service '" + service + "' has no"
+                            + " complete archive to drill" + directory.map(d -> " in " + d).orElse("") + ": run 'dump "
+                            + service + "' first"));
             Map.Entry<String, Storage> source = ctx.readOrder().entrySet().stream()
                     .filter(d -> newest.locations().contains(d.getKey()) && !newest.incompleteIn().contains(d.getKey()))
                     .findFirst().orElseThrow();
@@ -105,7 +114,8 @@ final class DrillOperation {
                 OperationContext.createDirectories(plain.getParent(), BackupController.DATA_DIRECTORIES);
                 Files.deleteIfExists(plain);
                 Files.createFile(plain, PosixFilePermissions.asFileAttribute(BackupController.DATA_FILES));
-                try (InputStream stored = digest.reading(source.getValue().open(service, archive));
+                try (InputStream stored = digest.reading(source.getValue().open(directory.map(d -> service + "/" + d)
+                        .orElse(service), archive));
                         InputStream in = config.encryption().open(newest.name().form(),
                                 stored, what);
                         OutputStream out = Files.newOutputStream(plain)) {
@@ -158,7 +168,7 @@ final class DrillOperation {
         String service = settings.name();
         DrillSettings drill = settings.drill();
         ServiceSettings target = new ServiceSettings(service, settings.envPrefix(), drill.host(), drill.port(),
-                drill.user(), drill.password(), scratch, settings.dataDirectory(), settings.tables(),
+                drill.user(), drill.password(), scratch, List.of(), settings.dataDirectory(), settings.tables(),
                 Optional.empty(), drill);
         Path program = ctx.binaries().clientFor("pg_restore", server.version());
         // Held open for the whole drill: a running drill's database is never taken for a leftover.
@@ -187,7 +197,8 @@ final class DrillOperation {
                     outcome.tables(), outcome.compared(), copied.manifest().rowCounts().isEmpty()
                             ? " (the archive's rows were not counted at dump time)" : "");
             return new DrillResult(service, copied.archive(), copied.source(), drill.address(), scratch,
-                    outcome.tables(), outcome.compared(), finished, Duration.between(started, finished));
+                    outcome.tables(), outcome.compared(), finished, Duration.between(started, finished),
+                    settings.database(), List.of());
         } catch (SQLException e) {
             throw failed(service, copied, List.of("the scratch database could not be checked: " + e.getMessage()));
         } catch (IOException e) {

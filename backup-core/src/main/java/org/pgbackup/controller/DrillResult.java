@@ -2,6 +2,7 @@ package org.pgbackup.controller;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A restore drill that passed: the newest archive restored into a scratch database, every
@@ -18,7 +19,16 @@ import java.time.Instant;
  *     0 when the archive's rows were not counted at dump time
  * @param finishedAt when the drill passed
  * @param duration how long it took, the scratch database's creation and removal included
+ * @param database the database whose archive was drilled; {@code *} for a whole-server service
+ * @param databases a whole-server service's drills, one per database on the server at its
+ *     last run; empty otherwise. The whole's tables and row counts are their sums, and its
+ *     archive, source and scratch database the first one's
  */
 public record DrillResult(String service, String archive, String source, String server, String scratchDatabase,
-        int tables, int rowCountsCompared, Instant finishedAt, Duration duration) {
+        int tables, int rowCountsCompared, Instant finishedAt, Duration duration, String database,
+        List<DrillResult> databases) {
+
+    public DrillResult {
+        databases = List.copyOf(databases);
+    }
 }

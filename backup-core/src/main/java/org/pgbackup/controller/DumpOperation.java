@@ -63,17 +63,34 @@ final class DumpOperation {
 
     DumpResult dump(String service, DumpOptions options) {
         ServiceSettings settings = config.service(service);
+        if (settings.wholeServer()) {
+            return new WholeServerDump(ctx, this).dump(settings, options);
+        }
         Progress progress = new Progress(options.listener(), service);
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "dump")) {
-            return dumpLocked(settings, options.sharedCopy(), progress);
+            return dump(DumpScope.of(settings), options.sharedCopy(), progress);
         } finally {
             progress.phase(Phase.FINISHED);
         }
     }
 
-    private DumpResult dumpLocked(ServiceSettings settings, boolean toShared, Progress progress) {
-        String service = settings.name();
+    /**
+     * Dumps one database into its directory, holding one of the controller's
+     * {@code BACKUP_PARALLELISM} dump slots; the caller holds the service's lock.
+     */
+    DumpResult dump(DumpScope scope, boolean toShared, Progress progress) {
+        ctx.dumpSlots().acquireUninterruptibly();
+        try {
+            return dumpLocked(scope, toShared, progress);
+        } finally {
+            ctx.dumpSlots().release();
+        }
+    }
+
+    private DumpResult dumpLocked(DumpScope scope, boolean toShared, Progress progress) {
+        ServiceSettings settings = scope.settings();
+        String service = scope.directory();
         progress.phase(Phase.CONNECTING);
         PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
@@ -86,12 +103,12 @@ final class DumpOperation {
                 Logger.warn("{}: cleaning up {} failed: {}", service, id, e.getMessage());
             }
         });
-        Optional<String> roles = roles(connection, server);
+        Optional<String> roles = scope.savesRoles() ? roles(connection, server) : Optional.empty();
         PgDump pgDump = new PgDump(connection, program, config.operationTimeout());
         unmatched.check(settings, pgDump);
         Encryption encryption = config.encryption();
-        BackupName name = UnusedName.pick(clock, config.zone(), destinations, service,
-                encryption.form(config.compression().form()));
+        BackupName name = scope.name().orElseGet(() -> UnusedName.pick(clock, config.zone(), destinations,
+                List.of(service), encryption.form(config.compression().form())));
         Instant started = clock.instant();
         Logger.info("{}: dumping database '{}' at {} (PostgreSQL {}) as {}{}", service, settings.database(),
                 settings.address(), server, name, settings.tables().partial() ? ", partial: "
@@ -144,10 +161,10 @@ final class DumpOperation {
                 throw new StorageException("No destination could store the archive of service '" + service + "': "
                         + failed);
             }
-            Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), service,
+            Manifest manifest = new Manifest(name.fileName(), digest.sha256(), digest.size(), settings.name(),
                     settings.database(), settings.address(), server.text(), client.text(), "custom",
                     compression.toString(), started, clock.instant(), encryption.toString(),
-                    encryption.recipients(), settings.tables(), counts.result());
+                    encryption.recipients(), settings.tables(), counts.result(), scope.owner());
             // Roles hold password hashes: encrypted whenever the archive is.
             byte[] rolesSidecar = roles.isPresent()
                     ? encryption.encrypt(roles.get().getBytes(StandardCharsets.UTF_8)) : null;
@@ -156,10 +173,10 @@ final class DumpOperation {
                 String archive = fileOf(id, name);
                 try {
                     if (rolesSidecar != null) {
-                        put(targets.get(id), service, Sidecar.ROLES.of(archive), rolesSidecar);
+                        OperationContext.put(targets.get(id), service, Sidecar.ROLES.of(archive), rolesSidecar);
                     }
                     // Last: a manifest says the archive beside it is complete.
-                    put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
+                    OperationContext.put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
                     complete.add(id);
                     if (BackupController.SHARED.equals(id)) {
                         removeOtherSharedForm(shared, service, name.form());
@@ -184,7 +201,8 @@ final class DumpOperation {
                     retention.apply(service, id, destinations.get(id), removed, failed);
                 }
             }
-            return new DumpResult(service, name, digest.size(), digest.sha256(), took, complete, failed, removed);
+            return new DumpResult(settings.name(), name, digest.size(), digest.sha256(), took, complete, failed,
+                    removed, settings.database(), List.of());
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
         }
@@ -218,7 +236,7 @@ final class DumpOperation {
     }
 
     /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
-    private Optional<String> roles(PgConnection connection, PgVersion server) {
+    Optional<String> roles(PgConnection connection, PgVersion server) {
         try {
             return new PgDumpAll(connection, binaries.dumpClientFor("pg_dumpall", server), config.operationTimeout())
                     .roles();
@@ -229,7 +247,7 @@ final class DumpOperation {
     }
 
     /** An archive's file name in a destination: its name, or {@code file.dump[.zst]} in the shared directory. */
-    private static String fileOf(String destination, BackupName name) {
+    static String fileOf(String destination, BackupName name) {
         return BackupController.SHARED.equals(destination) ? BackupController.sharedFile(name.form()) : name.fileName();
     }
 
@@ -251,13 +269,6 @@ final class DumpOperation {
                 Logger.warn("{}: the shared directory keeps an older {} beside the new {}: {}", service, other,
                         BackupController.sharedFile(kept), e.getMessage());
             }
-        }
-    }
-
-    private static void put(Storage storage, String service, String name, byte[] content) throws IOException {
-        try (PendingObject object = storage.create(service, name)) {
-            object.output().write(content);
-            object.commit();
         }
     }
 

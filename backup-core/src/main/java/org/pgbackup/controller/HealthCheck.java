@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
@@ -14,6 +17,7 @@ import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.naming.DatabaseDirectory;
 
 /** {@code health}: whether every service's backups are fresh, or outside production its server answers. */
 final class HealthCheck {
@@ -39,7 +43,7 @@ final class HealthCheck {
         for (ServiceSettings settings : config.services()) {
             String service = settings.name();
             try {
-                ServiceHealth health = limit.isPresent() ? freshness(service, now, limit.get()) : answers(settings);
+                ServiceHealth health = limit.isPresent() ? freshness(settings, now, limit.get()) : answers(settings);
                 report.add(config.drills().maxAge().map(max -> withDrill(health, now, max)).orElse(health));
             } catch (BackupException e) {
                 report.add(new ServiceHealth(service, false, e.getMessage()));
@@ -50,18 +54,46 @@ final class HealthCheck {
 
     private static final Duration HEALTH_GRACE = Duration.ofHours(1);
 
-    private ServiceHealth freshness(String service, Instant now, Duration limit) {
+    private ServiceHealth freshness(ServiceSettings settings, Instant now, Duration limit) {
+        String service = settings.name();
         Optional<ArchiveInfo> newest = catalog.list(service).archives().stream().filter(ArchiveInfo::complete)
                 .findFirst();
+        if (settings.wholeServer()) {
+            Map<String, ArchiveInfo> each = newestOfEach(service);
+            Optional<String> without = DatabaseRoster.read(config.stateDirectory(service)).stream()
+                    .flatMap(r -> r.backedUp().stream()).filter(d -> !each.containsKey(d)).sorted().findFirst();
+            if (without.isPresent()) {
+                return new ServiceHealth(service, false, "stale: database '" + DatabaseDirectory.database(without.get())
+                        .orElse(without.get()) + "' has no complete archive (limit " + human(limit) + ")");
+            }
+            newest = each.values().stream().max(Comparator.comparing(ArchiveInfo::name));
+        }
         if (newest.isEmpty()) {
             return new ServiceHealth(service, false, "stale: no complete archive (limit " + human(limit) + ")");
         }
         Duration age = Duration.between(newest.get().name().createdAt(), now);
-        String detail = "newest complete archive " + newest.get().name() + " is " + human(age) + " old (limit "
+        String detail = "newest complete archive " + newest.get().path() + " is " + human(age) + " old (limit "
                 + human(limit) + ")";
         boolean fresh = age.compareTo(limit) <= 0;
         return new ServiceHealth(service, fresh, (fresh ? "fresh: " : "stale since "
                 + newest.get().name().createdAt().plus(limit) + ": ") + detail);
+    }
+
+    /**
+     * Each database's newest complete archive, by directory: a whole-server service is as
+     * fresh as the oldest of them. Databases the last run found gone from the server, or
+     * excluded, do not count; their archives only wait for retention.
+     */
+    private Map<String, ArchiveInfo> newestOfEach(String service) {
+        Optional<DatabaseRoster> roster = DatabaseRoster.read(config.stateDirectory(service));
+        Map<String, ArchiveInfo> newest = new LinkedHashMap<>();
+        for (ArchiveInfo archive : catalog.list(service).archives()) {
+            String directory = archive.directory().orElseThrow();
+            if (archive.complete() && roster.map(r -> r.backedUp().contains(directory)).orElse(true)) {
+                newest.merge(directory, archive, (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b);
+            }
+        }
+        return newest;
     }
 
     /** A service is unhealthy, too, when its last good drill is older than {@code DRILL_MAX_AGE}. */
@@ -78,7 +110,8 @@ final class HealthCheck {
     }
 
     private ServiceHealth answers(ServiceSettings settings) {
-        PgVersion version = new PgConnection(settings, runner).serverVersion(binaries);
+        PgVersion version = new PgConnection(settings.wholeServer() ? settings.forDatabase("postgres") : settings,
+                runner).serverVersion(binaries);
         return new ServiceHealth(settings.name(), true, "server at " + settings.address() + " answers (PostgreSQL "
                 + version + "); no freshness limit outside production without HEALTH_MAX_AGE");
     }

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.StorageTarget;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StorageContext;
 import org.pgbackup.spi.StorageProvider;
@@ -40,6 +42,7 @@ final class OperationContext {
     private final ProcessRunner runner;
     private final PgBinaries binaries;
     private final Map<String, Storage> destinations;
+    private final Semaphore dumpSlots;
 
     OperationContext(Configuration config, Clock clock, ProcessRunner runner) {
         this.config = requireNonNull(config, "config is null");
@@ -54,6 +57,16 @@ final class OperationContext {
                     BackupController.DATA_FILES, BackupController.DATA_DIRECTORIES)));
         }
         this.destinations = created;
+        this.dumpSlots = new Semaphore(Math.max(1, config.parallelism()));
+    }
+
+    /**
+     * {@code BACKUP_PARALLELISM} slots that every {@code pg_dump} of this controller takes
+     * one of: services of {@code dump --all} and the databases of a whole-server service
+     * share the one limit.
+     */
+    Semaphore dumpSlots() {
+        return dumpSlots;
     }
 
     Configuration config() {
@@ -104,6 +117,14 @@ final class OperationContext {
                     + " (backup-storage-local), which is not on the classpath: add its jar"));
         return local.create(new StorageContext(Map.of(), config.sharedRoot(), BackupController.SHARED_FILES,
                 BackupController.SHARED_DIRECTORIES));
+    }
+
+    /** Stores a small object, such as a sidecar, whole. */
+    static void put(Storage storage, String service, String name, byte[] content) throws IOException {
+        try (PendingObject object = storage.create(service, name)) {
+            object.output().write(content);
+            object.commit();
+        }
     }
 
     /** Removes a working file; one that stays is logged, and the next operation replaces it. */

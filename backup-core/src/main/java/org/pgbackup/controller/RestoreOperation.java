@@ -14,11 +14,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.error.ArchiveNotFoundException;
+import org.pgbackup.error.BackupException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
@@ -44,27 +46,34 @@ final class RestoreOperation {
     private final Configuration config;
     private final ProcessRunner runner;
     private final PgBinaries binaries;
+    private final WholeServerRestore wholeServer;
 
     RestoreOperation(OperationContext ctx) {
         this.ctx = ctx;
         this.config = ctx.config();
         this.runner = ctx.runner();
         this.binaries = ctx.binaries();
+        this.wholeServer = new WholeServerRestore(ctx, this);
     }
 
     RestoreResult restore(String service, String fileName, RestoreOptions options) {
+        ServiceSettings settings = config.service(service);
+        if (settings.wholeServer()) {
+            return wholeServer.restore(settings, fileName, options);
+        }
         BackupName name = BackupName.parseArgument(fileName);
-        config.service(service);
         Progress progress = new Progress(options.listener(), service);
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore")) {
-            return restoreLocked(service, name, options, progress);
+            return restoreLocked(RestoreTarget.of(settings), name, options, progress);
         } finally {
             progress.phase(Phase.FINISHED);
         }
     }
 
-    private RestoreResult restoreLocked(String service, BackupName name, RestoreOptions options, Progress progress) {
+    /** Restores an archive from the first destination that holds it; the caller holds the service's lock. */
+    RestoreResult restoreLocked(RestoreTarget target, BackupName name, RestoreOptions options, Progress progress) {
+        String service = target.directory();
         Map<String, String> unreadable = new LinkedHashMap<>();
         Storage withoutManifest = null;
         for (Map.Entry<String, Storage> destination : ctx.readOrder().entrySet()) {
@@ -74,14 +83,14 @@ final class RestoreOperation {
             }
             // A copy with its manifest first: one without may be incomplete.
             if (objects.stream().anyMatch(o -> o.name().equals(Sidecar.MANIFEST.of(name.fileName())))) {
-                return restoreFrom(destination.getValue(), service, name.fileName(), options, progress);
+                return restoreFrom(destination.getValue(), target, name.fileName(), options, progress);
             }
             if (withoutManifest == null) {
                 withoutManifest = destination.getValue();
             }
         }
         if (withoutManifest != null) {
-            return restoreFrom(withoutManifest, service, name.fileName(), options, progress);
+            return restoreFrom(withoutManifest, target, name.fileName(), options, progress);
         }
         if (!unreadable.isEmpty()) {
             throw new StorageException("Archive " + name + " of service '" + service + "' was not found, and "
@@ -89,33 +98,25 @@ final class RestoreOperation {
                             .iterator().next());
         }
         throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
-                + String.join(", ", ctx.readOrder().keySet()) + ": run 'list " + service + "' to see its archives");
+                + String.join(", ", ctx.readOrder().keySet()) + ": run 'list " + target.settings().name()
+                + "' to see its archives");
     }
 
     RestoreResult restoreFromShared(String service, RestoreOptions options) {
-        config.service(service);
+        ServiceSettings settings = config.service(service);
+        if (settings.wholeServer()) {
+            return wholeServer.restoreFromShared(settings, options);
+        }
         Progress progress = new Progress(options.listener(), service);
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore");
                 Storage shared = ctx.sharedStorage()) {
-            List<StoredObject> copies = OperationContext.listing(shared, service).stream()
-                    .filter(o -> Arrays.stream(ArchiveForm.values())
-                            .anyMatch(f -> o.name().equals(BackupController.sharedFile(f))))
-                    .sorted(Comparator.comparing(StoredObject::modified).reversed())
-                    .toList();
-            if (copies.isEmpty()) {
-                throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: neither "
-                        + BackupController.SHARED_FILE + " nor " + BackupController.sharedFile(ArchiveForm.ZSTD)
-                        + " exists in "
-                        + config.sharedRoot().resolve(service) + ". Create it with 'dump " + service + " --shared'"
-                        + " where the data lives");
-            }
-            String file = copies.get(0).name();
-            if (copies.size() > 1) {
-                Logger.warn("{}: the shared directory holds both {} and {}; restoring the newer, {}", service,
-                        copies.get(0).name(), copies.get(1).name(), file);
-            }
-            return restoreFrom(shared, service, file, options, progress);
+            String file = newestSharedCopy(shared, service).orElseThrow(() -> new ArchiveNotFoundException(
+                    "Service '" + service + "' has no shared copy: neither " + BackupController.SHARED_FILE + " nor "
+                            + BackupController.sharedFile(ArchiveForm.ZSTD) + " exists in "
+                            + config.sharedRoot().resolve(service) + ". Create it with 'dump " + service + " --shared'"
+                            + " where the data lives"));
+            return restoreFrom(shared, RestoreTarget.of(settings), file, options, progress);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
         } finally {
@@ -123,21 +124,55 @@ final class RestoreOperation {
         }
     }
 
-    private RestoreResult restoreFrom(Storage storage, String service, String object, RestoreOptions options,
+    /**
+     * The shared copy of a directory, {@code file.dump} or {@code file.dump.zst}. Should both
+     * exist (a dump that stopped between writing one and removing the other), the newer.
+     */
+    static Optional<String> newestSharedCopy(Storage shared, String directory) {
+        List<StoredObject> copies = OperationContext.listing(shared, directory).stream()
+                .filter(o -> Arrays.stream(ArchiveForm.values())
+                        .anyMatch(f -> o.name().equals(BackupController.sharedFile(f))))
+                .sorted(Comparator.comparing(StoredObject::modified).reversed())
+                .toList();
+        if (copies.size() > 1) {
+            Logger.warn("{}: the shared directory holds both {} and {}; restoring the newer, {}", directory,
+                    copies.get(0).name(), copies.get(1).name(), copies.get(0).name());
+        }
+        return copies.stream().findFirst().map(StoredObject::name);
+    }
+
+    RestoreResult restoreFrom(Storage storage, RestoreTarget target, String object, RestoreOptions options,
             Progress progress) {
         long started = System.nanoTime();
-        ServiceSettings settings = config.service(service);
+        ServiceSettings settings = target.settings();
+        String service = target.directory();
         progress.phase(Phase.CHECKING);
         Verifier.CheckedArchive checked = ctx.verifier().checkBeforeRestore(storage, service, object,
                 options.forced(), progress);
         ArchiveForm form = checked.form();
         progress.phase(Phase.CONNECTING);
+        if (options.appliesRoles()) {
+            applyRoles(storage, target, object);
+        }
+        boolean created = target.wholeServer() && WholeServerRestore.createIfMissing(settings, checked.owner());
+        try {
+            return restoreChecked(storage, target, object, checked, options, progress, started);
+        } catch (BackupException e) {
+            if (created) {
+                WholeServerRestore.dropCreated(settings);
+            }
+            throw e;
+        }
+    }
+
+    private RestoreResult restoreChecked(Storage storage, RestoreTarget target, String object,
+            Verifier.CheckedArchive checked, RestoreOptions options, Progress progress, long started) {
+        ServiceSettings settings = target.settings();
+        String service = target.directory();
+        ArchiveForm form = checked.form();
         PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
-        if (options.appliesRoles()) {
-            applyRoles(storage, connection, object);
-        }
         Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}{}", service, object,
                 storage.describe(), settings.database(), settings.address(), server, options.parallel()
                         ? " with " + options.jobCount() + " parallel jobs, not in one transaction" : "",
@@ -145,8 +180,8 @@ final class RestoreOperation {
         PgRestore pgRestore = new PgRestore(connection, program, config.operationTimeout());
         progress.phase(Phase.RESTORING);
         if (options.parallel()) {
-            restoreInParallel(pgRestore, storage, settings, object, form, options, progress);
-            return result(service, object, storage, checked, options, started);
+            restoreInParallel(pgRestore, storage, target, object, form, options, progress);
+            return result(target, object, storage, checked, options, started);
         }
         ProcessResult result;
         try {
@@ -165,14 +200,15 @@ final class RestoreOperation {
                     + " the database is unchanged: " + result.failure());
         }
         Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
-        return result(service, object, storage, checked, options, started);
+        return result(target, object, storage, checked, options, started);
     }
 
-    private static RestoreResult result(String service, String object, Storage storage,
+    private static RestoreResult result(RestoreTarget target, String object, Storage storage,
             Verifier.CheckedArchive checked, RestoreOptions options, long started) {
-        return new RestoreResult(service, object, storage.describe(), checked.size(), checked.sha256(),
-                checked.hadManifest(), options.jobCount(), Duration.ofNanos(System.nanoTime() - started),
-                checked.tables());
+        return new RestoreResult(target.settings().name(), object, storage.describe(), checked.size(),
+                checked.sha256(), checked.hadManifest(), options.jobCount(),
+                Duration.ofNanos(System.nanoTime() - started), checked.tables(), target.settings().database(),
+                List.of());
     }
 
     /**
@@ -180,8 +216,9 @@ final class RestoreOperation {
      * seek in, restores from it, and removes it. The file sits under the backup root, which
      * has room for archives, and is replaced by the next parallel restore if a kill left it.
      */
-    private void restoreInParallel(PgRestore pgRestore, Storage storage, ServiceSettings settings, String object,
+    private void restoreInParallel(PgRestore pgRestore, Storage storage, RestoreTarget target, String object,
             ArchiveForm form, RestoreOptions options, Progress progress) {
+        ServiceSettings settings = target.settings();
         String service = settings.name();
         Path directory = config.stateDirectory(service).resolve("restore-tmp");
         Path local = directory.resolve(service + BackupName.EXTENSION);
@@ -190,7 +227,7 @@ final class RestoreOperation {
             OperationContext.createDirectories(directory, BackupController.DATA_DIRECTORIES);
             Files.deleteIfExists(local);
             Files.createFile(local, PosixFilePermissions.asFileAttribute(BackupController.DATA_FILES));
-            try (InputStream in = openUnwrapped(storage, service, object, form, progress);
+            try (InputStream in = openUnwrapped(storage, target.directory(), object, form, progress);
                     OutputStream out = Files.newOutputStream(local)) {
                 in.transferTo(out);
             }
@@ -229,11 +266,14 @@ final class RestoreOperation {
      * Creates the roles saved beside an archive. Roles that exist already are left as they
      * are; any other error stops the restore before the database is touched.
      */
-    private void applyRoles(Storage storage, PgConnection connection, String archive) {
-        String service = connection.service().name();
+    private void applyRoles(Storage storage, RestoreTarget target, String archive) {
+        String service = target.settings().name();
+        // A whole-server service's database may not exist yet: its roles go in through the maintenance database.
+        PgConnection connection = new PgConnection(target.wholeServer()
+                ? target.settings().forDatabase("postgres") : target.settings(), runner);
         String sql;
         String rolesFile = Sidecar.ROLES.of(archive);
-        try (InputStream stored = storage.open(service, rolesFile);
+        try (InputStream stored = storage.open(target.rolesDirectory(), rolesFile);
                 InputStream in = rolesFile.endsWith(".age")
                         ? config.encryption().decrypting(stored, rolesFile + " of service '" + service + "'") : stored) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -47,6 +47,11 @@ public final class RestoreOptions {
         return new RestoreOptions(keepOwners, force, true, jobs, progress);
     }
 
+    /** The same options once the roles are applied, so that each database of a run does not apply them again. */
+    RestoreOptions rolesApplied() {
+        return new RestoreOptions(keepOwners, force, false, jobs, progress);
+    }
+
     /**
      * 1 restores in one transaction, all or nothing; more runs that many parallel
      * {@code pg_restore} jobs from a local copy, faster on many tables but leaving the

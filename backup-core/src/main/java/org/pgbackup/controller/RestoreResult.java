@@ -1,6 +1,7 @@
 package org.pgbackup.controller;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.pgbackup.config.TableSelection;
 
@@ -18,9 +19,18 @@ import org.pgbackup.config.TableSelection;
  * @param duration how long the restore took, the check included
  * @param tables the part of the database the archive held, as its manifest says; when
  *     {@link TableSelection#partial() partial}, the database lacks what was left out
+ * @param database the database restored into; {@code *} when several databases of a
+ *     whole-server service were
+ * @param databases the restores of a whole-server run or shared copy, one per database;
+ *     empty otherwise. The whole's {@code size} is their sum and its {@code sha256} empty
  */
 public record RestoreResult(String service, String archive, String source, long size, String sha256,
-        boolean checkedAgainstManifest, int jobs, Duration duration, TableSelection tables) {
+        boolean checkedAgainstManifest, int jobs, Duration duration, TableSelection tables, String database,
+        List<RestoreResult> databases) {
+
+    public RestoreResult {
+        databases = List.copyOf(databases);
+    }
 
     /** The checksum, when a manifest vouched for it. */
     public Optional<String> verifiedSha256() {

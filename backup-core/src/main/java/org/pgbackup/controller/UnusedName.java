@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.error.DumpFailedException;
@@ -19,12 +20,17 @@ final class UnusedName {
     private UnusedName() {
     }
 
-    static BackupName pick(Clock clock, ZoneId zone, Map<String, Storage> destinations, String service,
+    /**
+     * A name that none of the directories holds in any destination: a whole-server run gives
+     * its name to every database's archive.
+     */
+    static BackupName pick(Clock clock, ZoneId zone, Map<String, Storage> destinations, List<String> directories,
             ArchiveForm form) {
+        String service = directories.get(0);
         while (true) {
             Instant now = clock.instant();
             BackupName name = BackupName.startedAt(now, zone, form);
-            if (!existsAnywhere(destinations, service, name)) {
+            if (directories.stream().noneMatch(d -> existsAnywhere(destinations, d, name))) {
                 return name;
             }
             try {

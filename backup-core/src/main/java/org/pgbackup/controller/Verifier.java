@@ -179,11 +179,16 @@ final class Verifier {
                     + " was refused: " + misnamed.get() + "; nothing was restored");
         }
         return new CheckedArchive(effective(archive, digest.form().orElseThrow()), digest.size(), digest.sha256(),
-                manifest.isPresent(), manifest.map(Manifest::tables).orElse(TableSelection.all()));
+                manifest.isPresent(), manifest.map(Manifest::tables).orElse(TableSelection.all()),
+                manifest.flatMap(Manifest::owner));
     }
 
-    /** An archive that passed the check before a restore, and the part of the database it holds. */
-    record CheckedArchive(ArchiveForm form, long size, String sha256, boolean hadManifest, TableSelection tables) {
+    /**
+     * An archive that passed the check before a restore, the part of the database it holds,
+     * and its database's owner when a whole-server run recorded it.
+     */
+    record CheckedArchive(ArchiveForm form, long size, String sha256, boolean hadManifest, TableSelection tables,
+            Optional<String> owner) {
     }
 
     /** How the bytes read differ from what the manifest says: size first, then SHA-256; empty when they match. */

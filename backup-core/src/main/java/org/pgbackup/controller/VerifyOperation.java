@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.naming.BackupName;
+import org.pgbackup.naming.DatabaseDirectory;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
 
@@ -26,30 +27,38 @@ final class VerifyOperation {
 
     List<VerifyResult> verify(String service, String fileName, ProgressListener listener) {
         Progress progress = new Progress(listener, service);
-        config.service(service);
-        Optional<BackupName> only = Optional.ofNullable(fileName).map(BackupName::parseArgument);
+        boolean wholeServer = config.service(service).wholeServer();
+        // A whole-server service's archive is <database>/<archive>, as list prints it.
+        Optional<String> onlyDirectory = Optional.ofNullable(fileName).filter(f -> wholeServer && f.contains("/"))
+                .map(f -> f.substring(0, f.lastIndexOf('/')))
+                .map(d -> DatabaseDirectory.database(d).isPresent() ? d : DatabaseDirectory.of(d));
+        Optional<BackupName> only = Optional.ofNullable(fileName).map(f -> wholeServer
+                ? f.substring(f.lastIndexOf('/') + 1) : f).map(BackupName::parseArgument);
         Verifier verifier = ctx.verifier();
         List<VerifyResult> results = new ArrayList<>();
         for (ArchiveInfo archive : catalog.list(service).archives()) {
-            if (only.isPresent() && !only.get().equals(archive.name())) {
+            if (only.isPresent() && !only.get().equals(archive.name())
+                    || onlyDirectory.isPresent() && !onlyDirectory.equals(archive.directory())) {
                 continue;
             }
+            String directory = archive.directory().map(d -> service + "/" + d).orElse(service);
             for (String id : archive.locations()) {
                 progress.phase(ProgressListener.Phase.VERIFYING);
-                VerifyResult result = verifier.verify(id, destinations.get(id), service, archive.name().fileName(),
-                        progress);
+                VerifyResult result = verifier.verify(id, destinations.get(id), directory, archive.name().fileName(),
+                        progress).named(archive.path());
                 if (result.ok()) {
-                    Logger.info("{}: verified {} in {}: sha256 {}", service, archive.name(), id,
+                    Logger.info("{}: verified {} in {}: sha256 {}", service, archive.path(), id,
                             result.manifest().orElseThrow().sha256());
                 } else {
-                    Logger.error("{}: {} in {} failed verification: {}", service, archive.name(), id, result.problem());
+                    Logger.error("{}: {} in {} failed verification: {}", service, archive.path(), id,
+                            result.problem());
                 }
                 results.add(result);
             }
         }
         progress.phase(ProgressListener.Phase.FINISHED);
         if (only.isPresent() && results.isEmpty()) {
-            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + only.get() + ": run 'list "
+            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + fileName + ": run 'list "
                     + service + "' to see its archives");
         }
         return results;

@@ -18,6 +18,11 @@ import org.pgbackup.manifest.Manifest;
 public record VerifyResult(String destination, String archive, boolean ok, String problem,
         Optional<Manifest> manifest, boolean contentRead) {
 
+    /** The same outcome under the name {@code list} shows, such as {@code <database>/<archive>}. */
+    VerifyResult named(String path) {
+        return new VerifyResult(destination, path, ok, problem, manifest, contentRead);
+    }
+
     static VerifyResult passed(String destination, String archive, Manifest manifest) {
         return new VerifyResult(destination, archive, true, "", Optional.of(manifest), true);
     }

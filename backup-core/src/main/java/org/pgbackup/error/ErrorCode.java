@@ -43,7 +43,12 @@ public enum ErrorCode {
     /** A restore drill's restore or checks failed: {@link DrillFailedException}. */
     DRILL_FAILED(Category.FAILED),
     /** A hook that guards an operation failed, so the operation did not run: {@link HookFailedException}. */
-    HOOK_FAILED(Category.FAILED);
+    HOOK_FAILED(Category.FAILED),
+    /**
+     * Some databases of a whole-server service failed while the others were stored or
+     * restored: {@link DatabasesFailedException}.
+     */
+    DATABASES_FAILED(Category.FAILED);
 
     /** What kind of failure a code is, and so the command line's exit status. */
     public enum Category {

@@ -39,11 +39,13 @@ import org.pgbackup.config.TableSelection;
  * @param tables the part of the database dumped ({@code <PREFIX>_EXCLUDE_TABLES} and the like)
  * @param rowCounts each table's rows in the dump's snapshot, for restore drills; empty when
  *     not counted ({@code DRILL_COUNT_ROWS=false}, or counting failed)
+ * @param owner the role that owned the database, recorded by whole-server runs so that a
+ *     restore can create a database that is gone with its owner; empty otherwise
  */
 public record Manifest(String archive, String sha256, long size, String service, String database, String host,
         String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
         Instant finishedAt, String encryption, List<String> recipients, TableSelection tables,
-        Optional<List<TableRows>> rowCounts) {
+        Optional<List<TableRows>> rowCounts, Optional<String> owner) {
 
     /** The version of this manifest's layout, written as {@code manifestVersion}. */
     public static final int VERSION = 1;
@@ -65,6 +67,16 @@ public record Manifest(String archive, String sha256, long size, String service,
         recipients = List.copyOf(recipients);
         requireNonNull(tables, "tables is null");
         rowCounts = rowCounts.map(List::copyOf);
+        requireNonNull(owner, "owner is null");
+    }
+
+    /** A manifest that records no database owner. */
+    public Manifest(String archive, String sha256, long size, String service, String database, String host,
+            String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,
+            Instant finishedAt, String encryption, List<String> recipients, TableSelection tables,
+            Optional<List<TableRows>> rowCounts) {
+        this(archive, sha256, size, service, database, host, serverVersion, pgDumpVersion, format, compression,
+                startedAt, finishedAt, encryption, recipients, tables, rowCounts, Optional.empty());
     }
 
     /** A manifest of a whole database whose rows were not counted. */
@@ -104,6 +116,9 @@ public record Manifest(String archive, String sha256, long size, String service,
             json.writeNumberField("size", size);
             json.writeStringField("service", service);
             json.writeStringField("database", database);
+            if (owner.isPresent()) {
+                json.writeStringField("owner", owner.get());
+            }
             json.writeStringField("host", host);
             json.writeStringField("serverVersion", serverVersion);
             json.writeStringField("pgDumpVersion", pgDumpVersion);
@@ -214,7 +229,7 @@ public record Manifest(String archive, String sha256, long size, String service,
                     recipients, new TableSelection(selection.getOrDefault("excludeTables", List.of()),
                             selection.getOrDefault("excludeTableData", List.of()),
                             selection.getOrDefault("schemas", List.of())),
-                    counted ? Optional.of(counts) : Optional.empty()));
+                    counted ? Optional.of(counts) : Optional.empty(), Optional.ofNullable(fields.get("owner"))));
         } catch (IOException | RuntimeException e) {
             // Truncated, not JSON, a field missing or malformed: not a usable manifest.
             return Optional.empty();

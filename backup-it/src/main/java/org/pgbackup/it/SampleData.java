@@ -10,7 +10,12 @@ public final class SampleData {
 
     /** Creates and fills the sample tables, a view and a sequence in the cluster's database. */
     public static void fill(PgCluster cluster, int rows) {
-        cluster.psql("""
+        fill(cluster, cluster.database(), rows);
+    }
+
+    /** Creates and fills the sample tables, a view and a sequence in another database of the cluster. */
+    public static void fill(PgCluster cluster, String database, int rows) {
+        cluster.psql(database, """
                 CREATE SCHEMA IF NOT EXISTS sales;
                 CREATE TABLE customers (
                     id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE, balance numeric(12,2),

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -154,6 +155,41 @@ class OperationsIT {
                     .contains("\"event\":\"backup.failed\"").contains("\"service\":\"gone\"")
                     .contains("Cannot connect to service 'gone'"));
             assertThat(requests.indexOf("GET /ping/uuid/fail")).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void aWholeServerRunWithOneFailedDatabaseCountsAsFailedInMetricsWebhookAndPing() throws IOException {
+        app.cluster().psql("postgres", """
+                CREATE ROLE reader LOGIN PASSWORD 'reader-pw';
+                GRANT pg_read_all_data TO reader;
+                CREATE DATABASE secret;
+                REVOKE CONNECT ON DATABASE secret FROM PUBLIC;
+                """);
+        int port = freePort();
+        try (Receiver receiver = new Receiver()) {
+            Map<String, String> env = production();
+            env.put("APP_POSTGRES_DB", "*");
+            env.put("APP_POSTGRES_USER", "reader");
+            env.put("APP_POSTGRES_PASSWORD", "reader-pw");
+            env.put("METRICS_PORT", Integer.toString(port));
+            env.put("NOTIFY_WEBHOOK_URL", receiver.url("/hook"));
+            env.put("HEALTHCHECK_PING_URL", receiver.url("/ping"));
+            String failed = "pgbackup_runs_total{result=\"failed\",service=\"app\"}";
+            String url = "http://127.0.0.1:" + port + "/metrics";
+            try (ControllerProcess.Background start = controller.start(output, env, "start")) {
+                Waiting.until("a failed whole-server run", BOUND,
+                        () -> receiver.requests.contains("GET /ping/fail") && value(get(url), failed) >= 1,
+                        start::log);
+                start.terminate();
+                start.waitFor(BOUND);
+            }
+            assertThat(receiver.requests).anySatisfy(r -> assertThat(r).startsWith("POST /hook {")
+                    .contains("\"event\":\"backup.failed\"").contains("\"service\":\"app\"")
+                    .contains("1 of the 3 databases of service 'app' failed").contains("'secret'"));
+            try (var archives = Files.list(root.resolve("data/app/app"))) {
+                assertThat(archives.filter(p -> p.getFileName().toString().endsWith(".manifest.json"))).isNotEmpty();
+            }
         }
     }
 

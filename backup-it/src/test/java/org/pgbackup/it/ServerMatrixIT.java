@@ -41,12 +41,6 @@ class ServerMatrixIT {
         return env;
     }
 
-    private static ControllerProcess.Run ok(Map<String, String> env, String... args) {
-        ControllerProcess.Run run = controller.run(env, args);
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        return run;
-    }
-
     private List<String> stored() throws IOException {
         Path dir = root.resolve("data/app");
         if (!Files.isDirectory(dir)) {
@@ -67,11 +61,11 @@ class ServerMatrixIT {
             String before = SampleData.fingerprint(cluster);
             Map<String, String> env = env(cluster);
 
-            ok(env, "dump", "app");
-            String archive = ok(env, "list", "app").stdout().strip();
-            assertThat(ok(env, "verify", "app").stdout()).contains("ok");
+            controller.ok(env, "dump", "app");
+            String archive = controller.ok(env, "list", "app").stdout().strip();
+            assertThat(controller.ok(env, "verify", "app").stdout()).contains("ok");
             SampleData.damage(cluster);
-            ok(env, "restore", "app", archive);
+            controller.ok(env, "restore", "app", archive);
 
             assertThat(SampleData.fingerprint(cluster)).isEqualTo(before);
             System.out.println("== Server matrix: PostgreSQL " + major + " proved (dump, list, verify, restore)");
@@ -83,10 +77,10 @@ class ServerMatrixIT {
         try (PgCluster old = server(12); PgCluster upgraded = server(CLIENT_MAJOR)) {
             SampleData.fill(old, 200);
             String before = SampleData.fingerprint(old);
-            ok(env(old), "dump", "app");
-            String archive = ok(env(old), "list", "app").stdout().strip();
+            controller.ok(env(old), "dump", "app");
+            String archive = controller.ok(env(old), "list", "app").stdout().strip();
 
-            ok(env(upgraded), "restore", "app", archive);
+            controller.ok(env(upgraded), "restore", "app", archive);
 
             assertThat(SampleData.fingerprint(upgraded)).isEqualTo(before);
             System.out.println("== Server matrix: an archive of PostgreSQL 12 restored into PostgreSQL "
@@ -107,6 +101,22 @@ class ServerMatrixIT {
             assertThat(stored()).isEmpty();
             System.out.println("== Server matrix: PostgreSQL " + major + " refused by pg_dump " + CLIENT_MAJOR
                     + ", nothing stored");
+        }
+    }
+
+    @Test
+    void resetwalRefusesADataDirectoryOfAnotherMajorNamingBoth() throws IOException {
+        try (PgCluster cluster = server(12)) {
+            cluster.stop();
+            byte[] control = Files.readAllBytes(cluster.dataDirectory().resolve("global/pg_control"));
+
+            ControllerProcess.Run reset = controller.run(env(cluster), "resetwal", "app", "--yes");
+
+            assertThat(reset.exitCode()).as(reset.toString()).isEqualTo(1);
+            assertThat(reset.errorLines()).singleElement().asString().contains("The data directory is PostgreSQL 12"
+                    + " and needs the pg_resetwal of that version, but only " + CLIENT_MAJOR + ".");
+            assertThat(Files.readAllBytes(cluster.dataDirectory().resolve("global/pg_control"))).isEqualTo(control);
+            assertThat(root.resolve("data/app/.pgbackup/resetwal")).doesNotExist();
         }
     }
 }

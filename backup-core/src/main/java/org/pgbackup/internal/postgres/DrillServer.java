@@ -34,15 +34,7 @@ public final class DrillServer implements AutoCloseable {
      * @throws SQLException if it cannot be reached or refuses the login
      */
     public static DrillServer connect(DrillSettings drill) throws SQLException {
-        PgSession session;
-        try {
-            session = PgSession.open(drill.host(), drill.port(), drill.user(), drill.password(), "postgres");
-        } catch (SQLException e) {
-            if (!"3D000".equals(e.getSQLState())) {
-                throw e;
-            }
-            session = PgSession.open(drill.host(), drill.port(), drill.user(), drill.password(), "template1");
-        }
+        PgSession session = PgSession.openMaintenance(drill.host(), drill.port(), drill.user(), drill.password());
         try (Statement s = session.connection().createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT current_setting('server_version_num'), current_setting('server_version')")) {
             rs.next();

@@ -11,6 +11,7 @@ import org.pgbackup.error.DatabaseConnectionException;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.process.ProcessSpec;
+import org.pgbackup.naming.DatabaseDirectory;
 
 /**
  * How the client programs reach one service's server. The password travels in the child's
@@ -89,8 +90,14 @@ public final class PgConnection {
                 + " _PASSWORD and _DB)");
     }
 
-    /** A database name as a libpq connection string, so that no name is mistaken for one. */
+    /**
+     * A database name as a libpq connection URI that names nothing else, so that no name is
+     * mistaken for options, and every byte beyond ASCII letters and digits is percent-encoded:
+     * the JVM passes arguments in the platform's charset, which in a container without a
+     * locale is ASCII, and would turn {@code café} into {@code caf?}.
+     */
     static String conninfo(String database) {
-        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        // The directory form is exactly that: unreserved characters and %XX of the UTF-8 bytes.
+        return "postgresql:///" + DatabaseDirectory.of(database);
     }
 }

@@ -42,6 +42,22 @@ public final class PgSession implements AutoCloseable {
         return new PgSession(connection);
     }
 
+    /**
+     * A session on a server's {@code postgres} database, or {@code template1} where there is
+     * none: the databases every server has for statements about the others.
+     */
+    public static PgSession openMaintenance(String host, int port, String user, Supplier<char[]> password)
+            throws SQLException {
+        try {
+            return open(host, port, user, password, "postgres");
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw e;
+            }
+            return open(host, port, user, password, "template1");
+        }
+    }
+
     /** The JDBC connection, for the statements of its owner. */
     public Connection connection() {
         return connection;
