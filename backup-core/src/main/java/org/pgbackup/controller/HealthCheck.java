@@ -56,12 +56,13 @@ final class HealthCheck {
 
     private ServiceHealth freshness(ServiceSettings settings, Instant now, Duration limit) {
         String service = settings.name();
-        Optional<ArchiveInfo> newest = catalog.list(service).archives().stream().filter(ArchiveInfo::complete)
-                .findFirst();
+        List<ArchiveInfo> archives = catalog.list(service).archives();
+        Optional<ArchiveInfo> newest = archives.stream().filter(ArchiveInfo::complete).findFirst();
         if (settings.wholeServer()) {
-            Map<String, ArchiveInfo> each = newestOfEach(service);
-            Optional<String> without = DatabaseRoster.read(config.stateDirectory(service)).stream()
-                    .flatMap(r -> r.backedUp().stream()).filter(d -> !each.containsKey(d)).sorted().findFirst();
+            Optional<DatabaseRoster> roster = DatabaseRoster.read(config.stateDirectory(service));
+            Map<String, ArchiveInfo> each = newestOfEach(archives, roster);
+            Optional<String> without = roster.stream().flatMap(r -> r.backedUp().stream())
+                    .filter(d -> !each.containsKey(d)).sorted().findFirst();
             if (without.isPresent()) {
                 return new ServiceHealth(service, false, "stale: database '" + DatabaseDirectory.database(without.get())
                         .orElse(without.get()) + "' has no complete archive (limit " + human(limit) + ")");
@@ -84,10 +85,9 @@ final class HealthCheck {
      * fresh as the oldest of them. Databases the last run found gone from the server, or
      * excluded, do not count; their archives only wait for retention.
      */
-    private Map<String, ArchiveInfo> newestOfEach(String service) {
-        Optional<DatabaseRoster> roster = DatabaseRoster.read(config.stateDirectory(service));
+    private static Map<String, ArchiveInfo> newestOfEach(List<ArchiveInfo> archives, Optional<DatabaseRoster> roster) {
         Map<String, ArchiveInfo> newest = new LinkedHashMap<>();
-        for (ArchiveInfo archive : catalog.list(service).archives()) {
+        for (ArchiveInfo archive : archives) {
             String directory = archive.directory().orElseThrow();
             if (archive.complete() && roster.map(r -> r.backedUp().contains(directory)).orElse(true)) {
                 newest.merge(directory, archive, (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b);

@@ -151,7 +151,8 @@ final class RestoreOperation {
                 options.forced(), progress);
         ArchiveForm form = checked.form();
         progress.phase(Phase.CONNECTING);
-        if (options.appliesRoles()) {
+        if (options.appliesRoles() && target.wholeServer()) {
+            // Before the database is created: its owner may be one of them.
             applyRoles(storage, target, object);
         }
         boolean created = target.wholeServer() && WholeServerRestore.createIfMissing(settings, checked.owner());
@@ -173,6 +174,9 @@ final class RestoreOperation {
         PgConnection connection = new PgConnection(settings, runner);
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
+        if (options.appliesRoles() && !target.wholeServer()) {
+            applyRoles(storage, target, object);
+        }
         Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}{}", service, object,
                 storage.describe(), settings.database(), settings.address(), server, options.parallel()
                         ? " with " + options.jobCount() + " parallel jobs, not in one transaction" : "",

@@ -56,6 +56,35 @@ class S3IT {
     }
 
     @Test
+    void aWholeServerServiceKeepsADirectoryPerDatabaseInTheBucketAndRestoresARunFromIt() {
+        app.cluster().psql("postgres", "CREATE DATABASE \"s3 extra\"");
+        try {
+            SampleData.fill(app.cluster(), "s3 extra", 50);
+            String before = SampleData.fingerprint(app.cluster(), "s3 extra");
+            Map<String, String> env = env("s3");
+            env.put("APP_POSTGRES_DB", "*");
+
+            ControllerProcess.Run dump = controller.ok(env, "dump", "app");
+
+            String archive = dump.stdout().lines().filter(l -> l.startsWith("app: s3%20extra/")).findFirst()
+                    .orElseThrow().split("[/ ]")[2];
+            assertThat(s3.keys(BUCKET)).contains(prefix + "/app/s3%20extra/" + archive,
+                    prefix + "/app/s3%20extra/" + archive + ".manifest.json", prefix + "/app/app/" + archive,
+                    prefix + "/app/" + archive + ".roles.sql");
+            assertThat(root.resolve("data/app/s3%20extra")).doesNotExist();
+            assertThat(controller.ok(env, "list", "app").stdout()).contains("s3%20extra/" + archive,
+                    "app/" + archive);
+
+            app.cluster().psql("postgres", "DROP DATABASE \"s3 extra\"");
+            controller.ok(env, "restore", "app", "*/" + archive);
+
+            assertThat(SampleData.fingerprint(app.cluster(), "s3 extra")).isEqualTo(before);
+        } finally {
+            app.cluster().psql("postgres", "DROP DATABASE IF EXISTS \"s3 extra\"");
+        }
+    }
+
+    @Test
     void localAndS3GetTheSameArchiveAndTheBucketAloneRestoresIt() throws IOException {
         String before = SampleData.fingerprint(app.cluster());
         Map<String, String> env = env("filesystem,s3");

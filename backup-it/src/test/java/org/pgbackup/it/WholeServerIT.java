@@ -119,9 +119,10 @@ class WholeServerIT {
         controller.ok(env, "restore", "app", "app/" + run);
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(appBefore);
 
-        // The whole run, into a server that lost two databases and a role.
-        psql("postgres", "DROP DATABASE sales; DROP DATABASE " + quote(ODD.get(0)) + "; DROP DATABASE \"..\"");
-        ControllerProcess.Run restore = controller.ok(env, "restore", "app", "*/" + run);
+        // The whole run, into a server that lost three databases and the role that owned one.
+        psql("postgres", "DROP DATABASE sales; DROP DATABASE " + quote(ODD.get(0)) + "; DROP DATABASE \"..\";"
+                + " DROP ROLE keeper");
+        ControllerProcess.Run restore = controller.ok(env, "restore", "app", "*/" + run, "--with-roles");
         assertThat(restore.stdout()).contains("app: restored sales/" + run, "app: restored %2E%2E/" + run);
         assertThat(SampleData.fingerprint(app.cluster(), "sales")).isEqualTo(salesBefore);
         for (String odd : ODD) {
