@@ -19,6 +19,7 @@ import org.pgbackup.storage.s3.S3ProxyServer;
 
 /**
  * The benchmark behind {@code bench/run}: a dataset of random filler on a throwaway cluster,
+ * and the dump and restore cases again on a text-heavy one ({@link TextHeavyData}),
  * each case run several times in one go, and a table of median wall time, archive size and
  * peak RSS (from {@code /usr/bin/time -v}) with the ratios the targets are stated in. Not a
  * test: timings on shared machines are figures to read, never assertions.
@@ -137,6 +138,31 @@ public final class Benchmark {
         Result fController = measure("f controller", controller(root, "big", List.of("local"), "restore", "big",
                 archive), () -> sizeOf(stored));
 
+        Result p = measurePlain("p", "big");
+
+        // The same dump and restore cases on the text-heavy set.
+        log("Filling database 'text' with about " + sizeMb + " MB of words, JSON documents, timestamps and numerics");
+        TextHeavyData.fill(cluster, "text", sizeMb);
+        String textSize = cluster.psql("SELECT pg_size_pretty(pg_database_size('text'))");
+        Path textArchive = work.resolve("text.dump");
+        Result aText = measure("a text", bare("pg_dump", "--format=custom", "--file=" + textArchive, "text"),
+                () -> sizeOf(textArchive));
+        Path textFloor = work.resolve("text-floor.dump");
+        Result bText = measure("b text", bare("pg_dump", "--format=custom", "--compress=0", "--file=" + textFloor,
+                "text"), () -> sizeOf(textFloor));
+        Files.deleteIfExists(textFloor);
+        Result pText = measurePlain("p text", "text");
+        Result cText = measureController("c text", "text", List.of("local"), "dump", "text");
+        Result iText = measureDumpWith("i text", "text", Map.of("DRILL_COUNT_ROWS", "false"));
+        Result fBareText = measure("f bare text", bare("pg_restore", "--single-transaction", "--exit-on-error",
+                "--clean", "--if-exists", "--dbname=text", textArchive.toString()), () -> sizeOf(textArchive));
+        Path textRoot = work.resolve("root-f-text");
+        runController(textRoot, "text", List.of("local"), "dump", "text");
+        String textStored = controllerOutput(textRoot, "text", List.of("local"), "list", "text").lines().findFirst()
+                .orElseThrow();
+        Result fControllerText = measure("f controller text", controller(textRoot, "text", List.of("local"),
+                "restore", "text", textStored), () -> sizeOf(textRoot.resolve("data/text").resolve(textStored)));
+
         String date = LocalDate.now().toString();
         StringBuilder out = new StringBuilder();
         out.append("## Benchmark, ").append(date).append("\n\n");
@@ -181,7 +207,57 @@ public final class Benchmark {
         flat(out, "(d)", d, dSmall);
         out.append(String.format(Locale.ROOT, "| (g) `list` ≤ 0.5 s | %.2f s | %s |%n", g.seconds(),
                 g.seconds() <= 0.5 ? "yes" : "**no**"));
+
+        out.append("\n### Both data sets, side by side\n\n`big` is the random filler above (").append(bigSize)
+                .append("); `text` is ").append(textSize).append(" of sentences from a 60-word vocabulary, JSON"
+                        + " documents, timestamps and numerics, with a primary key and an index"
+                        + " (`TextHeavyData`). Median wall, and archive size where one is written.\n\n");
+        out.append("| Case | What | `big` | `text` |\n| --- | --- | ---: | ---: |\n");
+        pair(out, "a", "bare `pg_dump -Fc` (zlib 6)", a, aText);
+        pair(out, "b", "bare `pg_dump -Fc -Z0` (the floor)", b, bText);
+        pair(out, "p", "bare `pg_dump -Z1` plain, gzip (PBL's default)", p, pText);
+        pair(out, "c", "controller `dump` to local (zstd:3)", c, cText);
+        pair(out, "i", "controller `dump` without row counts", uncounted, iText);
+        pair(out, "f bare", "bare `pg_restore -1` of (a)'s archive", fBare, fBareText);
+        pair(out, "f ctl", "controller `restore`", fController, fControllerText);
+        out.append("\n| Goal (issue 17) | `big` | `text` |\n| --- | --- | --- |\n");
+        goal(out, "(c) wall ≤ 1.3 × the floor (b)", c.seconds() / b.seconds(), cText.seconds() / bText.seconds(),
+                1.3, 1.3);
+        goal(out, "(c) archive ≤ 0.95 × `pg_dump -Fc` (a)", (double) c.bytes() / a.bytes(),
+                (double) cText.bytes() / aText.bytes(), 0.95, 0.95);
+        goal(out, "(c) wall against PBL (p): ≤ 0.6 × on `big`, ≤ 1.0 × on `text`", c.seconds() / p.seconds(),
+                cText.seconds() / pText.seconds(), 0.6, 1.0);
+        goal(out, "(f) controller restore ≤ 1.15 × bare `pg_restore -1`", fController.seconds() / fBare.seconds(),
+                fControllerText.seconds() / fBareText.seconds(), 1.15, 1.15);
         return out.toString();
+    }
+
+    private static void pair(StringBuilder out, String id, String what, Result left, Result right) {
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", id, what, cell(left), cell(right)));
+    }
+
+    private static String cell(Result r) {
+        return String.format(Locale.ROOT, "%.2f s", r.seconds()) + (r.bytes() > 0
+                ? String.format(Locale.ROOT, ", %.1f MiB", r.bytes() / MIB) : "");
+    }
+
+    private static void goal(StringBuilder out, String what, double left, double right, double leftLimit,
+            double rightLimit) {
+        out.append(String.format(Locale.ROOT, "| %s | %.2f × %s | %.2f × %s |%n", what, left,
+                left <= leftLimit ? "yes" : "**no**", right, right <= rightLimit ? "yes" : "**no**"));
+    }
+
+    /** PBL's default: a plain-format dump that {@code pg_dump} itself gzips at level 1. */
+    private Result measurePlain(String id, String database) {
+        Path plain = work.resolve(database + "-plain.sql.gz");
+        Result result = measure(id, bare("pg_dump", "--format=plain", "--compress=1", "--file=" + plain, database),
+                () -> sizeOf(plain));
+        try {
+            Files.deleteIfExists(plain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
     }
 
     private static void row(StringBuilder out, String id, String what, Result r) {
