@@ -124,8 +124,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DumpResult>> dumpAll(DumpOptions options) {
-        return forEachService(ctx.config().serviceNames(), ctx.config().parallelism(),
-                service -> dump(service, options));
+        return forEachService(ctx.config().parallelism(), service -> dump(service, options));
     }
 
     /** The file name of a service's shared copy in a form: {@code file.dump} or {@code file.dump.zst}. */
@@ -175,7 +174,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DrillResult>> drillAll() {
-        return forEachService(ctx.config().serviceNames(), 1, this::drill);
+        return forEachService(1, this::drill);
     }
 
     /**
@@ -248,7 +247,7 @@ public final class BackupController implements AutoCloseable {
 
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
-        return forEachService(ctx.config().serviceNames(), 1, service -> restoreFromShared(service, options));
+        return forEachService(1, service -> restoreFromShared(service, options));
     }
 
     /**
@@ -266,9 +265,8 @@ public final class BackupController implements AutoCloseable {
         return walReset.resetWal(service, options);
     }
 
-    private <T> List<ServiceOutcome<T>> forEachService(List<String> services, int parallelism,
-            Function<String, T> operation) {
-        return ServiceRuns.each(services, parallelism, service -> {
+    private <T> List<ServiceOutcome<T>> forEachService(int parallelism, Function<String, T> operation) {
+        return ServiceRuns.each(ctx.config().serviceNames(), parallelism, service -> {
             try {
                 return ServiceOutcome.success(service, operation.apply(service));
             } catch (BackupException e) {

@@ -121,7 +121,8 @@ final class DumpOperation {
         }
         Map<String, PendingObject> pending = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        targets.forEach((id, storage) -> open(pending, failed, id, () -> storage.create(service, fileOf(id, name))));
+        targets.forEach((id, storage) -> open(pending, failed, id,
+                () -> storage.create(service, SharedCopy.fileIn(id, name))));
         try (FanOut out = new FanOut(pending); shared; RowCounts counts = RowCounts.start(settings,
                 config.drills().countRows())) {
             if (pending.isEmpty()) {
@@ -170,7 +171,7 @@ final class DumpOperation {
                     ? encryption.encrypt(roles.get().getBytes(StandardCharsets.UTF_8)) : null;
             List<String> complete = new ArrayList<>();
             for (String id : stored) {
-                String archive = fileOf(id, name);
+                String archive = SharedCopy.fileIn(id, name);
                 try {
                     if (rolesSidecar != null) {
                         OperationContext.put(targets.get(id), service, Sidecar.ROLES.of(archive), rolesSidecar);
@@ -179,7 +180,7 @@ final class DumpOperation {
                     OperationContext.put(targets.get(id), service, Sidecar.MANIFEST.of(archive), manifest.toJson());
                     complete.add(id);
                     if (BackupController.SHARED.equals(id)) {
-                        removeOtherSharedForm(shared, service, name.form());
+                        SharedCopy.removeOtherForm(shared, service, name.form());
                     }
                 } catch (IOException | RuntimeException e) {
                     failed.put(id, "the archive is stored but its sidecars are not, so it counts as incomplete: "
@@ -243,32 +244,6 @@ final class DumpOperation {
         } catch (BackupException e) {
             Logger.warn("{}: roles are not saved with this archive: {}", connection.service().name(), e.getMessage());
             return Optional.empty();
-        }
-    }
-
-    /** An archive's file name in a destination: its name, or {@code file.dump[.zst]} in the shared directory. */
-    static String fileOf(String destination, BackupName name) {
-        return BackupController.SHARED.equals(destination) ? BackupController.sharedFile(name.form()) : name.fileName();
-    }
-
-    /**
-     * Removes the shared copy in the other form once the new one is complete, so that the
-     * shared directory holds one copy: {@code file.dump} or {@code file.dump.zst}.
-     */
-    private static void removeOtherSharedForm(Storage shared, String service, ArchiveForm kept) {
-        for (ArchiveForm form : ArchiveForm.values()) {
-            if (form == kept) {
-                continue;
-            }
-            String other = BackupController.sharedFile(form);
-            try {
-                shared.delete(service, Sidecar.MANIFEST.of(other));
-                shared.delete(service, other);
-                shared.delete(service, Sidecar.ROLES.of(other));
-            } catch (IOException e) {
-                Logger.warn("{}: the shared directory keeps an older {} beside the new {}: {}", service, other,
-                        BackupController.sharedFile(kept), e.getMessage());
-            }
         }
     }
 

@@ -9,12 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
@@ -111,7 +108,7 @@ final class RestoreOperation {
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore");
                 Storage shared = ctx.sharedStorage()) {
-            String file = newestSharedCopy(shared, service).orElseThrow(() -> new ArchiveNotFoundException(
+            String file = SharedCopy.newest(shared, service).orElseThrow(() -> new ArchiveNotFoundException(
                     "Service '" + service + "' has no shared copy: neither " + BackupController.SHARED_FILE + " nor "
                             + BackupController.sharedFile(ArchiveForm.ZSTD) + " exists in "
                             + config.sharedRoot().resolve(service) + ". Create it with 'dump " + service + " --shared'"
@@ -122,23 +119,6 @@ final class RestoreOperation {
         } finally {
             progress.phase(Phase.FINISHED);
         }
-    }
-
-    /**
-     * The shared copy of a directory, {@code file.dump} or {@code file.dump.zst}. Should both
-     * exist (a dump that stopped between writing one and removing the other), the newer.
-     */
-    static Optional<String> newestSharedCopy(Storage shared, String directory) {
-        List<StoredObject> copies = OperationContext.listing(shared, directory).stream()
-                .filter(o -> Arrays.stream(ArchiveForm.values())
-                        .anyMatch(f -> o.name().equals(BackupController.sharedFile(f))))
-                .sorted(Comparator.comparing(StoredObject::modified).reversed())
-                .toList();
-        if (copies.size() > 1) {
-            Logger.warn("{}: the shared directory holds both {} and {}; restoring the newer, {}", directory,
-                    copies.get(0).name(), copies.get(1).name(), copies.get(0).name());
-        }
-        return copies.stream().findFirst().map(StoredObject::name);
     }
 
     RestoreResult restoreFrom(Storage storage, RestoreTarget target, String object, RestoreOptions options,

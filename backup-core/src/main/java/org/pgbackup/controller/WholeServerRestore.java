@@ -107,7 +107,7 @@ final class WholeServerRestore {
             }
             return each(settings, databases, options, (database, each) -> {
                 RestoreTarget target = RestoreTarget.of(settings, database);
-                String file = RestoreOperation.newestSharedCopy(shared, target.directory())
+                String file = SharedCopy.newest(shared, target.directory())
                         .orElseThrow(() -> new ArchiveNotFoundException("The shared directory of database '"
                                 + database + "' of service '" + service + "' holds no file.dump"));
                 return restores.restoreFrom(shared, target, file, each, new Progress(each.listener(), service + "/"

@@ -118,18 +118,11 @@ final class S3Storage implements Storage {
         Storage.checkNames(service, null);
         String prefix = settings.servicePrefix(service);
         List<String> names = new ArrayList<>();
-        try {
-            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
-                    .prefix(prefix).delimiter("/").recursive(false).build())) {
-                Item item = result.get();
-                String name = item.objectName().substring(prefix.length());
-                if (item.isDir() && name.endsWith("/") && name.length() > 1) {
-                    names.add(name.substring(0, name.length() - 1));
-                }
+        for (Item item : listing(prefix)) {
+            String name = item.objectName().substring(prefix.length());
+            if (item.isDir() && name.endsWith("/") && name.length() > 1) {
+                names.add(name.substring(0, name.length() - 1));
             }
-        } catch (IOException | RuntimeException | java.security.GeneralSecurityException
-                | io.minio.errors.MinioException e) {
-            throw S3Errors.describe(e, "listing " + prefix, settings);
         }
         names.sort(null);
         return names;
@@ -140,23 +133,31 @@ final class S3Storage implements Storage {
         Storage.checkNames(service, null);
         String prefix = settings.servicePrefix(service);
         List<StoredObject> objects = new ArrayList<>();
+        for (Item item : listing(prefix)) {
+            String name = item.objectName().substring(prefix.length());
+            if (item.isDir() || name.isEmpty() || name.contains("/")) {
+                continue;
+            }
+            Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
+            objects.add(new StoredObject(name, item.size(), modified));
+        }
+        objects.sort(Comparator.comparing(StoredObject::name));
+        return objects;
+    }
+
+    /** One level below a prefix: its objects, and its "directories" as prefixes that end in a slash. */
+    private List<Item> listing(String prefix) throws IOException {
+        List<Item> items = new ArrayList<>();
         try {
             for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
-                    .prefix(prefix).recursive(false).build())) {
-                Item item = result.get();
-                String name = item.objectName().substring(prefix.length());
-                if (item.isDir() || name.isEmpty() || name.contains("/")) {
-                    continue;
-                }
-                Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
-                objects.add(new StoredObject(name, item.size(), modified));
+                    .prefix(prefix).delimiter("/").recursive(false).build())) {
+                items.add(result.get());
             }
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException
                 | io.minio.errors.MinioException e) {
             throw S3Errors.describe(e, "listing " + prefix, settings);
         }
-        objects.sort(Comparator.comparing(StoredObject::name));
-        return objects;
+        return items;
     }
 
     @Override
