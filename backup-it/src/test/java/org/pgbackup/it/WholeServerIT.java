@@ -171,16 +171,18 @@ class WholeServerIT {
     }
 
     @Test
-    void aDatabaseGoneFromTheServerKeepsItsArchivesAndListSaysSo() throws IOException {
+    void aNewDatabaseIsInTheNextRunAndOneGoneKeepsItsArchivesAndListSaysSo() throws IOException {
         psql("postgres", "CREATE DATABASE old");
         Map<String, String> env = env();
         env.put("HEALTH_MAX_AGE", "1h");
         controller.ok(env, "dump", "app");
         String first = archives(directoryOf("old")).get(0);
-        psql("postgres", "DROP DATABASE old");
+        assertThat(directoryOf("newer")).doesNotExist();
+        psql("postgres", "DROP DATABASE old; CREATE DATABASE newer");
 
         controller.ok(env, "dump", "app");
 
+        assertThat(archives(directoryOf("newer"))).as("a database created since the last run").hasSize(1);
         assertThat(archives(directoryOf("old"))).containsExactly(first);
         assertThat(archives(directoryOf("app"))).hasSize(2);
         assertThat(controller.ok(env, "list", "app").stdout()).contains("old/" + first
