@@ -260,7 +260,7 @@ public final class Configuration {
         return verifyAfterDump;
     }
 
-    /** {@code BACKUP_COMPRESSION}: how archives are compressed, zstd level 3 unless set. */
+    /** {@code BACKUP_COMPRESSION}: how archives are compressed, zstd level 1 unless set. */
     public Compression compression() {
         return compression;
     }

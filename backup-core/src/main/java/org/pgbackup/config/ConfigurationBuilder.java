@@ -132,7 +132,7 @@ public final class ConfigurationBuilder {
         return this;
     }
 
-    /** {@code BACKUP_COMPRESSION}; zstd level 3 unless set. */
+    /** {@code BACKUP_COMPRESSION}; zstd level 1 unless set. */
     public ConfigurationBuilder compression(Compression compression) {
         this.compression = requireNonNull(compression, "compression is null");
         return this;
