@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.pgbackup.error.IncompatibleClientException;
 import org.pgbackup.error.ToolNotFoundException;
@@ -33,6 +35,7 @@ public final class PgBinaries {
     private final boolean explicit;
     private final Path debianRoot;
     private final ProcessRunner runner;
+    private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
 
     private PgBinaries(List<Path> searchPath, boolean explicit, Path debianRoot, ProcessRunner runner) {
         this.searchPath = List.copyOf(searchPath);
@@ -184,8 +187,39 @@ public final class PgBinaries {
                         seen) + " was found") + ": install PostgreSQL " + major + " or point PG_BIN_DIR at its programs");
     }
 
-    /** Asks a program for its version. */
+    /**
+     * Asks a program for its version, once for as long as the file is unchanged: every dump
+     * asks the same programs, and each probe is a process start.
+     */
     public PgVersion versionOf(Path program) {
+        Optional<Object> file = identity(program);
+        if (file.isPresent()) {
+            Probe known = probes.get(program);
+            if (known != null && known.file().equals(file.get())) {
+                return known.version();
+            }
+        }
+        PgVersion version = probe(program);
+        file.ifPresent(f -> probes.put(program, new Probe(f, version)));
+        return version;
+    }
+
+    /** A version probed, and the file it came from: inode, size and modification time. */
+    private record Probe(Object file, PgVersion version) {
+    }
+
+    /** What tells a replaced program from the one probed; empty if the file cannot be read. */
+    private static Optional<Object> identity(Path program) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(program, BasicFileAttributes.class);
+            return Optional.of(List.of(String.valueOf(attributes.fileKey()), attributes.size(),
+                    attributes.lastModifiedTime()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private PgVersion probe(Path program) {
         try {
             ProcessResult result = runner.run(ProcessSpec.of(List.of(program.toString(), "--version"),
                     Map.of(), VERSION_TIMEOUT));

@@ -122,4 +122,22 @@ class PgBinariesTest {
         assertThatThrownBy(() -> binaries.versionOf(fake)).isInstanceOf(ToolNotFoundException.class)
                 .hasMessageContaining(fake.toString());
     }
+
+    @Test
+    void eachProgramIsAskedOnceUntilItIsReplaced() throws IOException {
+        Path fake = dir.resolve("bin/pg_dump");
+        Path calls = dir.resolve("calls");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "#!/bin/sh\necho x >> " + calls + "\necho 'pg_dump (PostgreSQL) 15.4'\n");
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PgBinaries binaries = locate(Optional.of(fake.getParent()), dir, null);
+        assertThat(binaries.versionOf(fake)).hasToString("15.4");
+        assertThat(binaries.versionOf(fake)).hasToString("15.4");
+        assertThat(Files.readAllLines(calls)).hasSize(1);
+
+        // An upgrade in place, while a long-running controller keeps its PgBinaries.
+        Files.writeString(fake, "#!/bin/sh\necho x >> " + calls + "\necho 'pg_dump (PostgreSQL) 16.2 (Debian)'\n");
+        assertThat(binaries.versionOf(fake)).hasToString("16.2");
+        assertThat(Files.readAllLines(calls)).hasSize(2);
+    }
 }
