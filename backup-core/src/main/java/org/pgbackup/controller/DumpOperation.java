@@ -19,13 +19,11 @@ import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.encryption.Encryption;
-import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgDump;
-import org.pgbackup.internal.postgres.PgDumpAll;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.internal.process.ProcessRunner;
@@ -103,7 +101,20 @@ final class DumpOperation {
                 Logger.warn("{}: cleaning up {} failed: {}", service, id, e.getMessage());
             }
         });
-        Optional<String> roles = scope.savesRoles() ? roles(connection, server) : Optional.empty();
+        // Beside the dump rather than before it: pg_dumpall is two more process starts.
+        RolesRead roles = RolesRead.start(ctx, connection, server, scope.savesRoles());
+        try {
+            return dumpAndStore(scope, toShared, progress, connection, server, program, client, roles);
+        } finally {
+            // The thread ends with the dump that started it, whatever became of the dump.
+            roles.await();
+        }
+    }
+
+    private DumpResult dumpAndStore(DumpScope scope, boolean toShared, Progress progress, PgConnection connection,
+            PgVersion server, Path program, PgVersion client, RolesRead roles) {
+        ServiceSettings settings = scope.settings();
+        String service = scope.directory();
         PgDump pgDump = new PgDump(connection, program, config.operationTimeout());
         unmatched.check(settings, pgDump);
         Encryption encryption = config.encryption();
@@ -167,8 +178,9 @@ final class DumpOperation {
                     compression.toString(), started, clock.instant(), encryption.toString(),
                     encryption.recipients(), settings.tables(), counts.result(), scope.owner());
             // Roles hold password hashes: encrypted whenever the archive is.
-            byte[] rolesSidecar = roles.isPresent()
-                    ? encryption.encrypt(roles.get().getBytes(StandardCharsets.UTF_8)) : null;
+            Optional<String> rolesText = roles.await();
+            byte[] rolesSidecar = rolesText.isPresent()
+                    ? encryption.encrypt(rolesText.get().getBytes(StandardCharsets.UTF_8)) : null;
             List<String> complete = new ArrayList<>();
             for (String id : stored) {
                 String archive = SharedCopy.fileIn(id, name);
@@ -234,17 +246,6 @@ final class DumpOperation {
             throws IOException {
         return encryption.encryptsNewArchives()
                 ? new HandOff(encryption.encrypting(stored), "encrypt-" + service) : stored;
-    }
-
-    /** The instance's roles for the sidecar; a dump without them is still worth keeping. */
-    Optional<String> roles(PgConnection connection, PgVersion server) {
-        try {
-            return new PgDumpAll(connection, binaries.dumpClientFor("pg_dumpall", server), config.operationTimeout())
-                    .roles();
-        } catch (BackupException e) {
-            Logger.warn("{}: roles are not saved with this archive: {}", connection.service().name(), e.getMessage());
-            return Optional.empty();
-        }
     }
 
     private void verifyAfterDump(String service, BackupName name, List<String> complete, Map<String, String> failed,

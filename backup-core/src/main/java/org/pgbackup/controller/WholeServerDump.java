@@ -171,7 +171,7 @@ final class WholeServerDump {
         try {
             PgConnection connection = new PgConnection(settings.forDatabase(through), ctx.runner());
             PgVersion server = connection.serverVersion(ctx.binaries());
-            return dumps.roles(connection, server);
+            return RolesRead.read(ctx, connection, server);
         } catch (BackupException e) {
             Logger.warn("{}: roles are not saved with this run: {}", settings.name(), e.getMessage());
             return Optional.empty();
