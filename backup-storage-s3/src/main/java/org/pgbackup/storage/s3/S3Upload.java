@@ -5,28 +5,43 @@ import io.minio.UploadPartResponse;
 import io.minio.messages.Part;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.pgbackup.spi.AbstractPendingObject;
 import org.tinylog.Logger;
 
 /**
  * An upload of unknown length, pushed by the writer, never staged on disk: bytes fill one
- * part buffer; each full buffer becomes a part of a multipart upload. Memory is one part
- * buffer (plus the HTTP client's copy of the part in flight). An archive smaller than one
- * part is sent as a single PUT at commit. Closing without a commit aborts the multipart
- * upload, so nothing is left behind, visible or not.
+ * part buffer; each full buffer becomes a part of a multipart upload, sent on the upload's
+ * own thread while the writer fills the next, so that hashing and sending a part never
+ * stall {@code pg_dump}. Memory is two part buffers (plus the HTTP client's copy of the part
+ * in flight). An archive smaller than one part is sent as a single PUT at commit. Closing
+ * without a commit aborts the multipart upload, so nothing is left behind, visible or not.
  */
 final class S3Upload extends AbstractPendingObject {
     private final S3Storage storage;
     private final S3Settings settings;
     private final String key;
-    private final byte[] buffer;
     private final List<Part> parts = new ArrayList<>();
     private final OutputStream output = new PartStream();
+    private byte[] buffer;
+    private byte[] spare;
     private int filled;
     private String uploadId;
+    /** The part being sent, if any, and the thread that sends it; both end with the upload. */
+    private Future<SentPart> inFlight;
+    private ExecutorService sender;
+
+    /** A part the server has, and the buffer it was sent from, free again. */
+    private record SentPart(Part part, byte[] buffer) {
+    }
 
     S3Upload(S3Storage storage, String key) {
         this.storage = storage;
@@ -65,7 +80,8 @@ final class S3Upload extends AbstractPendingObject {
     }
 
     private void uploadPart() throws IOException {
-        if (parts.size() + 1 >= S3Settings.MAX_PARTS) {
+        int number = parts.size() + (inFlight != null ? 1 : 0) + 1;
+        if (number >= S3Settings.MAX_PARTS) {
             throw new IOException("The archive " + key + " exceeds " + settings.maxObjectSize() + " bytes, the most"
                     + " that " + S3Settings.MAX_PARTS + " parts of S3_PART_SIZE_MB allow: raise S3_PART_SIZE_MB");
         }
@@ -74,13 +90,61 @@ final class S3Upload extends AbstractPendingObject {
             uploadId = Await.result(settings, "starting the upload of " + key, () -> storage.client()
                     .createMultipartUploadAsync(settings.bucket(), region, key, storage.uploadHeaders(), null))
                     .result().uploadId();
+            sender = Executors.newSingleThreadExecutor(task -> new Thread(task, "s3-upload"));
         }
-        int number = parts.size() + 1;
-        UploadPartResponse response = Await.result(settings, "uploading part " + number + " of " + key,
-                () -> storage.client().uploadPartAsync(settings.bucket(), region, key, buffer, filled, uploadId, number,
-                        null, null));
-        parts.add(new Part(number, response.etag()));
+        awaitInFlight();
+        byte[] full = buffer;
+        int length = filled;
+        inFlight = sender.submit(() -> {
+            UploadPartResponse response = Await.result(settings, "uploading part " + number + " of " + key,
+                    () -> storage.client().uploadPartAsync(settings.bucket(), region, key, full, length, uploadId,
+                            number, null, null));
+            return new SentPart(new Part(number, response.etag()), full);
+        });
+        buffer = spare != null ? spare : new byte[settings.partSize()];
+        spare = null;
         filled = 0;
+    }
+
+    /** Waits for the part in flight, if any: its number and tag join the list, its buffer is free. */
+    private void awaitInFlight() throws IOException {
+        if (inFlight == null) {
+            return;
+        }
+        Future<SentPart> sending = inFlight;
+        inFlight = null;
+        try {
+            SentPart sent = sending.get();
+            parts.add(sent.part());
+            spare = sent.buffer();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sending.cancel(true);
+            throw new InterruptedIOException("Interrupted while uploading " + key);
+        }
+    }
+
+    /** Stops the upload's thread, after the part it sends, if any, has been sent or has failed. */
+    private void stopSender() {
+        if (sender == null) {
+            return;
+        }
+        sender.shutdown();
+        boolean interrupted = false;
+        while (!sender.isTerminated()) {
+            try {
+                sender.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                sender.shutdownNow();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -91,8 +155,13 @@ final class S3Upload extends AbstractPendingObject {
                     .stream(new ByteArrayInputStream(buffer, 0, filled), filled, -1).build()));
             return;
         }
-        if (filled > 0) {
-            uploadPart();
+        try {
+            if (filled > 0) {
+                uploadPart();
+            }
+            awaitInFlight();
+        } finally {
+            stopSender();
         }
         Await.result(settings, "completing the upload of " + key, () -> storage.client().completeMultipartUploadAsync(
                 settings.bucket(), settings.region().orElse(null), key, uploadId, parts.toArray(Part[]::new), null,
@@ -104,6 +173,8 @@ final class S3Upload extends AbstractPendingObject {
         if (uploadId == null) {
             return;
         }
+        // A part still in flight would otherwise land after the abort, and stay.
+        stopSender();
         try {
             Await.result(settings, "aborting the upload of " + key, () -> storage.client().abortMultipartUploadAsync(
                     settings.bucket(), settings.region().orElse(null), key, uploadId, null, null));
