@@ -44,16 +44,22 @@ public final class Benchmark {
         this.s3 = s3;
     }
 
-    /** One measured run: wall seconds, peak RSS, and the size of what it wrote. */
-    record Sample(double seconds, long rssKib, long bytes) {
+    /**
+     * One measured run: wall seconds, peak RSS, the size of what it wrote, and CPU seconds:
+     * of the command's process tree, of this JVM (where s3proxy runs) and of the whole machine.
+     */
+    record Sample(double seconds, long rssKib, long bytes, double treeCpu, double s3Cpu, double machineCpu) {
     }
 
     /** The medians of a case's runs. */
-    record Result(double seconds, long rssKib, long bytes) {
+    record Result(double seconds, long rssKib, long bytes, double treeCpu, double s3Cpu, double machineCpu) {
         static Result median(List<Sample> samples) {
             return new Result(medianOf(samples.stream().mapToDouble(Sample::seconds).toArray()),
                     (long) medianOf(samples.stream().mapToDouble(Sample::rssKib).toArray()),
-                    (long) medianOf(samples.stream().mapToDouble(Sample::bytes).toArray()));
+                    (long) medianOf(samples.stream().mapToDouble(Sample::bytes).toArray()),
+                    medianOf(samples.stream().mapToDouble(Sample::treeCpu).toArray()),
+                    medianOf(samples.stream().mapToDouble(Sample::s3Cpu).toArray()),
+                    medianOf(samples.stream().mapToDouble(Sample::machineCpu).toArray()));
         }
 
         private static double medianOf(double[] values) {
@@ -124,8 +130,8 @@ public final class Benchmark {
         Result d = measureController("d", "big", List.of("local", "s3"), "dump", "big");
         Result cSmall = measureController("c small", "small", List.of("local"), "dump", "small");
         Result dSmall = measureController("d small", "small", List.of("local", "s3"), "dump", "small");
-        Result e1 = measureAll("e p=1", 1);
-        Result e2 = measureAll("e p=2", 2);
+        Result e1 = measureAll("e p=1", "small", 1);
+        Result e2 = measureAll("e p=2", "small", 2);
 
         // (f): the peer's archive restored as peers do, against the controller's archive of the same data.
         Result fBare = measure("f bare", bare("pg_restore", "--single-transaction", "--exit-on-error", "--clean",
@@ -154,6 +160,15 @@ public final class Benchmark {
         Result pText = measurePlain("p text", "text");
         Result cText = measureController("c text", "text", List.of("local"), "dump", "text");
         Result iText = measureDumpWith("i text", "text", Map.of("DRILL_COUNT_ROWS", "false"));
+        Result hText = measureEncrypted("h text", "text");
+        Result dText = measureController("d text", "text", List.of("local", "s3"), "dump", "text");
+        log("Filling database 'tsmall' with about " + smallMb + " MB of the same kind, and two copies");
+        TextHeavyData.fill(cluster, "tsmall", smallMb);
+        cluster.psql("postgres", "CREATE DATABASE tsmall2 TEMPLATE tsmall; CREATE DATABASE tsmall3 TEMPLATE tsmall;");
+        Result cTextSmall = measureController("c tsmall", "tsmall", List.of("local"), "dump", "tsmall");
+        Result dTextSmall = measureController("d tsmall", "tsmall", List.of("local", "s3"), "dump", "tsmall");
+        Result e1Text = measureAll("e text p=1", "tsmall", 1);
+        Result e2Text = measureAll("e text p=2", "tsmall", 2);
         Result fBareText = measure("f bare text", bare("pg_restore", "--single-transaction", "--exit-on-error",
                 "--clean", "--if-exists", "--dbname=text", textArchive.toString()), () -> sizeOf(textArchive));
         Path textRoot = work.resolve("root-f-text");
@@ -162,6 +177,8 @@ public final class Benchmark {
                 .orElseThrow();
         Result fControllerText = measure("f controller text", controller(textRoot, "text", List.of("local"),
                 "restore", "text", textStored), () -> sizeOf(textRoot.resolve("data/text").resolve(textStored)));
+
+        String curve = levelCurve(List.of("big", "text"));
 
         String date = LocalDate.now().toString();
         StringBuilder out = new StringBuilder();
@@ -174,10 +191,10 @@ public final class Benchmark {
         out.append("| Case | What | Median wall | Archive | Peak RSS |\n| --- | --- | ---: | ---: | ---: |\n");
         row(out, "a", "bare `pg_dump -Fc` (zlib 6), `big`", a);
         row(out, "b", "bare `pg_dump -Fc -Z0`, `big` (the floor)", b);
-        row(out, "c", "controller `dump` to local (zstd:3), `big`", c);
+        row(out, "c", "controller `dump` to local (default, zstd:1), `big`", c);
         row(out, "d", "controller `dump` to local + S3 (s3proxy), `big`", d);
-        row(out, "h", "controller `dump` to local (zstd:3) encrypted with age (`BACKUP_ENCRYPTION=age`), `big`", h);
-        row(out, "i", "controller `dump` to local (zstd:3) without row counts (`DRILL_COUNT_ROWS=false`), `big`",
+        row(out, "h", "controller `dump` to local encrypted with age (`BACKUP_ENCRYPTION=age`), `big`", h);
+        row(out, "i", "controller `dump` to local without row counts (`DRILL_COUNT_ROWS=false`), `big`",
                 uncounted);
         row(out, "c'", "controller `dump` to local, `small`", cSmall);
         row(out, "d'", "controller `dump` to local + S3, `small`", dSmall);
@@ -216,10 +233,22 @@ public final class Benchmark {
         pair(out, "a", "bare `pg_dump -Fc` (zlib 6)", a, aText);
         pair(out, "b", "bare `pg_dump -Fc -Z0` (the floor)", b, bText);
         pair(out, "p", "bare `pg_dump -Z1` plain, gzip (PBL's default)", p, pText);
-        pair(out, "c", "controller `dump` to local (zstd:3)", c, cText);
+        pair(out, "c", "controller `dump` to local (default, zstd:1)", c, cText);
         pair(out, "i", "controller `dump` without row counts", uncounted, iText);
+        pair(out, "h", "controller `dump` encrypted with age", h, hText);
+        pair(out, "d", "controller `dump` to local + S3 (s3proxy)", d, dText);
+        pair(out, "c'", "controller `dump` to local, the small database", cSmall, cTextSmall);
+        pair(out, "d'", "controller `dump` to local + S3, the small database", dSmall, dTextSmall);
+        pair(out, "e1", "controller `dump --all`, 3 small databases, `BACKUP_PARALLELISM=1`", e1, e1Text);
+        pair(out, "e2", "controller `dump --all`, 3 small databases, `BACKUP_PARALLELISM=2`", e2, e2Text);
         pair(out, "f bare", "bare `pg_restore -1` of (a)'s archive", fBare, fBareText);
         pair(out, "f ctl", "controller `restore`", fController, fControllerText);
+        out.append("\n| Peak RSS | `big` | `text` |\n| --- | ---: | ---: |\n");
+        rss(out, "c, local", c, cText);
+        rss(out, "c', local, small database", cSmall, cTextSmall);
+        rss(out, "d, local + S3", d, dText);
+        rss(out, "d', local + S3, small database", dSmall, dTextSmall);
+        rss(out, "h, age", h, hText);
         out.append("\n| Goal (issue 17) | `big` | `text` |\n| --- | --- | --- |\n");
         goal(out, "(c) wall ≤ 1.3 × the floor (b)", c.seconds() / b.seconds(), cText.seconds() / bText.seconds(),
                 1.3, 1.3);
@@ -227,9 +256,90 @@ public final class Benchmark {
                 (double) cText.bytes() / aText.bytes(), 0.95, 0.95);
         goal(out, "(c) wall against PBL (p): ≤ 0.6 × on `big`, ≤ 1.0 × on `text`", c.seconds() / p.seconds(),
                 cText.seconds() / pText.seconds(), 0.6, 1.0);
+        goal(out, "(d) local + S3 wall ≤ 1.1 × local (c)", d.seconds() / c.seconds(), dText.seconds() / cText.seconds(),
+                1.1, 1.1);
+        goal(out, "(d) peak RSS ≤ 256 MiB, as a fraction of 256 MiB", d.rssKib() / (256.0 * 1024),
+                dText.rssKib() / (256.0 * 1024), 1.0, 1.0);
+        goal(out, "(d) peak RSS flat: big database ≤ 1.1 × the small one", (double) d.rssKib() / dSmall.rssKib(),
+                (double) dText.rssKib() / dTextSmall.rssKib(), 1.1, 1.1);
+        goal(out, "(e) `--all` p=2 ≤ 0.75 × p=1", e2.seconds() / e1.seconds(), e2Text.seconds() / e1Text.seconds(),
+                0.75, 0.75);
         goal(out, "(f) controller restore ≤ 1.15 × bare `pg_restore -1`", fController.seconds() / fBare.seconds(),
                 fControllerText.seconds() / fBareText.seconds(), 1.15, 1.15);
+
+        out.append("\n### Where the CPU goes\n\nCPU seconds per case (medians): the controller's process tree"
+                + " (the JVM, `pg_dump`, `pg_dumpall`), s3proxy (in the benchmark's JVM), and the rest of the"
+                + " machine, which is the PostgreSQL server; `busy` is the machine's CPU over ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores × the wall time.\n\n");
+        out.append("| Case | Set | Wall | Controller tree | s3proxy | PostgreSQL and rest | Busy |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        cpu(out, "b floor", "big", b);
+        cpu(out, "b floor", "text", bText);
+        cpu(out, "c local", "big", c);
+        cpu(out, "c local", "text", cText);
+        cpu(out, "d local + S3", "big", d);
+        cpu(out, "d local + S3", "text", dText);
+        cpu(out, "e1 `--all` p=1", "big", e1);
+        cpu(out, "e1 `--all` p=1", "text", e1Text);
+        cpu(out, "e2 `--all` p=2", "big", e2);
+        cpu(out, "e2 `--all` p=2", "text", e2Text);
+        out.append(curve);
         return out.toString();
+    }
+
+    private static void rss(StringBuilder out, String what, Result left, Result right) {
+        out.append(String.format(Locale.ROOT, "| %s | %.0f MiB | %.0f MiB |%n", what, left.rssKib() / 1024.0,
+                right.rssKib() / 1024.0));
+    }
+
+    private void cpu(StringBuilder out, String id, String set, Result r) {
+        double rest = Math.max(0, r.machineCpu() - r.treeCpu() - r.s3Cpu());
+        out.append(String.format(Locale.ROOT, "| %s | `%s` | %.2f s | %.2f s | %.2f s | %.2f s | %.0f %% |%n", id, set,
+                r.seconds(), r.treeCpu(), r.s3Cpu(), rest, 100 * r.machineCpu()
+                        / (r.seconds() * Runtime.getRuntime().availableProcessors())));
+    }
+
+    /**
+     * zstd's levels 1 to 6 on both sets, one run per point: the controller (zstd's worker
+     * threads beside the reading thread), and the zstd command on {@code pg_dump}'s output
+     * without workers (on the reading thread, as the controller did before) and with them.
+     */
+    private String levelCurve(List<String> databases) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        StringBuilder out = new StringBuilder("\n### The zstd level curve\n\nWall time and archive size of a"
+                + " dump at each level, one run per point. `controller` is `dump` with `BACKUP_COMPRESSION=zstd:<n>`;"
+                + " the two others are `pg_dump -Fc -Z0 | zstd -<n>`, with `--single-thread` (compression on the"
+                + " thread that reads, as the controller did before zstd's workers) and with `-T" + cores + "`.\n\n"
+                + "| Level | Set | controller | zstd, no workers | zstd, " + cores + " workers |\n"
+                + "| ---: | --- | ---: | ---: | ---: |\n");
+        for (String database : databases) {
+            for (int level = 1; level <= 6; level++) {
+                log("Level curve: " + database + " at zstd:" + level);
+                Result controller = measureDumpWith("curve " + database + " " + level, database,
+                        Map.of("BACKUP_COMPRESSION", "zstd:" + level), 1);
+                Result single = measurePipe("curve single " + database + " " + level, database, level,
+                        "--single-thread");
+                Result workers = measurePipe("curve workers " + database + " " + level, database, level, "-T" + cores);
+                out.append(String.format(Locale.ROOT, "| %d | `%s` | %s | %s | %s |%n", level, database,
+                        cell(controller), cell(single), cell(workers)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code pg_dump -Fc -Z0 | zstd}, as one command under {@code /usr/bin/time}. */
+    private Result measurePipe(String id, String database, int level, String threads) {
+        Path out = work.resolve("pipe.dump.zst");
+        String dump = String.join(" ", bare("pg_dump", "--format=custom", "--compress=0", database));
+        Command command = new Command(List.of("bash", "-o", "pipefail", "-c", dump + " | zstd -q -" + level + " "
+                + threads + " -o " + out + " -f"), new HashMap<>(Map.of("PGPASSWORD", PASSWORD)));
+        Result result = measure(id, command, () -> sizeOf(out), 1);
+        try {
+            Files.deleteIfExists(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
     }
 
     private static void pair(StringBuilder out, String id, String what, Result left, Result right) {
@@ -380,9 +490,13 @@ public final class Benchmark {
 
     /** A controller dump to local with settings added to its environment. */
     private Result measureDumpWith(String id, String service, Map<String, String> settings) {
+        return measureDumpWith(id, service, settings, runs);
+    }
+
+    private Result measureDumpWith(String id, String service, Map<String, String> settings, int times) {
         List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            Path root = work.resolve("root-" + id + "-" + i);
+        for (int i = 0; i < times; i++) {
+            Path root = work.resolve("root-" + id.replace(' ', '-') + "-" + i);
             Command command = controller(root, service, List.of("local"), "dump", service);
             command.env().putAll(settings);
             samples.add(measureOnce(command, () -> sizeOf(single(root.resolve("data").resolve(service)))));
@@ -391,11 +505,11 @@ public final class Benchmark {
         return report(id, samples);
     }
 
-    private Result measureAll(String id, int parallelism) {
+    private Result measureAll(String id, String base, int parallelism) {
         List<Sample> samples = new ArrayList<>();
-        List<String> services = List.of("small", "small2", "small3");
+        List<String> services = List.of(base, base + "2", base + "3");
         for (int i = 0; i < runs; i++) {
-            Path root = work.resolve("root-e" + parallelism + "-" + i);
+            Path root = work.resolve("root-e" + base + parallelism + "-" + i);
             Command command = controller(root, services, List.of("local"), "dump", "--all");
             command.env().put("BACKUP_PARALLELISM", Integer.toString(parallelism));
             samples.add(measureOnce(command, () -> {
@@ -449,6 +563,7 @@ public final class Benchmark {
     }
 
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
+    private static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([0-9.]+)");
 
     /** Runs a command under {@code /usr/bin/time -v}; the size of what it wrote is taken after it ends. */
     private Sample measureOnce(Command command, LongSupplier written) {
@@ -458,18 +573,48 @@ public final class Benchmark {
         ProcessBuilder builder = new ProcessBuilder(full);
         builder.environment().putAll(command.env());
         builder.environment().putIfAbsent("PGPASSWORD", PASSWORD);
+        long selfBefore = selfCpuNanos();
+        long machineBefore = machineCpuTicks();
         long start = System.nanoTime();
         Exec.Result result = Exec.run(builder, "");
         double seconds = (System.nanoTime() - start) / 1e9;
+        double machine = (machineCpuTicks() - machineBefore) / 100.0;
+        double self = (selfCpuNanos() - selfBefore) / 1e9;
         if (result.exitCode() != 0) {
             throw new IllegalStateException("Benchmark command failed: " + result);
         }
         try {
-            Matcher rss = RSS.matcher(Files.readString(timeFile));
+            String times = Files.readString(timeFile);
+            Matcher rss = RSS.matcher(times);
             long kib = rss.find() ? Long.parseLong(rss.group(1)) : 0;
-            return new Sample(seconds, kib, written.getAsLong());
+            double tree = 0;
+            for (Matcher cpu = CPU.matcher(times); cpu.find();) {
+                tree += Double.parseDouble(cpu.group(1));
+            }
+            return new Sample(seconds, kib, written.getAsLong(), tree, self, machine);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** CPU time of this JVM, which is s3proxy's while a case runs (the benchmark itself waits). */
+    private static long selfCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Busy CPU ticks (1/100 s) of the whole machine, from {@code /proc/stat}; the server's share is in them. */
+    private static long machineCpuTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            // user nice system idle iowait irq softirq steal: all but idle and iowait.
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(fields[i]);
+            }
+            return busy;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
