@@ -50,6 +50,9 @@ public record Compression(Method method, int level) {
      */
     public static final Compression DEFAULT = new Compression(Method.ZSTD, 1);
 
+    /** The most zstd worker threads one archive gets (see {@link #compressing}). */
+    private static final int MAX_WORKERS = 4;
+
     public Compression {
         requireNonNull(method, "method is null");
         if (level < method.min || level > method.max) {
@@ -117,8 +120,6 @@ public record Compression(Method method, int level) {
     private static int workers() {
         return Math.min(MAX_WORKERS, Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
-
-    private static final int MAX_WORKERS = 4;
 
     /** {@code zstd:1}, {@code gzip:6} or {@code none}, as {@code BACKUP_COMPRESSION} takes it. */
     @Override

@@ -16,17 +16,24 @@ import org.tinylog.Logger;
  */
 final class RolesRead {
     private final FutureTask<Optional<String>> task;
+    private final String service;
 
-    private RolesRead(FutureTask<Optional<String>> task) {
+    private RolesRead(FutureTask<Optional<String>> task, String service) {
         this.task = task;
+        this.service = service;
     }
 
-    /** Starts reading the roles, or reads none when {@code wanted} is false. */
+    /** Starts reading the roles on a thread of its own; when {@code wanted} is false, none and no thread. */
     static RolesRead start(OperationContext ctx, PgConnection connection, PgVersion server, boolean wanted) {
-        FutureTask<Optional<String>> task = new FutureTask<>(() -> wanted ? read(ctx, connection, server)
-                : Optional.empty());
-        new Thread(task, "roles-" + connection.service().name()).start();
-        return new RolesRead(task);
+        String service = connection.service().name();
+        if (!wanted) {
+            FutureTask<Optional<String>> none = new FutureTask<>(Optional::empty);
+            none.run();
+            return new RolesRead(none, service);
+        }
+        FutureTask<Optional<String>> task = new FutureTask<>(() -> read(ctx, connection, server));
+        new Thread(task, "roles-" + service).start();
+        return new RolesRead(task, service);
     }
 
     /** Reads the roles on the calling thread; empty, with a warning, if that failed. */
@@ -50,7 +57,7 @@ final class RolesRead {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
-                    Logger.warn("Roles are not saved with this archive: {}", e.getCause().getMessage());
+                    Logger.warn("{}: roles are not saved with this archive: {}", service, e.getCause().getMessage());
                     return Optional.empty();
                 }
             }

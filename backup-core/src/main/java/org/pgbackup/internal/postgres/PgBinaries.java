@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -192,30 +193,33 @@ public final class PgBinaries {
      * asks the same programs, and each probe is a process start.
      */
     public PgVersion versionOf(Path program) {
-        Optional<Object> file = identity(program);
-        if (file.isPresent()) {
+        Optional<FileStamp> stamp = FileStamp.of(program);
+        if (stamp.isPresent()) {
             Probe known = probes.get(program);
-            if (known != null && known.file().equals(file.get())) {
+            if (known != null && known.stamp().equals(stamp.get())) {
                 return known.version();
             }
         }
         PgVersion version = probe(program);
-        file.ifPresent(f -> probes.put(program, new Probe(f, version)));
+        stamp.ifPresent(s -> probes.put(program, new Probe(s, version)));
         return version;
     }
 
-    /** A version probed, and the file it came from: inode, size and modification time. */
-    private record Probe(Object file, PgVersion version) {
+    /** A version probed, and the file it came from. */
+    private record Probe(FileStamp stamp, PgVersion version) {
     }
 
-    /** What tells a replaced program from the one probed; empty if the file cannot be read. */
-    private static Optional<Object> identity(Path program) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(program, BasicFileAttributes.class);
-            return Optional.of(List.of(String.valueOf(attributes.fileKey()), attributes.size(),
-                    attributes.lastModifiedTime()));
-        } catch (IOException e) {
-            return Optional.empty();
+    /** What tells a replaced program from the one probed: its inode, size and modification time. */
+    private record FileStamp(Object fileKey, long size, FileTime modified) {
+        /** The file's stamp; empty if it cannot be read. */
+        static Optional<FileStamp> of(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return Optional.of(new FileStamp(attributes.fileKey(), attributes.size(),
+                        attributes.lastModifiedTime()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
         }
     }
 
