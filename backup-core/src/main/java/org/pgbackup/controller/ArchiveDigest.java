@@ -21,6 +21,7 @@ final class ArchiveDigest {
     private final MessageDigest sha256;
     private final byte[] head = new byte[ArchiveForm.HEAD_LENGTH];
     private long size;
+    private String hex;
 
     ArchiveDigest() {
         try {
@@ -89,6 +90,9 @@ final class ArchiveDigest {
     }
 
     private void update(byte[] buffer, int off, int n) {
+        if (hex != null) {
+            throw new IllegalStateException("The digest was taken already; no byte may follow");
+        }
         if (size < head.length) {
             System.arraycopy(buffer, off, head, (int) size, (int) Math.min(n, head.length - size));
         }
@@ -105,8 +109,14 @@ final class ArchiveDigest {
         return size >= ArchiveForm.HEAD_LENGTH ? ArchiveForm.detect(head) : Optional.empty();
     }
 
-    /** The lower-case hex SHA-256; call once, after the last byte. */
+    /**
+     * The lower-case hex SHA-256, after the last byte. {@link MessageDigest#digest()} resets
+     * the digest, so it is taken once and kept: every later call returns the same value.
+     */
     String sha256() {
-        return HexFormat.of().formatHex(sha256.digest());
+        if (hex == null) {
+            hex = HexFormat.of().formatHex(sha256.digest());
+        }
+        return hex;
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -85,7 +86,16 @@ class OperationsIT {
                     start::log);
             String metrics = get(url);
             assertThat(value(metrics, "pgbackup_runs_total{result=\"ok\",service=\"app\"}")).isGreaterThanOrEqualTo(2);
-            assertThat(value(metrics, "pgbackup_last_size_bytes{service=\"app\"}")).isGreaterThan(1000);
+            double lastSize = value(metrics, "pgbackup_last_size_bytes{service=\"app\"}");
+            try (var archives = Files.list(root.resolve("data/app"))) {
+                assertThat(archives.filter(p -> p.getFileName().toString().endsWith(".dump.zst")).map(p -> {
+                    try {
+                        return (double) Files.size(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })).as("the last size is the size of an archive on disk").contains(lastSize);
+            }
             assertThat(value(metrics, "pgbackup_last_duration_seconds{service=\"app\"}")).isGreaterThan(0);
             assertThat(value(metrics, "pgbackup_archives{destination=\"local\",service=\"app\"}"))
                     .isGreaterThanOrEqualTo(2);
@@ -188,7 +198,10 @@ class OperationsIT {
                     .contains("\"event\":\"backup.failed\"").contains("\"service\":\"app\"")
                     .contains("1 of the 3 databases of service 'app' failed").contains("'secret'"));
             try (var archives = Files.list(root.resolve("data/app/app"))) {
-                assertThat(archives.filter(p -> p.getFileName().toString().endsWith(".manifest.json"))).isNotEmpty();
+                List<Path> stored = archives.filter(p -> p.getFileName().toString().endsWith(".dump.zst")).toList();
+                assertThat(stored).isNotEmpty().allSatisfy(archive -> assertThat(
+                        archive.resolveSibling(archive.getFileName() + ".manifest.json")).content()
+                        .contains("\"sha256\" : \"" + Sha256Sum.of(archive) + "\""));
             }
         }
     }

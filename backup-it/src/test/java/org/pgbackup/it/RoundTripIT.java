@@ -102,6 +102,12 @@ class RoundTripIT {
                 .matches("file_\\S+\\.dump\\.zst +\\d+\\.\\d (KiB|MiB) +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d"
                         + " +local +(kept while newest|removed after \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d)  sha256 [0-9a-f]{16} database shop@.*"));
         assertThat(longList.stdout().lines().toList().get(0)).contains("kept while newest");
+        for (String name : names) {
+            assertThat(longList.stdout().lines().filter(l -> l.startsWith(name + " ")))
+                    .as("the digest list --long prints for " + name + ", against sha256sum of the stored file")
+                    .singleElement().asString()
+                    .contains("sha256 " + Sha256Sum.of(root.resolve("data/orders").resolve(name)).substring(0, 16));
+        }
         assertThat(longList.stdout().lines().skip(1)).allSatisfy(l -> assertThat(l).contains("removed after"));
     }
 

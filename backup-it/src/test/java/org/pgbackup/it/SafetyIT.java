@@ -7,10 +7,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,14 +43,6 @@ class SafetyIT {
         return controller.ok(app.env(root), "dump", "app").stdout().lines().findFirst().orElseThrow().split(" ")[1];
     }
 
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void everyDestinationGetsAManifestThatMatchesItsArchive() throws IOException {
         Map<String, String> env = app.env(root);
@@ -65,13 +54,13 @@ class SafetyIT {
         Path local = root.resolve("data/app").resolve(archive);
         Path manifest = root.resolve("data/app").resolve(archive + ".manifest.json");
         String json = Files.readString(manifest);
-        assertThat(json).contains("\"sha256\" : \"" + sha256(local) + "\"").contains("\"size\" : " + Files.size(local))
+        assertThat(json).contains("\"sha256\" : \"" + Sha256Sum.of(local) + "\"").contains("\"size\" : " + Files.size(local))
                 .contains("\"service\" : \"app\"").contains("\"database\" : \"app\"").contains("\"pgDumpVersion\" : \"15")
                 .contains("\"format\" : \"custom\"").contains("\"startedAt\"").contains("\"finishedAt\"")
                 .doesNotContain("judy-pw-2718");
         assertThat(s3.keys("safety")).contains("manifests/app/" + archive + ".manifest.json",
                 "manifests/app/" + archive + ".roles.sql");
-        assertThat(root.resolve("shared/app/file.dump.zst.manifest.json")).content().contains(sha256(local));
+        assertThat(root.resolve("shared/app/file.dump.zst.manifest.json")).content().contains(Sha256Sum.of(local));
         assertThat(root.resolve("data/app").resolve(archive + ".roles.sql")).content().contains("CREATE ROLE judy");
         for (Path file : List.of(local, manifest, root.resolve("data/app").resolve(archive + ".roles.sql"))) {
             assertThat(Trees.permissions(file)).as(file.toString()).isEqualTo("rw-------");
@@ -80,7 +69,7 @@ class SafetyIT {
         assertThat(Trees.permissions(root.resolve("data/app/.pgbackup"))).isEqualTo("rwx------");
         assertThat(Trees.permissions(root.resolve("data/app/.pgbackup/lock"))).isEqualTo("rw-------");
         assertThat(controller.ok(env, "list", "--long", "app").stdout())
-                .contains("sha256 " + sha256(local).substring(0, 16))
+                .contains("sha256 " + Sha256Sum.of(local).substring(0, 16))
                 .contains("pg_dump 15").contains("local,s3");
         assertThat(controller.ok(env, "verify", "app").stdout()).contains(archive + " in local: ok").contains(archive
                 + " in s3: ok");

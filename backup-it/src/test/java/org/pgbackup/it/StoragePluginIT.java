@@ -64,7 +64,8 @@ class StoragePluginIT {
         assertThat(list.stdout()).contains(archive);
         Exec.Result verify = Launcher.run(plugins, env, "verify", "app", archive);
         assertThat(verify.exitCode()).as(verify.stdout() + verify.stderr()).isZero();
-        assertThat(verify.stdout()).contains(": ok (sha256 ");
+        assertThat(verify.stdout()).contains(": ok (sha256 "
+                + Sha256Sum.of(root.resolve("flat").resolve("app=" + URLEncoder.encode(archive, StandardCharsets.UTF_8))));
 
         SampleData.damage(app.cluster());
         assertThat(SampleData.fingerprint(app.cluster())).isNotEqualTo(dumped);
