@@ -6,13 +6,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
+import org.pgbackup.error.CancelledException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
@@ -31,6 +34,17 @@ import org.tinylog.Logger;
  * <p>Every operation names a service of {@code DATABASE_LIST}; an unknown one throws
  * {@link org.pgbackup.error.UnknownServiceException} before anything is touched. Failures
  * are {@link BackupException}s whose messages say what to do.
+ *
+ * <p>Thread-safe: one client serves any number of threads at once. Operations on different
+ * services run side by side ({@code BACKUP_PARALLELISM} dumps at a time); operations on the
+ * same service take turns through the service's lock, each waiting up to
+ * {@code LOCK_WAIT_SECONDS} before it fails with {@link org.pgbackup.error.ServiceBusyException}.
+ *
+ * <p>Lifecycle: a dump or restore given a {@link Cancellation} in its options stops alone
+ * when it is cancelled; {@link #cancel()} stops every operation running at the time, and the
+ * client goes on serving; {@link #close()} stops them too and ends the client, after which
+ * every method but {@link #configuration()} throws {@link IllegalStateException}. A cancelled
+ * operation always ends with {@link CancelledException}.
  */
 public final class BackupController implements AutoCloseable {
     /**
@@ -45,6 +59,7 @@ public final class BackupController implements AutoCloseable {
     static final Set<PosixFilePermission> DATA_DIRECTORIES = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> SHARED_FILES = PosixFilePermissions.fromString("rw-r-----");
     static final Set<PosixFilePermission> SHARED_DIRECTORIES = PosixFilePermissions.fromString("rwxr-x---");
+    private static final String RESTORE_LEFT = "a restore in one transaction leaves the database as it was";
 
     private final OperationContext ctx;
     private final Catalog catalog;
@@ -55,6 +70,8 @@ public final class BackupController implements AutoCloseable {
     private final WalReset walReset;
     private final DrillOperation drills;
     private final HookedOperation hooked;
+    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private BackupController(Configuration config, Clock clock, ProcessRunner runner) {
         this.ctx = new OperationContext(config, clock, runner);
@@ -108,8 +125,9 @@ public final class BackupController implements AutoCloseable {
      *     nothing was dumped
      */
     public DumpResult dump(String service, DumpOptions options) {
-        return hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP, Hook.POST_BACKUP,
-                () -> dumps.dump(service, options), HookedOperation::dumped);
+        return cancellable(service, "dump", options.cancellation(), "no partial archive is kept",
+                op -> hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP, Hook.POST_BACKUP,
+                        () -> dumps.dump(service, options, op), HookedOperation::dumped));
     }
 
     /** Dumps one service with {@link DumpOptions#defaults()}. */
@@ -124,6 +142,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DumpResult>> dumpAll(DumpOptions options) {
+        ensureOpen();
         return forEachService(ctx.config().parallelism(), service -> dump(service, options));
     }
 
@@ -146,7 +165,8 @@ public final class BackupController implements AutoCloseable {
 
     /** {@link #verify(String, String)}, reporting each archive read to a listener. */
     public List<VerifyResult> verify(String service, String fileName, ProgressListener listener) {
-        return verification.verify(service, fileName, listener);
+        return cancellable(service, "verification", Optional.empty(), "nothing was changed",
+                op -> verification.verify(service, fileName, listener, op));
     }
 
     /**
@@ -165,7 +185,8 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if the service has no complete archive
      */
     public DrillResult drill(String service) {
-        return drills.drill(service);
+        return cancellable(service, "drill", Optional.empty(), "its scratch database is dropped",
+                op -> drills.drill(service));
     }
 
     /**
@@ -174,6 +195,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DrillResult>> drillAll() {
+        ensureOpen();
         return forEachService(1, this::drill);
     }
 
@@ -185,6 +207,7 @@ public final class BackupController implements AutoCloseable {
      * last good drill is older, or that never had one, is unhealthy too.
      */
     public List<ServiceHealth> health() {
+        ensureOpen();
         return healthCheck.health();
     }
 
@@ -197,6 +220,7 @@ public final class BackupController implements AutoCloseable {
      * @throws StorageException if no destination could be listed
      */
     public ArchiveListing list(String service) {
+        ensureOpen();
         return catalog.list(service);
     }
 
@@ -205,6 +229,7 @@ public final class BackupController implements AutoCloseable {
      * without reading manifests, so it is cheap enough to run after every scheduled dump.
      */
     public Map<String, Integer> countArchives(String service) {
+        ensureOpen();
         return catalog.countArchives(service);
     }
 
@@ -227,8 +252,9 @@ public final class BackupController implements AutoCloseable {
      *     the database was not touched
      */
     public RestoreResult restore(String service, String fileName, RestoreOptions options) {
-        return hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
-                () -> restores.restore(service, fileName, options), HookedOperation::restored);
+        return cancellable(service, "restore", options.cancellation(), RESTORE_LEFT,
+                op -> hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
+                        () -> restores.restore(service, fileName, options, op), HookedOperation::restored));
     }
 
     /**
@@ -241,12 +267,14 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if there is no shared copy
      */
     public RestoreResult restoreFromShared(String service, RestoreOptions options) {
-        return hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
-                () -> restores.restoreFromShared(service, options), HookedOperation::restored);
+        return cancellable(service, "restore", options.cancellation(), RESTORE_LEFT,
+                op -> hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
+                        () -> restores.restoreFromShared(service, options, op), HookedOperation::restored));
     }
 
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
+        ensureOpen();
         return forEachService(1, service -> restoreFromShared(service, options));
     }
 
@@ -262,6 +290,7 @@ public final class BackupController implements AutoCloseable {
      * @throws org.pgbackup.error.ConfirmationRequiredException if not confirmed; nothing changed
      */
     public ResetWalResult resetWal(String service, ResetWalOptions options) {
+        ensureOpen();
         return walReset.resetWal(service, options);
     }
 
@@ -277,17 +306,30 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
-     * Stops the PostgreSQL programs this controller runs, so that its operations waiting on
-     * them fail and clean up, and refuses to start more: a dump aborted this way leaves no
-     * archive. Other controllers in the same JVM are not touched.
+     * Cancels every operation of this client running now, from any thread: each stops its
+     * PostgreSQL programs and ends with {@link CancelledException}, leaving what a failure
+     * leaves (a dump no archive, a restore the database as it was). Operations started
+     * afterwards run as usual; to cancel one operation alone, give it a {@link Cancellation}.
+     * Other clients in the same JVM are not touched.
      */
     public void cancel() {
-        ctx.runner().stopAll();
+        running.forEach(Cancellation::cancel);
+        // Programs of no operation's own, such as a hook's or a drill's.
+        ctx.runner().stopRunning();
     }
 
-    /** Stops this controller's programs, as {@link #cancel()} does, and closes its destinations. */
+    /**
+     * Cancels every running operation, as {@link #cancel()} does, and closes the
+     * destinations. Afterwards every method but {@link #configuration()} throws
+     * {@link IllegalStateException}. Closing twice does nothing more.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running.forEach(Cancellation::cancel);
         ctx.runner().stopAll();
         for (Map.Entry<String, Storage> destination : ctx.destinations().entrySet()) {
             try {
@@ -295,6 +337,40 @@ public final class BackupController implements AutoCloseable {
             } catch (IOException e) {
                 Logger.warn("Closing destination {} failed: {}", destination.getKey(), e.getMessage());
             }
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("This BackupController is closed: open a new one to run operations");
+        }
+    }
+
+    /**
+     * Runs one operation under a cancellation of its own, cancelled by the caller's, by
+     * {@link #cancel()} or by {@link #close()}. Whatever it fails with once cancelled
+     * (a program killed, a stream closed, a phase refused) becomes one
+     * {@link CancelledException}.
+     */
+    private <T> T cancellable(String service, String operation, Optional<Cancellation> requested, String left,
+            Function<Cancellation, T> body) {
+        ensureOpen();
+        Cancellation own = new Cancellation();
+        running.add(own);
+        try (Cancellation.Registration byCaller = requested.map(c -> c.onCancel(own::cancel))
+                .orElse(() -> { })) {
+            if (closed) {
+                own.cancel();
+            }
+            return body.apply(own);
+        } catch (RuntimeException e) {
+            if (own.isCancelled()) {
+                throw new CancelledException("The " + operation + " of service '" + service + "' was cancelled; "
+                        + left, e);
+            }
+            throw e;
+        } finally {
+            running.remove(own);
         }
     }
 }

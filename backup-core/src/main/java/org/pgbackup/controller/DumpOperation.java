@@ -26,7 +26,6 @@ import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgDump;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessResult;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.internal.storage.FanOut;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.BackupName;
@@ -43,7 +42,6 @@ final class DumpOperation {
     private final OperationContext ctx;
     private final Configuration config;
     private final Clock clock;
-    private final ProcessRunner runner;
     private final PgBinaries binaries;
     private final Map<String, Storage> destinations;
     private final RetentionSweep retention;
@@ -53,18 +51,17 @@ final class DumpOperation {
         this.ctx = ctx;
         this.config = ctx.config();
         this.clock = ctx.clock();
-        this.runner = ctx.runner();
         this.binaries = ctx.binaries();
         this.destinations = ctx.destinations();
         this.retention = new RetentionSweep(ctx);
     }
 
-    DumpResult dump(String service, DumpOptions options) {
+    DumpResult dump(String service, DumpOptions options, Cancellation cancellation) {
         ServiceSettings settings = config.service(service);
         if (settings.wholeServer()) {
-            return new WholeServerDump(ctx, this).dump(settings, options);
+            return new WholeServerDump(ctx, this).dump(settings, options, cancellation);
         }
-        Progress progress = new Progress(options.listener(), service);
+        Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "dump")) {
             return dump(DumpScope.of(settings), options.sharedCopy(), progress);
@@ -90,7 +87,7 @@ final class DumpOperation {
         ServiceSettings settings = scope.settings();
         String service = scope.directory();
         progress.phase(Phase.CONNECTING);
-        PgConnection connection = new PgConnection(settings, runner);
+        PgConnection connection = new PgConnection(settings, progress.runner());
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.dumpClientFor("pg_dump", server);
         PgVersion client = binaries.versionOf(program);
@@ -167,6 +164,8 @@ final class DumpOperation {
                         + (head[0].length == 0 ? "nothing" : "no custom-format archive") + "; no archive was kept."
                         + " Check " + program + " (is it a real pg_dump?)");
             }
+            // The last moment a cancellation can keep the archive out of every destination.
+            progress.checkCancelled();
             List<String> stored = out.commit();
             failed.putAll(out.failures());
             if (stored.isEmpty()) {
@@ -203,11 +202,12 @@ final class DumpOperation {
             failed.forEach((id, why) -> Logger.error("{}: destination {} failed: {}", service, id, why));
             Logger.info("{}: stored {} ({} bytes, sha256 {}) in {} in {} ms", service, name, digest.size(),
                     manifest.sha256(), String.join(", ", complete), took.toMillis());
-            if (config.verifyAfterDump()) {
-                progress.phase(Phase.VERIFYING);
+            // Cancelled once the archive is stored: it stays, unverified, and the dump ends as done.
+            if (config.verifyAfterDump() && !progress.cancelled()) {
+                progress.phaseAfterCommit(Phase.VERIFYING);
                 verifyAfterDump(service, name, complete, failed, progress);
             }
-            progress.phase(Phase.APPLYING_RETENTION);
+            progress.phaseAfterCommit(Phase.APPLYING_RETENTION);
             Map<String, List<String>> removed = new LinkedHashMap<>();
             for (String id : complete) {
                 if (destinations.containsKey(id)) {

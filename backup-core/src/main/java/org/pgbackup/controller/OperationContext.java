@@ -91,7 +91,7 @@ final class OperationContext {
     }
 
     Verifier verifier() {
-        return new Verifier(runner, binaries.find("pg_restore"), config.operationTimeout(), config.encryption());
+        return new Verifier(binaries.find("pg_restore"), config.operationTimeout(), config.encryption());
     }
 
     /** Takes the service's lock for an operation, waiting up to {@code LOCK_WAIT_SECONDS}. */

@@ -1,23 +1,85 @@
 package org.pgbackup.controller;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.error.CancelledException;
+import org.pgbackup.internal.process.ProcessRunner;
 import org.tinylog.Logger;
 
-/** One operation's listener, bound to its service, that never lets a listener fail the operation. */
+/**
+ * One operation's course: its listener, bound to its service, that never lets a listener fail
+ * the operation; its cancellation, checked between phases; and the runner of its programs,
+ * stopped when it is cancelled.
+ */
 final class Progress {
     private final ProgressListener listener;
     private final String service;
+    private final Cancellation cancellation;
+    private final ProcessRunner runner;
 
-    Progress(ProgressListener listener, String service) {
-        this.listener = listener;
-        this.service = service;
+    /** An operation's course, its programs run by a child of {@code runner} of its own. */
+    Progress(ProgressListener listener, String service, Cancellation cancellation, ProcessRunner runner) {
+        this(listener, service, cancellation, runner.child(), true);
     }
 
+    private Progress(ProgressListener listener, String service, Cancellation cancellation, ProcessRunner runner,
+            boolean stopsRunner) {
+        this.listener = requireNonNull(listener, "listener is null");
+        this.service = requireNonNull(service, "service is null");
+        this.cancellation = requireNonNull(cancellation, "cancellation is null");
+        this.runner = runner;
+        if (stopsRunner) {
+            cancellation.onCancel(runner::stopAll);
+        }
+    }
+
+    /** A part of this operation, such as one database of a whole-server run: the same cancellation and runner. */
+    Progress part(String name, ProgressListener partListener) {
+        return new Progress(partListener, name, cancellation, runner, false);
+    }
+
+    /** The runner of this operation's programs. */
+    ProcessRunner runner() {
+        return runner;
+    }
+
+    /** Fails with {@link CancelledException} if the operation was cancelled. */
+    void checkCancelled() {
+        if (cancellation.isCancelled()) {
+            throw new CancelledException(service + ": cancelled");
+        }
+    }
+
+    /**
+     * Enters a phase: first fails if the operation was cancelled (except on
+     * {@link Phase#FINISHED}, which always comes), then tells the listener.
+     */
     void phase(Phase phase) {
+        if (phase != Phase.FINISHED) {
+            checkCancelled();
+        }
+        announce(phase);
+    }
+
+    /**
+     * Enters a phase that follows a commit, such as a dump's retention once its archive is
+     * stored: a cancellation no longer stops it, since what it would protect is done.
+     */
+    void phaseAfterCommit(Phase phase) {
+        announce(phase);
+    }
+
+    /** Whether the operation was cancelled. */
+    boolean cancelled() {
+        return cancellation.isCancelled();
+    }
+
+    private void announce(Phase phase) {
         try {
             listener.phase(service, phase);
         } catch (RuntimeException e) {

@@ -41,25 +41,23 @@ import org.tinylog.Logger;
 final class RestoreOperation {
     private final OperationContext ctx;
     private final Configuration config;
-    private final ProcessRunner runner;
     private final PgBinaries binaries;
     private final WholeServerRestore wholeServer;
 
     RestoreOperation(OperationContext ctx) {
         this.ctx = ctx;
         this.config = ctx.config();
-        this.runner = ctx.runner();
         this.binaries = ctx.binaries();
         this.wholeServer = new WholeServerRestore(ctx, this);
     }
 
-    RestoreResult restore(String service, String fileName, RestoreOptions options) {
+    RestoreResult restore(String service, String fileName, RestoreOptions options, Cancellation cancellation) {
         ServiceSettings settings = config.service(service);
         if (settings.wholeServer()) {
-            return wholeServer.restore(settings, fileName, options);
+            return wholeServer.restore(settings, fileName, options, cancellation);
         }
         BackupName name = BackupName.parseArgument(fileName);
-        Progress progress = new Progress(options.listener(), service);
+        Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore")) {
             return restoreLocked(RestoreTarget.of(settings), name, options, progress);
@@ -99,12 +97,12 @@ final class RestoreOperation {
                 + "' to see its archives");
     }
 
-    RestoreResult restoreFromShared(String service, RestoreOptions options) {
+    RestoreResult restoreFromShared(String service, RestoreOptions options, Cancellation cancellation) {
         ServiceSettings settings = config.service(service);
         if (settings.wholeServer()) {
-            return wholeServer.restoreFromShared(settings, options);
+            return wholeServer.restoreFromShared(settings, options, cancellation);
         }
-        Progress progress = new Progress(options.listener(), service);
+        Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore");
                 Storage shared = ctx.sharedStorage()) {
@@ -133,7 +131,7 @@ final class RestoreOperation {
         progress.phase(Phase.CONNECTING);
         if (options.appliesRoles() && target.wholeServer()) {
             // Before the database is created: its owner may be one of them.
-            applyRoles(storage, target, object);
+            applyRoles(storage, target, object, progress);
         }
         boolean created = target.wholeServer() && WholeServerRestore.createIfMissing(settings, checked.owner());
         try {
@@ -151,11 +149,11 @@ final class RestoreOperation {
         ServiceSettings settings = target.settings();
         String service = target.directory();
         ArchiveForm form = checked.form();
-        PgConnection connection = new PgConnection(settings, runner);
+        PgConnection connection = new PgConnection(settings, progress.runner());
         PgVersion server = connection.serverVersion(binaries);
         Path program = binaries.clientFor("pg_restore", server);
         if (options.appliesRoles() && !target.wholeServer()) {
-            applyRoles(storage, target, object);
+            applyRoles(storage, target, object, progress);
         }
         Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}{}", service, object,
                 storage.describe(), settings.database(), settings.address(), server, options.parallel()
@@ -250,11 +248,11 @@ final class RestoreOperation {
      * Creates the roles saved beside an archive. Roles that exist already are left as they
      * are; any other error stops the restore before the database is touched.
      */
-    private void applyRoles(Storage storage, RestoreTarget target, String archive) {
+    private void applyRoles(Storage storage, RestoreTarget target, String archive, Progress progress) {
         String service = target.settings().name();
         // A whole-server service's database may not exist yet: its roles go in through the maintenance database.
         PgConnection connection = new PgConnection(target.wholeServer()
-                ? target.settings().forDatabase("postgres") : target.settings(), runner);
+                ? target.settings().forDatabase("postgres") : target.settings(), progress.runner());
         String sql;
         String rolesFile = Sidecar.ROLES.of(archive);
         try (InputStream stored = storage.open(target.rolesDirectory(), rolesFile);

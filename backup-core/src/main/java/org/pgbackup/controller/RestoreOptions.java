@@ -2,21 +2,26 @@ package org.pgbackup.controller;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Optional;
+
 /**
  * How to restore: {@code RestoreOptions.defaults().withoutOwners().jobs(4)}. The defaults
  * keep owners, require a manifest, apply no roles and restore in one transaction, all or
  * nothing. Immutable; each method returns a changed copy.
  */
 public final class RestoreOptions {
-    private static final RestoreOptions DEFAULTS = new RestoreOptions(true, false, false, 1, ProgressListener.NONE);
+    private static final RestoreOptions DEFAULTS = new RestoreOptions(true, false, false, 1, ProgressListener.NONE,
+            null);
 
     private final boolean keepOwners;
     private final boolean force;
     private final boolean withRoles;
     private final int jobs;
     private final ProgressListener progress;
+    private final Cancellation cancellation;
 
-    private RestoreOptions(boolean keepOwners, boolean force, boolean withRoles, int jobs, ProgressListener progress) {
+    private RestoreOptions(boolean keepOwners, boolean force, boolean withRoles, int jobs, ProgressListener progress,
+            Cancellation cancellation) {
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be 1 or more, not " + jobs);
         }
@@ -25,6 +30,7 @@ public final class RestoreOptions {
         this.withRoles = withRoles;
         this.jobs = jobs;
         this.progress = requireNonNull(progress, "listener is null");
+        this.cancellation = cancellation;
     }
 
     /** Owners kept, manifest required, roles not applied, one transaction. */
@@ -34,22 +40,22 @@ public final class RestoreOptions {
 
     /** Objects belong to the service's user and the archive's grants are skipped. */
     public RestoreOptions withoutOwners() {
-        return new RestoreOptions(false, force, withRoles, jobs, progress);
+        return new RestoreOptions(false, force, withRoles, jobs, progress, cancellation);
     }
 
     /** An archive without a readable manifest may be restored; its checksum cannot be checked. */
     public RestoreOptions force() {
-        return new RestoreOptions(keepOwners, true, withRoles, jobs, progress);
+        return new RestoreOptions(keepOwners, true, withRoles, jobs, progress, cancellation);
     }
 
     /** The roles saved beside the archive are created first, for owners and grants on a fresh server. */
     public RestoreOptions withRoles() {
-        return new RestoreOptions(keepOwners, force, true, jobs, progress);
+        return new RestoreOptions(keepOwners, force, true, jobs, progress, cancellation);
     }
 
     /** The same options once the roles are applied, so that each database of a run does not apply them again. */
     RestoreOptions rolesApplied() {
-        return new RestoreOptions(keepOwners, force, false, jobs, progress);
+        return new RestoreOptions(keepOwners, force, false, jobs, progress, cancellation);
     }
 
     /**
@@ -58,12 +64,22 @@ public final class RestoreOptions {
      * database partly restored if it fails midway.
      */
     public RestoreOptions jobs(int jobs) {
-        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress);
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress, cancellation);
     }
 
     /** Report phases and bytes to this listener. */
     public RestoreOptions progress(ProgressListener listener) {
-        return new RestoreOptions(keepOwners, force, withRoles, jobs, listener);
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, listener, cancellation);
+    }
+
+    /**
+     * Stops the restore when {@code cancellation} is cancelled: it then ends with
+     * {@link org.pgbackup.error.CancelledException}, the database as it was (with one job;
+     * parallel jobs may have restored part of it).
+     */
+    public RestoreOptions cancellation(Cancellation cancellation) {
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress,
+                requireNonNull(cancellation, "cancellation is null"));
     }
 
     /** Whether objects keep the owners and privileges the archive records. */
@@ -94,5 +110,10 @@ public final class RestoreOptions {
     /** Who hears the restore's progress. */
     public ProgressListener listener() {
         return progress;
+    }
+
+    /** What cancels the restore, if anything does. */
+    public Optional<Cancellation> cancellation() {
+        return Optional.ofNullable(cancellation);
     }
 }

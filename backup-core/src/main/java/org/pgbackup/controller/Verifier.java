@@ -20,7 +20,6 @@ import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.Sidecar;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.spi.Storage;
 
 /**
@@ -30,14 +29,12 @@ import org.pgbackup.spi.Storage;
 final class Verifier {
     private static final int BUFFER = 256 * 1024;
 
-    private final ProcessRunner runner;
     private final Path pgRestore;
     private final Duration timeout;
     private final Encryption encryption;
 
     /** @param pgRestore the newest installed {@code pg_restore}, which reads every older archive */
-    Verifier(ProcessRunner runner, Path pgRestore, Duration timeout, Encryption encryption) {
-        this.runner = runner;
+    Verifier(Path pgRestore, Duration timeout, Encryption encryption) {
         this.pgRestore = pgRestore;
         this.timeout = timeout;
         this.encryption = encryption;
@@ -69,7 +66,7 @@ final class Verifier {
         List<String> unreadable = new ArrayList<>();
         ProcessResult read;
         try {
-            read = PgRestore.readToNowhere(runner, pgRestore, stdin -> {
+            read = PgRestore.readToNowhere(progress.runner(), pgRestore, stdin -> {
                 try (BufferedInputStream in = new BufferedInputStream(digest.reading(
                         progress.counting(storage.open(service, archive))), BUFFER)) {
                     Optional<ArchiveForm> form = ArchiveForm.peek(in);

@@ -25,8 +25,9 @@ final class VerifyOperation {
         this.catalog = catalog;
     }
 
-    List<VerifyResult> verify(String service, String fileName, ProgressListener listener) {
-        Progress progress = new Progress(listener, service);
+    List<VerifyResult> verify(String service, String fileName, ProgressListener listener,
+            Cancellation cancellation) {
+        Progress progress = new Progress(listener, service, cancellation, ctx.runner());
         boolean wholeServer = config.service(service).wholeServer();
         // A whole-server service's archive is <database>/<archive>, as list prints it.
         Optional<String> onlyDirectory = Optional.ofNullable(fileName).filter(f -> wholeServer && f.contains("/"))

@@ -49,18 +49,18 @@ final class WholeServerDump {
         this.retention = new RetentionSweep(ctx);
     }
 
-    DumpResult dump(ServiceSettings settings, DumpOptions options) {
-        Progress progress = new Progress(options.listener(), settings.name());
+    DumpResult dump(ServiceSettings settings, DumpOptions options, Cancellation cancellation) {
+        Progress progress = new Progress(options.listener(), settings.name(), cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(settings.name(), "dump")) {
             progress.phase(Phase.CONNECTING);
-            return dumpLocked(settings, options);
+            return dumpLocked(settings, options, progress);
         } finally {
             progress.phase(Phase.FINISHED);
         }
     }
 
-    private DumpResult dumpLocked(ServiceSettings settings, DumpOptions options) {
+    private DumpResult dumpLocked(ServiceSettings settings, DumpOptions options, Progress course) {
         String service = settings.name();
         Instant started = ctx.clock().instant();
         List<Database> found = discover(settings);
@@ -88,12 +88,12 @@ final class WholeServerDump {
                 config.encryption().form(config.compression().form()));
         Logger.info("{}: whole-server run {}: {} of the {} databases at {}", service, run, chosen.size(),
                 found.size(), settings.address());
-        Optional<String> roles = roles(settings, chosen);
+        Optional<String> roles = roles(settings, chosen, course);
 
         List<ServiceOutcome<DumpResult>> outcomes = ServiceRuns.each(chosen.stream().map(Database::name).toList(),
                 config.parallelism(), name -> {
                     Database database = chosen.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
-                    Progress progress = new Progress(options.listener(), service + "/" + name);
+                    Progress progress = course.part(service + "/" + name, options.listener());
                     try {
                         return ServiceOutcome.success(name, dumps.dump(DumpScope.of(settings, database, run),
                                 options.sharedCopy(), progress));
@@ -165,11 +165,11 @@ final class WholeServerDump {
     }
 
     /** The roles, once for the run, through the {@code postgres} database or else the first one dumped. */
-    private Optional<String> roles(ServiceSettings settings, List<Database> chosen) {
+    private Optional<String> roles(ServiceSettings settings, List<Database> chosen, Progress run) {
         String through = chosen.stream().map(Database::name).filter("postgres"::equals).findFirst()
                 .orElse(chosen.get(0).name());
         try {
-            PgConnection connection = new PgConnection(settings.forDatabase(through), ctx.runner());
+            PgConnection connection = new PgConnection(settings.forDatabase(through), run.runner());
             PgVersion server = connection.serverVersion(ctx.binaries());
             return RolesRead.read(ctx, connection, server);
         } catch (BackupException e) {

@@ -40,7 +40,8 @@ final class WholeServerRestore {
         this.restores = restores;
     }
 
-    RestoreResult restore(ServiceSettings settings, String argument, RestoreOptions options) {
+    RestoreResult restore(ServiceSettings settings, String argument, RestoreOptions options,
+            Cancellation cancellation) {
         String service = settings.name();
         // Archive names never hold a slash, so the last one ends the database's part.
         int slash = argument.lastIndexOf('/');
@@ -51,11 +52,11 @@ final class WholeServerRestore {
         }
         String databasePart = argument.substring(0, slash);
         BackupName name = BackupName.parseArgument(argument.substring(slash + 1));
-        Progress progress = new Progress(options.listener(), service);
+        Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore")) {
             if (EVERY_DATABASE.equals(databasePart)) {
-                return restoreRun(settings, name, options);
+                return restoreRun(settings, name, options, progress);
             }
             // As list prints it, or the database's own name.
             String database = DatabaseDirectory.database(databasePart).orElse(databasePart);
@@ -65,7 +66,8 @@ final class WholeServerRestore {
         }
     }
 
-    private RestoreResult restoreRun(ServiceSettings settings, BackupName name, RestoreOptions options) {
+    private RestoreResult restoreRun(ServiceSettings settings, BackupName name, RestoreOptions options,
+            Progress progress) {
         String service = settings.name();
         Map<String, String> unreadable = new LinkedHashMap<>();
         List<String> databases = new ArrayList<>();
@@ -84,13 +86,13 @@ final class WholeServerRestore {
         }
         Logger.info("{}: restoring the run {} into {} databases", service, name, databases.size());
         return each(settings, databases, options, (database, each) -> restores.restoreLocked(
-                RestoreTarget.of(settings, database), name, each, new Progress(each.listener(), service + "/"
-                        + database)));
+                RestoreTarget.of(settings, database), name, each, progress.part(service + "/" + database,
+                        each.listener())));
     }
 
-    RestoreResult restoreFromShared(ServiceSettings settings, RestoreOptions options) {
+    RestoreResult restoreFromShared(ServiceSettings settings, RestoreOptions options, Cancellation cancellation) {
         String service = settings.name();
-        Progress progress = new Progress(options.listener(), service);
+        Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "restore");
                 Storage shared = ctx.sharedStorage()) {
@@ -110,8 +112,8 @@ final class WholeServerRestore {
                 String file = SharedCopy.newest(shared, target.directory())
                         .orElseThrow(() -> new ArchiveNotFoundException("The shared directory of database '"
                                 + database + "' of service '" + service + "' holds no file.dump"));
-                return restores.restoreFrom(shared, target, file, each, new Progress(each.listener(), service + "/"
-                        + database));
+                return restores.restoreFrom(shared, target, file, each, progress.part(service + "/" + database,
+                        each.listener()));
             });
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);

@@ -48,7 +48,9 @@ public enum ErrorCode {
      * Some databases of a whole-server service failed while the others were stored or
      * restored: {@link DatabasesFailedException}.
      */
-    DATABASES_FAILED(Category.FAILED);
+    DATABASES_FAILED(Category.FAILED),
+    /** The operation was cancelled and left nothing half done: {@link CancelledException}. */
+    CANCELLED(Category.FAILED);
 
     /** What kind of failure a code is, and so the command line's exit status. */
     public enum Category {

@@ -16,7 +16,8 @@ class ErrorCodeTest {
             new RestoreFailedException("m"), new ServerRunningException("m"), new ServiceBusyException("m"),
             new StorageException("m"), new ToolNotFoundException("m"), new UnknownServiceException("s", List.of("a")),
             new NoMatchingIdentityException("m"), new DrillFailedException("m"),
-            new HookFailedException("m"), new DatabasesFailedException("m", Map.of("db", "why")));
+            new HookFailedException("m"), new DatabasesFailedException("m", Map.of("db", "why")),
+            new CancelledException("m"));
 
     @Test
     void everyFailureHasItsOwnCodeAndEveryCodeAFailure() {

@@ -4,23 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+// README:imports-begin
+import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.PgBackup;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.controller.RestoreOptions;
 import org.pgbackup.controller.RestoreResult;
-import org.pgbackup.error.BackupException;
+import org.pgbackup.error.CancelledException;
+// README:imports-end
 
 /**
  * The README's "Embedding backup-core" example, compiled and run against a real server.
@@ -55,20 +59,22 @@ class EmbeddingExampleIT {
                     RestoreOptions.defaults().progress(progress));
             System.out.println("restored " + restored.archive() + " from " + restored.source());
 
-            // Cancel from any thread: this client's pg_dump stops, no partial archive is kept,
-            // and other clients in the JVM are not touched. A cancelled client is done.
-            ExecutorService worker = Executors.newSingleThreadExecutor();
-            Future<DumpResult> running = worker.submit(() -> client.dump("users"));
-            client.cancel();
-            try {
-                running.get();
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof BackupException failure) {
-                    System.out.println("cancelled (" + failure.code() + "): " + failure.getMessage());
-                }
-            } finally {
-                worker.shutdown();
+            // Cancel one operation from any thread: its pg_dump stops, no partial archive is
+        // kept, and the client and its other operations go on.
+        Cancellation cancellation = new Cancellation();
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        Future<DumpResult> running = worker.submit(() -> client.dump("users",
+                DumpOptions.defaults().cancellation(cancellation)));
+        cancellation.cancel();
+        try {
+            running.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CancelledException cancelled) {
+                System.out.println("cancelled (" + cancelled.code() + "): " + cancelled.getMessage());
             }
+        } finally {
+            worker.shutdown();
+        }
             return restored.verifiedSha256().orElseThrow();
         }
     }
@@ -92,12 +98,16 @@ class EmbeddingExampleIT {
     }
 
     @Test
-    void theReadmeQuotesThisExample() throws IOException {
+    void theReadmeQuotesThisExampleWithItsImports() throws IOException {
         String source = Files.readString(Path.of(System.getProperty("repository.root", "."), "backup-it/src/test/java",
                 "org/pgbackup/it/EmbeddingExampleIT.java"));
-        String example = source.substring(source.indexOf("// README:begin\n") + "// README:begin\n".length(),
-                source.indexOf("// README:end")).stripIndent();
+        String imports = between(source, "// README:imports-begin\n", "// README:imports-end");
+        String example = between(source, "// README:begin\n", "// README:end").stripIndent();
         String readme = Files.readString(Path.of(System.getProperty("repository.root", "."), "README.md"));
-        assertThat(readme).contains("```java\n" + example + "```");
+        assertThat(readme).contains("```java\n" + imports + "\n" + example + "```");
+    }
+
+    private static String between(String text, String begin, String end) {
+        return text.substring(text.indexOf(begin) + begin.length(), text.indexOf(end));
     }
 }

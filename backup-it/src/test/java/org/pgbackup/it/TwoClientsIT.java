@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.DumpResult;
-import org.pgbackup.error.BackupException;
+import org.pgbackup.error.CancelledException;
 
 /**
  * Two controllers embedded in one JVM: each owns the programs it starts, so cancelling one
@@ -54,7 +54,7 @@ class TwoClientsIT {
                 first.cancel();
 
                 assertThatThrownBy(() -> stalled.get(BOUND.toSeconds(), TimeUnit.SECONDS))
-                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(BackupException.class);
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(CancelledException.class);
                 DumpResult other = running.get(BOUND.toSeconds(), TimeUnit.SECONDS);
                 assertThat(other.complete()).as("the other client's dump").isTrue();
             }

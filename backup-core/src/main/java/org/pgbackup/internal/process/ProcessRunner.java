@@ -32,16 +32,60 @@ public final class ProcessRunner {
     private static final int MAX_LINE = 2000;
     private static final long STOP_GRACE_MILLIS = 5_000;
 
+    private final ProcessRunner parent;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
+    /** A runner of its own, for one controller. */
+    public ProcessRunner() {
+        this(null);
+    }
+
+    private ProcessRunner(ProcessRunner parent) {
+        this.parent = parent;
+    }
+
+    /**
+     * A runner for one operation: {@link #stopAll()} on it stops that operation's programs
+     * alone, while {@code stopAll()} on this one stops them too.
+     */
+    public ProcessRunner child() {
+        return new ProcessRunner(this);
+    }
+
+    private boolean stopping() {
+        return stopping || parent != null && parent.stopping();
+    }
+
+    private void track(Process process) {
+        live.add(process);
+        if (parent != null) {
+            parent.track(process);
+        }
+    }
+
+    private void forget(Process process) {
+        live.remove(process);
+        if (parent != null) {
+            parent.forget(process);
+        }
+    }
+
     /**
      * Stops every program this runner runs now, asked to stop, then killed, and refuses to
-     * start more: for cancelling or closing its owner. The runs waiting on them return as
-     * failed.
+     * start more: for cancelling an operation or closing its owner. The runs waiting on them
+     * return as failed.
      */
     public void stopAll() {
         stopping = true;
+        stopRunning();
+    }
+
+    /**
+     * Stops every program this runner runs now, as {@link #stopAll()} does, but goes on
+     * starting new ones afterwards.
+     */
+    public void stopRunning() {
         live.forEach(process -> {
             // Its children first: once the parent dies they are no longer its descendants,
             // and one that holds the output pipe open would keep the run waiting.
@@ -59,7 +103,7 @@ public final class ProcessRunner {
      *     program is then stopped)
      */
     public ProcessResult run(ProcessSpec spec) throws IOException {
-        if (stopping) {
+        if (stopping()) {
             throw new IOException("Not starting " + spec.command().get(0) + ": shutting down");
         }
         Logger.debug("Running {}", spec);
@@ -71,8 +115,8 @@ public final class ProcessRunner {
         }
         builder.environment().putAll(spec.environment());
         Process process = builder.start();
-        live.add(process);
-        if (stopping) {
+        track(process);
+        if (stopping()) {
             // stopAll() ran between the check above and the start: it did not see this one.
             stop(process);
         }
@@ -114,7 +158,7 @@ public final class ProcessRunner {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while running " + spec.command().get(0), e);
         } finally {
-            live.remove(process);
+            forget(process);
         }
         Throwable failure = handlerFailure.get();
         if (failure instanceof IOException io) {

@@ -152,27 +152,6 @@ class OperationsTest {
     }
 
     @Test
-    void cancellingBetweenPhasesStoresNothingAndANewClientWorks() {
-        try (BackupController client = client("memory").load()) {
-            ProgressListener cancelBeforeDumping = new ProgressListener() {
-                @Override
-                public void phase(String service, Phase phase) {
-                    if (phase == Phase.DUMPING) {
-                        client.cancel();
-                    }
-                }
-            };
-            assertThatThrownBy(() -> client.dump("users", DumpOptions.defaults().progress(cancelBeforeDumping)))
-                    .isInstanceOf(BackupException.class);
-            assertThat(stored()).isEmpty();
-            assertThat(client.list("users").archives()).isEmpty();
-        }
-        try (BackupController fresh = client("memory").load()) {
-            assertThat(fresh.dump("users").complete()).isTrue();
-        }
-    }
-
-    @Test
     void aCorruptArchiveIsRefusedBeforePgRestoreEverRuns() throws IOException {
         try (BackupController client = client("memory").load()) {
             String archive = client.dump("users").name().fileName();
