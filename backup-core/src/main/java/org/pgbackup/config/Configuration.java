@@ -47,6 +47,7 @@ public final class Configuration {
     private final Optional<URI> healthcheckPing;
     private final Optional<Integer> metricsPort;
     private final boolean verifyAfterDump;
+    private final boolean rolePasswords;
     private final Compression compression;
     private final int parallelism;
     private final Encryption encryption;
@@ -78,6 +79,7 @@ public final class Configuration {
         this.healthcheckPing = b.healthcheckPing;
         this.metricsPort = b.metricsPort;
         this.verifyAfterDump = b.verifyAfterDump;
+        this.rolePasswords = b.rolePasswords;
         this.compression = b.compression;
         this.parallelism = b.parallelism;
         this.encryption = b.encryption;
@@ -258,6 +260,11 @@ public final class Configuration {
     /** {@code VERIFY_AFTER_DUMP}: whether every dump is read back in full and checked. */
     public boolean verifyAfterDump() {
         return verifyAfterDump;
+    }
+
+    /** {@code ROLE_PASSWORDS}: whether the saved roles keep their password hashes. */
+    public boolean rolePasswords() {
+        return rolePasswords;
     }
 
     /** {@code BACKUP_COMPRESSION}: how archives are compressed, zstd level 1 unless set. */

@@ -57,6 +57,7 @@ public final class ConfigurationBuilder {
     Optional<URI> healthcheckPing = Optional.empty();
     Optional<Integer> metricsPort = Optional.empty();
     boolean verifyAfterDump;
+    boolean rolePasswords = true;
     DrillPolicy drills = DrillPolicy.defaults();
     HookSettings hooks = HookSettings.none();
     Compression compression = Compression.DEFAULT;
@@ -242,6 +243,17 @@ public final class ConfigurationBuilder {
     /** {@code VERIFY_AFTER_DUMP}: read every new archive back in full. */
     public ConfigurationBuilder verifyAfterDump(boolean verify) {
         this.verifyAfterDump = verify;
+        return this;
+    }
+
+    /**
+     * {@code ROLE_PASSWORDS}: whether the roles saved beside each archive keep their password
+     * hashes (the default, so that a restore onto a new server brings logins back); false
+     * saves them without ({@code pg_dumpall --no-role-passwords}), and restored roles then
+     * need a new password before they can log in.
+     */
+    public ConfigurationBuilder rolePasswords(boolean keep) {
+        this.rolePasswords = keep;
         return this;
     }
 

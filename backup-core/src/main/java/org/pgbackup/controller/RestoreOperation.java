@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
@@ -39,6 +41,8 @@ import org.tinylog.Logger;
  * jobs from a local copy when asked.
  */
 final class RestoreOperation {
+    private static final Pattern MISSING_ROLE = Pattern.compile("role \"([^\"]+)\" does not exist");
+
     private final OperationContext ctx;
     private final Configuration config;
     private final PgBinaries binaries;
@@ -179,7 +183,7 @@ final class RestoreOperation {
         if (!result.succeeded()) {
             throw new RestoreFailedException("pg_restore failed for service '" + service + "' (database '"
                     + settings.database() + "' at " + settings.address() + "); the restore ran in one transaction, so"
-                    + " the database is unchanged: " + result.failure());
+                    + " the database is unchanged: " + result.failure() + missingRoleFix(result.stderr()));
         }
         Logger.info("{}: restored {} into database '{}'", service, object, settings.database());
         return result(target, object, storage, checked, options, started);
@@ -231,10 +235,24 @@ final class RestoreOperation {
             throw new RestoreFailedException("Parallel pg_restore failed for service '" + service + "' (database '"
                     + settings.database() + "' at " + settings.address() + "); with --jobs each job commits on its"
                     + " own, so the database may be partly restored. Restore again, without --jobs to make it all or"
-                    + " nothing: " + result.failure());
+                    + " nothing: " + result.failure() + missingRoleFix(result.stderr()));
         }
         Logger.info("{}: restored {} into database '{}' with {} parallel jobs", service, object, settings.database(),
                 options.jobCount());
+    }
+
+    /**
+     * What to do when {@code pg_restore} failed on a role the target server lacks (an owner
+     * or a grantee of the archive's objects); empty for any other failure.
+     */
+    static String missingRoleFix(String stderr) {
+        Matcher missing = MISSING_ROLE.matcher(stderr);
+        if (!missing.find()) {
+            return "";
+        }
+        return ". The archive names role '" + missing.group(1) + "', which this server lacks: restore with"
+                + " --with-roles (RestoreOptions.withRoles()) to create the roles saved beside the archive first,"
+                + " or with --no-owner (RestoreOptions.withoutOwners()) to give every object to the service's user";
     }
 
     /** The custom-format archive inside a stored file, read in large blocks. */

@@ -40,7 +40,7 @@ final class RolesRead {
     static Optional<String> read(OperationContext ctx, PgConnection connection, PgVersion server) {
         try {
             return new PgDumpAll(connection, ctx.binaries().dumpClientFor("pg_dumpall", server),
-                    ctx.config().operationTimeout()).roles();
+                    ctx.config().operationTimeout()).roles(ctx.config().rolePasswords());
         } catch (BackupException e) {
             Logger.warn("{}: roles are not saved with this archive: {}", connection.service().name(), e.getMessage());
             return Optional.empty();

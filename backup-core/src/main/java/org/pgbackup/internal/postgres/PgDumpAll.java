@@ -25,12 +25,16 @@ public final class PgDumpAll {
     }
 
     /**
-     * The roles as SQL: with their password hashes when the user may read them, else
-     * without ({@code --no-role-passwords}).
+     * The roles as SQL: with their password hashes when asked for and the user may read
+     * them, else without ({@code --no-role-passwords}).
      *
+     * @param passwords whether to try with the password hashes first
      * @return empty, with a warning logged, if even that failed
      */
-    public Optional<String> roles() {
+    public Optional<String> roles(boolean passwords) {
+        if (!passwords) {
+            return run("--roles-only", "--no-role-passwords");
+        }
         Optional<String> withPasswords = run("--roles-only");
         return withPasswords.isPresent() ? withPasswords : run("--roles-only", "--no-role-passwords");
     }
