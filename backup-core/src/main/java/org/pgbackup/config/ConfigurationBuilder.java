@@ -45,6 +45,7 @@ public final class ConfigurationBuilder {
     Path backupRoot;
     Path databasesRoot;
     Optional<Path> pgBinDir = Optional.empty();
+    Optional<Path> pluginDirectory = Optional.empty();
     Optional<String> toolSearchPath = Optional.ofNullable(System.getenv("PATH"));
     Duration operationTimeout = Duration.ofHours(6);
     Schedule schedule;
@@ -106,6 +107,16 @@ public final class ConfigurationBuilder {
     /** The providers to choose destinations from; the ones on the class path unless set. */
     public ConfigurationBuilder storageProviders(List<StorageProvider> providers) {
         this.providers = StorageProviders.of(providers);
+        return this;
+    }
+
+    /**
+     * {@code CONTROLLER_PLUGINS}: a directory of storage plugins, each jar in it (or each
+     * directory of jars) loaded through a class loader of its own that sees only the SPI and
+     * the JDK. Ignored when {@link #storageProviders} names the providers.
+     */
+    public ConfigurationBuilder pluginDirectory(Path directory) {
+        this.pluginDirectory = Optional.of(requireNonNull(directory, "directory is null"));
         return this;
     }
 
@@ -285,7 +296,12 @@ public final class ConfigurationBuilder {
         encryption.check(found);
         services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, found);
         if (providers == null) {
-            providers = StorageProviders.installed();
+            try {
+                providers = pluginDirectory.map(StorageProviders::installed).orElseGet(StorageProviders::installed);
+            } catch (ConfigurationException e) {
+                found.addAll(e.problems());
+                providers = StorageProviders.of(List.of());
+            }
         }
         targets = new StorageTargets(providers).check(storages, services.values(), found);
         if (!found.isEmpty()) {

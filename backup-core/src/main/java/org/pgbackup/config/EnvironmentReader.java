@@ -71,6 +71,8 @@ final class EnvironmentReader {
         if (env.containsKey("PATH")) {
             builder.toolSearchPath(env.get("PATH"));
         }
+        variables.text("CONTROLLER_PLUGINS").ifPresent(dir -> Optional.ofNullable(readPath("CONTROLLER_PLUGINS",
+                null)).ifPresent(builder::pluginDirectory));
         variables.text("PG_BIN_DIR").ifPresent(dir -> Optional.ofNullable(readPath("PG_BIN_DIR", null))
                 .ifPresent(builder::pgBinDir));
         variables.text("OPERATION_TIMEOUT").ifPresent(text -> parseDuration(text).ifPresentOrElse(

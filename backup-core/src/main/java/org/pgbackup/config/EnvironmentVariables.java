@@ -23,7 +23,7 @@ public final class EnvironmentVariables {
 
     /** The controller's own variables, beside the per-service ones and the storage providers' settings. */
     public static final List<String> VARIABLES = List.of("DATABASE_LIST", "MODE", "SERVER", "COPING_TO_SHARED",
-            "BACKUP_TARGET", "TZ", "BACKUP_ROOT", "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE",
+            "BACKUP_TARGET", "CONTROLLER_PLUGINS", "TZ", "BACKUP_ROOT", "DATABASES_ROOT", "PG_BIN_DIR", "OPERATION_TIMEOUT", "BACKUP_SCHEDULE",
             "RETENTION_DAILY_DAYS", "RETENTION_WEEKLY_DAYS", "RETENTION_MONTHLY_DAYS", "STOP_GRACE_SECONDS",
             "LOG_LEVEL", "LOG_FORMAT", "LOCK_WAIT_SECONDS", "VERIFY_AFTER_DUMP", "ROLE_PASSWORDS", "HEALTH_MAX_AGE",
             "METRICS_PORT", "NOTIFY_WEBHOOK_URL", "NOTIFY_ON", "HEALTHCHECK_PING_URL", "BACKUP_COMPRESSION",

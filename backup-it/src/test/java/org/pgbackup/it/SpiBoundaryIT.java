@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Storage modules and the example plugin use core through the SPI package alone. */
+/** Storage modules, the kit and the example plugin build on backup-spi alone, never on core. */
 class SpiBoundaryIT {
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(org\\.pgbackup\\.[\\w.]+)",
             Pattern.MULTILINE);
@@ -37,5 +37,15 @@ class SpiBoundaryIT {
             }
         }
         assertThat(outside).isEmpty();
+    }
+
+    @Test
+    void theSpiArtifactHasNoDependenciesAndStorageModulesBuildOnItAlone() throws IOException {
+        assertThat(Files.readString(ContainerFilesIT.ROOT.resolve("backup-spi/pom.xml"))).doesNotContain("<dependency>");
+        for (String module : List.of("backup-storage-local", "backup-storage-s3", "backup-storage-testkit",
+                "examples/storage-plugin")) {
+            assertThat(Files.readString(ContainerFilesIT.ROOT.resolve(module).resolve("pom.xml"))).as(module)
+                    .contains("<artifactId>backup-spi</artifactId>").doesNotContain("<artifactId>backup-core</artifactId>");
+        }
     }
 }
