@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +72,9 @@ public final class BackupController implements AutoCloseable {
     private final DrillOperation drills;
     private final HookedOperation hooked;
     private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    /** Guards {@link #closed} against operations starting while the client closes, and signals their ends. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
 
     private BackupController(Configuration config, Clock clock, ProcessRunner runner) {
         this.ctx = new OperationContext(config, clock, runner);
@@ -319,18 +322,22 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
-     * Cancels every running operation, as {@link #cancel()} does, and closes the
-     * destinations. Afterwards every method but {@link #configuration()} throws
-     * {@link IllegalStateException}. Closing twice does nothing more.
+     * Cancels every running operation, as {@link #cancel()} does, waits for them to end (up
+     * to {@code STOP_GRACE_SECONDS}), and closes the destinations. Afterwards every method but
+     * {@link #configuration()} throws {@link IllegalStateException}. Closing twice does
+     * nothing more.
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            running.forEach(Cancellation::cancel);
         }
-        closed = true;
-        running.forEach(Cancellation::cancel);
         ctx.runner().stopAll();
+        awaitNoOperation(ctx.config().stopGrace());
         for (Map.Entry<String, Storage> destination : ctx.destinations().entrySet()) {
             try {
                 destination.getValue().close();
@@ -341,8 +348,29 @@ public final class BackupController implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("This BackupController is closed: open a new one to run operations");
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("This BackupController is closed: open a new one to run operations");
+            }
+        }
+    }
+
+    private void awaitNoOperation(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        synchronized (lifecycle) {
+            long left;
+            while (!running.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    lifecycle.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (!running.isEmpty()) {
+                Logger.warn("Closing with {} operation(s) still ending after {} s; their destinations close under them",
+                        running.size(), bound.toSeconds());
+            }
         }
     }
 
@@ -354,14 +382,15 @@ public final class BackupController implements AutoCloseable {
      */
     private <T> T cancellable(String service, String operation, Optional<Cancellation> requested, String left,
             Function<Cancellation, T> body) {
-        ensureOpen();
         Cancellation own = new Cancellation();
-        running.add(own);
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("This BackupController is closed: open a new one to run operations");
+            }
+            running.add(own);
+        }
         try (Cancellation.Registration byCaller = requested.map(c -> c.onCancel(own::cancel))
                 .orElse(() -> { })) {
-            if (closed) {
-                own.cancel();
-            }
             return body.apply(own);
         } catch (RuntimeException e) {
             if (own.isCancelled()) {
@@ -370,7 +399,10 @@ public final class BackupController implements AutoCloseable {
             }
             throw e;
         } finally {
-            running.remove(own);
+            synchronized (lifecycle) {
+                running.remove(own);
+                lifecycle.notifyAll();
+            }
         }
     }
 }

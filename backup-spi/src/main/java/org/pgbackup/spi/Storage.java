@@ -31,8 +31,25 @@ import java.util.List;
  * for different services and for different names of one service. A {@link PendingObject}
  * is written and committed by one thread.
  *
- * <p>Failures of the underlying store are {@link IOException}s whose messages say which
- * object and which store; they never contain credentials.
+ * <p><b>Streaming.</b> An archive is as large as the database: {@link PendingObject#output()}
+ * sends bytes on to the store as they are written (a bounded buffer, such as one or two
+ * multipart parts, is fine), never the whole object at {@link PendingObject#commit()}. The
+ * kit measures it.
+ *
+ * <p><b>Reading during a replacement.</b> A stream from {@link #open} that was opened before
+ * a replacement of its object was committed reads the old bytes whole, or fails with an
+ * {@link IOException}; it never returns a mix of old and new bytes.
+ *
+ * <p><b>Failing.</b> Failures of the underlying store are {@link IOException}s whose
+ * messages say which object and which store; they never contain credentials. A store that
+ * cannot be reached makes each operation fail within a minute (the kit's bound), so that a
+ * bad endpoint is reported rather than waited on: bound the client's retries and timeouts.
+ *
+ * <p><b>Lifecycle.</b> The controller creates a destination's storage once, when a client
+ * opens ({@code StorageProvider.create}), uses it for every operation of that client, and
+ * closes it once, when the client closes, after its operations have ended; a closed storage
+ * is never used again. ({@code close()} of a client waits for no operation: one still
+ * running is cancelled first.)
  */
 public interface Storage extends AutoCloseable {
 

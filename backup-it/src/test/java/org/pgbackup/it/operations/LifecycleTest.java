@@ -66,7 +66,7 @@ class LifecycleTest {
                 .storageProviders(List.of(memory)).storage("memory").load();
     }
 
-    private List<String> stored(String service) {
+    private List<String> stored(String service) throws IOException {
         return memory.storage().list(service).stream().map(o -> o.name()).toList();
     }
 
@@ -107,7 +107,7 @@ class LifecycleTest {
 
     @ParameterizedTest
     @EnumSource(value = Phase.class, names = {"WAITING_FOR_LOCK", "CONNECTING", "DUMPING"})
-    void aDumpCancelledOnEnteringAnyPhaseEndsCancelledStoresNothingAndTheClientGoesOn(Phase phase) {
+    void aDumpCancelledOnEnteringAnyPhaseEndsCancelledStoresNothingAndTheClientGoesOn(Phase phase) throws IOException {
         try (BackupController client = client()) {
             Cancellation cancellation = new Cancellation();
             DumpOptions options = DumpOptions.defaults().cancellation(cancellation)
@@ -121,7 +121,7 @@ class LifecycleTest {
     }
 
     @Test
-    void aDumpCancelledWhileItsBytesStreamEndsCancelledAndStoresNothing() {
+    void aDumpCancelledWhileItsBytesStreamEndsCancelledAndStoresNothing() throws IOException {
         try (BackupController client = client()) {
             Cancellation cancellation = new Cancellation();
             DumpOptions options = DumpOptions.defaults().cancellation(cancellation)
@@ -134,7 +134,7 @@ class LifecycleTest {
     }
 
     @Test
-    void aCancellationCancelledBeforeTheOperationStartsStopsItBeforeAnythingRuns() {
+    void aCancellationCancelledBeforeTheOperationStartsStopsItBeforeAnythingRuns() throws IOException {
         try (BackupController client = client()) {
             Cancellation cancellation = new Cancellation();
             cancellation.cancel();
@@ -202,19 +202,29 @@ class LifecycleTest {
     }
 
     @Test
-    void closingUnderARunningOperationCancelsItAndEveryLaterCallIsRefused() throws Exception {
+    void closingUnderARunningOperationCancelsItWaitsForItAndEveryLaterCallIsRefused() throws Exception {
         BackupController client = client();
         CountDownLatch connecting = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Future<DumpResult> held = threads.submit(() -> client.dump("users", DumpOptions.defaults()
                 .progress(at(Phase.CONNECTING, () -> {
                     connecting.countDown();
-                    await(closed);
+                    await(release);
                 }))));
         await(connecting);
 
-        client.close();
-        closed.countDown();
+        Future<?> closing = threads.submit(client::close);
+        // Once a call is refused, close() has cancelled the dump; it is still held, so close() waits.
+        while (true) {
+            try {
+                client.countArchives("users");
+            } catch (IllegalStateException refused) {
+                break;
+            }
+        }
+        assertThat(closing.isDone()).as("close() waits for the cancelled dump to end").isFalse();
+        release.countDown();
+        closing.get(BOUND.toSeconds(), TimeUnit.SECONDS);
 
         assertCancelled(causeOf(held), "users");
         assertThat(stored("users")).isEmpty();

@@ -63,12 +63,12 @@ class OperationsTest {
         return builder;
     }
 
-    private List<String> stored() {
+    private List<String> stored() throws IOException {
         return memory.storage().list("users").stream().map(o -> o.name()).toList();
     }
 
     @Test
-    void aDestinationFailingAfterAnotherCommittedLeavesTheArchiveWhereItLandedAndSaysSo() {
+    void aDestinationFailingAfterAnotherCommittedLeavesTheArchiveWhereItLandedAndSaysSo() throws IOException {
         broken.storage().failCommits("bucket is read-only");
         try (BackupController client = client("memory", "broken").load()) {
             DumpResult result = client.dump("users");

@@ -1,5 +1,6 @@
 package org.pgbackup.storage.local;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -83,6 +85,7 @@ public final class LocalStorage implements Storage {
         Path dir = serviceDirectory(service);
         List<StoredObject> objects = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
+            checkRootCanExist();
             return objects;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir,
@@ -149,6 +152,20 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /**
+     * A service with no directory has nothing stored yet, unless the root itself cannot be a
+     * directory: then listing fails rather than report an empty store.
+     */
+    private void checkRootCanExist() throws IOException {
+        Path existing = root;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new NotDirectoryException(existing + " is not a directory, so " + root + " cannot hold archives");
+        }
+    }
+
     private Path serviceDirectory(String service) {
         return root.resolve(service);
     }
@@ -175,7 +192,18 @@ public final class LocalStorage implements Storage {
 
         LocalPendingObject(FileChannel channel, Path temp, Path target) {
             this.channel = channel;
-            this.output = Channels.newOutputStream(channel);
+            // Closing the output must leave the channel to publish(), which forces it to disk.
+            this.output = new FilterOutputStream(Channels.newOutputStream(channel)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            };
             this.temp = temp;
             this.target = target;
         }

@@ -10,6 +10,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.storage.testkit.FileBytes;
 import org.pgbackup.storage.testkit.StorageContract;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
@@ -22,6 +23,19 @@ class LocalStorageTest extends StorageContract {
     @Override
     protected Storage newStorage() {
         return new LocalStorage(root.resolve("data"), PosixFilePermissions.fromString("rw-------"),
+                PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @Override
+    protected long bytesReceived() throws IOException {
+        return FileBytes.under(root.resolve("data"));
+    }
+
+    @Override
+    protected Storage unreachableStorage() throws IOException {
+        // A directory that can never be made: its parent is a regular file.
+        Path file = Files.writeString(root.resolve("not-a-directory"), "x");
+        return new LocalStorage(file.resolve("data"), PosixFilePermissions.fromString("rw-------"),
                 PosixFilePermissions.fromString("rwx------"));
     }
 

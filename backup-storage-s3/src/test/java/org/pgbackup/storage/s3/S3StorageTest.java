@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.pgbackup.storage.testkit.ByteCountingProxy;
 import org.pgbackup.storage.testkit.StorageContract;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
@@ -19,14 +20,17 @@ import org.pgbackup.spi.Storage;
 /** The storage contract against a real S3 server, plus what only S3 has: keys, parts, aborts. */
 class S3StorageTest extends StorageContract {
     static S3ProxyServer server;
+    static ByteCountingProxy counting;
 
     @BeforeAll
-    static void startServer() {
+    static void startServer() throws IOException {
         server = S3ProxyServer.start();
+        counting = new ByteCountingProxy("127.0.0.1", server.port());
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopServer() throws IOException {
+        counting.close();
         server.close();
     }
 
@@ -42,8 +46,22 @@ class S3StorageTest extends StorageContract {
     protected Storage newStorage() {
         String bucket = "contract-" + UUID.randomUUID().toString().substring(0, 8);
         server.bucket(bucket);
-        // The smallest part size S3 allows, so the contract's 12 MiB object takes the multipart path.
-        return storage(env(bucket, "projects/contract", "S3_PART_SIZE_MB", "5"));
+        // The smallest part size S3 allows, so the contract's 12 MiB object takes the multipart path;
+        // through the counting proxy, for the streaming check.
+        return storage(env(bucket, "projects/contract", "S3_PART_SIZE_MB", "5", "S3_ENDPOINT",
+                "http://127.0.0.1:" + counting.port()));
+    }
+
+    @Override
+    protected long bytesReceived() {
+        return counting.bytesSent();
+    }
+
+    @Override
+    protected Storage unreachableStorage() throws IOException {
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            return storage(env("unreachable", "p", "S3_ENDPOINT", "http://127.0.0.1:" + closed.getLocalPort()));
+        }
     }
 
     @Test

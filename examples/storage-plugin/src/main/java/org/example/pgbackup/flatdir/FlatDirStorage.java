@@ -96,6 +96,14 @@ final class FlatDirStorage implements Storage {
         String prefix = encode(service) + "=";
         List<StoredObject> objects = new ArrayList<>();
         if (!Files.isDirectory(directory)) {
+            // Nothing stored yet, unless the directory cannot exist at all: then say so.
+            Path existing = directory;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null && !Files.isDirectory(existing)) {
+                throw new IOException(existing + " is not a directory, so " + directory + " cannot hold archives");
+            }
             return objects;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, prefix + "*")) {

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.spi.Storage;
+import org.pgbackup.storage.testkit.FileBytes;
 import org.pgbackup.storage.testkit.StorageContract;
 
 /** Every rule of a storage, from the kit, plus what this layout promises. */
@@ -20,6 +21,18 @@ class FlatDirStorageTest extends StorageContract {
     @Override
     protected Storage newStorage() {
         return new FlatDirStorage(root.resolve("flat"), PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Override
+    protected long bytesReceived() throws IOException {
+        return FileBytes.under(root.resolve("flat"));
+    }
+
+    @Override
+    protected Storage unreachableStorage() throws IOException {
+        // A directory that can never be made: its parent is a regular file.
+        Path file = Files.writeString(root.resolve("not-a-directory"), "x");
+        return new FlatDirStorage(file.resolve("flat"), PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
