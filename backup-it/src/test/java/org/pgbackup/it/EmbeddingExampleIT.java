@@ -2,90 +2,51 @@ package org.pgbackup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-// README:imports-begin
-import java.nio.file.Path;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.pgbackup.PgBackup;
-import org.pgbackup.compression.Compression;
-import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.DumpOptions;
-import org.pgbackup.controller.DumpResult;
-import org.pgbackup.controller.ProgressListener;
-import org.pgbackup.controller.RestoreOptions;
-import org.pgbackup.controller.RestoreResult;
-import org.pgbackup.error.CancelledException;
-// README:imports-end
 
 /**
- * The README's "Embedding backup-core" example, compiled and run against a real server.
- * The README quotes the lines between the markers, and the test checks that it still does.
+ * The README's "Embedding backup-core" example, as an embedder has it: its own project
+ * (src/it/embedding-example), built by maven-invoker against the installed backup-core and
+ * backup-storage-local alone, run in a JVM of its own against a real server.
  */
 class EmbeddingExampleIT {
+    private static final Path SOURCE = Path.of("backup-it/src/it/embedding-example/src/main/java/example/Example.java");
+
     @RegisterExtension
     static ClusterExtension users = new ClusterExtension("users", "backup", "backup-pw", "users", 500);
 
     @TempDir
     Path root;
 
-    // README:begin
-    static String backUpAndRestore(Path backupRoot, String host, int port, char[] password) throws Exception {
-        try (BackupController client = PgBackup.configure()
-                .backupRoot(backupRoot)
-                .service("users", s -> s.host(host).port(port).user("backup").password(password).database("users"))
-                .storage("local")
-                .compression(Compression.parse("zstd:6"))
-                .load()) {
-            DumpResult dump = client.dump("users");
-            System.out.printf("%s: %d bytes, sha256 %s, in %s%n", dump.name(), dump.size(), dump.sha256(),
-                    dump.storedIn());
-
-            ProgressListener progress = new ProgressListener() {
-                @Override
-                public void phase(String service, Phase phase) {
-                    System.out.println(service + ": " + phase);
-                }
-            };
-            RestoreResult restored = client.restore("users", dump.name().fileName(),
-                    RestoreOptions.defaults().progress(progress));
-            System.out.println("restored " + restored.archive() + " from " + restored.source());
-
-            // Cancel one operation from any thread: its pg_dump stops, no partial archive is
-        // kept, and the client and its other operations go on.
-        Cancellation cancellation = new Cancellation();
-        ExecutorService worker = Executors.newSingleThreadExecutor();
-        Future<DumpResult> running = worker.submit(() -> client.dump("users",
-                DumpOptions.defaults().cancellation(cancellation)));
-        cancellation.cancel();
-        try {
-            running.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof CancelledException cancelled) {
-                System.out.println("cancelled (" + cancelled.code() + "): " + cancelled.getMessage());
-            }
-        } finally {
-            worker.shutdown();
-        }
-            return restored.verifiedSha256().orElseThrow();
-        }
+    private static Path project() {
+        Path dir = Path.of(System.getProperty("embedding.example.dir", "missing"));
+        assertThat(dir.resolve("target/classes")).as("the example project, built by maven-invoker-plugin in"
+                + " pre-integration-test").isDirectory();
+        return dir;
     }
-    // README:end
 
     @Test
-    void theReadmeExampleDumpsRestoresAndCancels() throws Exception {
+    void theReadmeExampleInAProjectOfItsOwnDumpsRestoresAndCancelsAndItsDigestIsTheStoredFiles() throws IOException {
         String before = SampleData.fingerprint(users.cluster());
-        String sha = backUpAndRestore(root, users.cluster().host(), users.cluster().port(),
-                "backup-pw".toCharArray());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classPath = project().resolve("target/classes") + File.pathSeparator
+                + project().resolve("target/dependency/*");
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, "example.Example", root.toString(),
+                users.cluster().host(), String.valueOf(users.cluster().port()));
+        builder.environment().put("USERS_PASSWORD", "backup-pw");
 
+        Exec.Result run = Exec.run(builder, null);
+
+        assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
         assertThat(SampleData.fingerprint(users.cluster())).isEqualTo(before);
         List<Path> archives;
         try (var files = Files.list(root.resolve("data/users"))) {
@@ -93,17 +54,25 @@ class EmbeddingExampleIT {
         }
         assertThat(archives).as("the first dump; the cancelled one left nothing, or finished before the cancel")
                 .hasSizeBetween(1, 2);
-        assertThat(sha).as("the restored archive's digest, as sha256sum reads the stored file")
+        Matcher printed = Pattern.compile("verified sha256 ([0-9a-f]+)").matcher(run.stdout());
+        assertThat(printed.find()).as(run.stdout()).isTrue();
+        assertThat(printed.group(1)).as("the restored archive's digest, as sha256sum reads the stored file")
                 .isEqualTo(Sha256Sum.of(archives.get(0)));
+        if (archives.size() == 1) {
+            assertThat(run.stdout()).contains("cancelled (CANCELLED): The dump of service 'users' was cancelled");
+        }
+        assertThat(run.stderr()).as("what an embedder's console shows besides its own log")
+                .doesNotContain("SLF4J").doesNotContain("LOGGER WARN").doesNotContain("No logging framework");
+        assertThat(run.stderr() + run.stdout()).doesNotContain("backup-pw");
     }
 
     @Test
-    void theReadmeQuotesThisExampleWithItsImports() throws IOException {
-        String source = Files.readString(Path.of(System.getProperty("repository.root", "."), "backup-it/src/test/java",
-                "org/pgbackup/it/EmbeddingExampleIT.java"));
+    void theReadmeQuotesTheExampleWithItsImports() throws IOException {
+        Path repository = Path.of(System.getProperty("repository.root", "."));
+        String source = Files.readString(repository.resolve(SOURCE));
         String imports = between(source, "// README:imports-begin\n", "// README:imports-end");
         String example = between(source, "// README:begin\n", "// README:end").stripIndent();
-        String readme = Files.readString(Path.of(System.getProperty("repository.root", "."), "README.md"));
+        String readme = Files.readString(repository.resolve("README.md"));
         assertThat(readme).contains("```java\n" + imports + "\n" + example + "```");
     }
 
