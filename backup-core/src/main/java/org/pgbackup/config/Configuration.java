@@ -48,6 +48,7 @@ public final class Configuration {
     private final Optional<Integer> metricsPort;
     private final boolean verifyAfterDump;
     private final boolean rolePasswords;
+    private final ConfigurationSource source;
     private final Compression compression;
     private final int parallelism;
     private final Encryption encryption;
@@ -80,6 +81,7 @@ public final class Configuration {
         this.metricsPort = b.metricsPort;
         this.verifyAfterDump = b.verifyAfterDump;
         this.rolePasswords = b.rolePasswords;
+        this.source = b.source;
         this.compression = b.compression;
         this.parallelism = b.parallelism;
         this.encryption = b.encryption;
@@ -255,6 +257,11 @@ public final class Configuration {
     /** {@code METRICS_PORT}: where {@code start} serves Prometheus metrics. */
     public Optional<Integer> metricsPort() {
         return metricsPort;
+    }
+
+    /** Where this configuration came from, which decides how its messages name settings. */
+    public ConfigurationSource source() {
+        return source;
     }
 
     /** {@code VERIFY_AFTER_DUMP}: whether every dump is read back in full and checked. */

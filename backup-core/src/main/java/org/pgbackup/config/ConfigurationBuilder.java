@@ -46,6 +46,7 @@ public final class ConfigurationBuilder {
     Path databasesRoot;
     Optional<Path> pgBinDir = Optional.empty();
     Optional<Path> pluginDirectory = Optional.empty();
+    ConfigurationSource source = ConfigurationSource.BUILDER;
     Optional<String> toolSearchPath = Optional.ofNullable(System.getenv("PATH"));
     Duration operationTimeout = Duration.ofHours(6);
     Schedule schedule;
@@ -288,13 +289,14 @@ public final class ConfigurationBuilder {
     public Configuration build() {
         List<String> found = new ArrayList<>(problems);
         if (backupRoot == null) {
-            found.add("BACKUP_ROOT is empty: set the directory that holds data/ and shared/");
+            found.add(source.either("BACKUP_ROOT is empty", "No backup root was given: call backupRoot(Path)")
+                    + ": set the directory that holds data/ and shared/");
         }
         Path dbRoot = databasesRoot != null ? databasesRoot
                 : Optional.ofNullable(backupRoot).orElse(Path.of("/")).resolve("databases");
         RangeChecks.check(this, found);
         encryption.check(found);
-        services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, found);
+        services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, source, found);
         if (providers == null) {
             try {
                 providers = pluginDirectory.map(StorageProviders::installed).orElseGet(StorageProviders::installed);
@@ -303,7 +305,7 @@ public final class ConfigurationBuilder {
                 providers = StorageProviders.of(List.of());
             }
         }
-        targets = new StorageTargets(providers).check(storages, services.values(), found);
+        targets = new StorageTargets(providers).check(storages, services.values(), source, found);
         if (!found.isEmpty()) {
             throw new ConfigurationException(found);
         }

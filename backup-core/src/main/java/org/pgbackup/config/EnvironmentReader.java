@@ -42,6 +42,7 @@ final class EnvironmentReader {
     private EnvironmentReader(Map<String, String> env, StorageProviders providers) {
         this.env = env;
         this.builder = new ConfigurationBuilder();
+        builder.source = ConfigurationSource.ENVIRONMENT;
         this.builder.providers = providers;
         this.builder.variables = env;
         this.problems = builder.problems;

@@ -9,16 +9,20 @@ final class RangeChecks {
     }
 
     static void check(ConfigurationBuilder b, List<String> found) {
-        b.pgBinDir.filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> found.add("Invalid value for PG_BIN_DIR"
-                + " (should be a directory holding pg_dump, pg_restore and psql): " + dir + " is not a directory"));
+        ConfigurationSource in = b.source;
+        b.pgBinDir.filter(dir -> !Files.isDirectory(dir)).ifPresent(dir -> found.add("Invalid value for "
+                + in.either("PG_BIN_DIR", "pgBinDir(Path)") + " (should be a directory holding pg_dump, pg_restore"
+                + " and psql): " + dir + " is not a directory"));
         if (b.parallelism < 1 || b.parallelism > 64) {
-            found.add("Invalid value for BACKUP_PARALLELISM (should be a whole number from 1 to 64): " + b.parallelism);
+            found.add("Invalid value for " + in.either("BACKUP_PARALLELISM", "parallelism(int)")
+                    + " (should be a whole number from 1 to 64): " + b.parallelism);
         }
-        b.metricsPort.filter(p -> p < 1 || p > 65535).ifPresent(p -> found.add(
-                "Invalid value for METRICS_PORT (should be a port from 1 to 65535): " + p));
+        b.metricsPort.filter(p -> p < 1 || p > 65535).ifPresent(p -> found.add("Invalid value for "
+                + in.either("METRICS_PORT", "metricsPort(int)") + " (should be a port from 1 to 65535): " + p));
         if (b.operationTimeout.isNegative() || b.operationTimeout.isZero()) {
-            found.add("Invalid value for OPERATION_TIMEOUT (should be a positive duration such as 3600, 90m or 6h): "
-                    + b.operationTimeout.toSeconds());
+            found.add("Invalid value for " + in.either("OPERATION_TIMEOUT", "operationTimeout(Duration)")
+                    + " (should be a positive duration" + in.either(" such as 3600, 90m or 6h", "") + "): "
+                    + in.either(String.valueOf(b.operationTimeout.toSeconds()), b.operationTimeout.toString()));
         }
     }
 }

@@ -14,16 +14,19 @@ final class ServiceChecks {
     }
 
     static Map<String, ServiceSettings> check(List<String> serviceNames,
-            Map<String, ServiceSettings.Builder> serviceDetails, Path dbRoot, List<String> found) {
+            Map<String, ServiceSettings.Builder> serviceDetails, Path dbRoot, ConfigurationSource in,
+            List<String> found) {
         if (serviceNames.isEmpty()) {
-            found.add("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
-                    + " DATABASE_LIST=users,orders");
+            found.add(in.either("DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
+                    + " DATABASE_LIST=users,orders", "No service is configured: add one with service(\"users\","
+                    + " s -> s.host(...).password(...))"));
         }
+        String list = in.either("DATABASE_LIST", "service(name, ...)");
         Map<String, ServiceSettings> checked = new LinkedHashMap<>();
         Map<String, String> byPrefix = new LinkedHashMap<>();
         for (String name : serviceNames) {
             if (!SERVICE_NAME.matcher(name).matches()) {
-                found.add("Invalid service '" + name + "' in DATABASE_LIST: a service is letters, digits, '-' and"
+                found.add("Invalid service '" + name + "' in " + list + ": a service is letters, digits, '-' and"
                         + " '_', starting with a letter or digit");
                 continue;
             }
@@ -31,27 +34,31 @@ final class ServiceChecks {
             String earlier = byPrefix.putIfAbsent(prefix, name);
             if (earlier != null) {
                 found.add(earlier.equals(name)
-                        ? "Invalid value for DATABASE_LIST: service '" + name + "' is listed twice"
-                        : "Invalid value for DATABASE_LIST: services '" + earlier + "' and '" + name
-                                + "' both read variables " + prefix + "POSTGRES_*; rename one");
+                        ? "Invalid value for " + list + ": service '" + name + "' is listed twice"
+                        : "Invalid value for " + list + ": services '" + earlier + "' and '" + name
+                                + "' both " + in.either("read variables " + prefix + "POSTGRES_*",
+                                        "have the settings prefix " + prefix) + "; rename one");
                 continue;
             }
             ServiceSettings.Builder details = serviceDetails.get(name);
             if (details.port() < 1 || details.port() > 65535) {
-                found.add("Invalid value for " + prefix + "POSTGRES_PORT (should be a port from 1 to 65535): "
-                        + details.port());
+                found.add("Invalid value for " + in.serviceSetting(name, "POSTGRES_PORT", "port")
+                        + " (should be a port from 1 to 65535): " + details.port());
             }
             Integer drillPort = details.drillPort();
             if (drillPort != null && (drillPort < 1 || drillPort > 65535)) {
-                found.add("Invalid value for " + prefix + "DRILL_PORT (should be a port from 1 to 65535): " + drillPort);
+                found.add("Invalid value for " + in.serviceSetting(name, "DRILL_PORT", "drillServer")
+                        + " (should be a port from 1 to 65535): " + drillPort);
             }
             if (!details.excludeDatabases().isEmpty()
                     && !ServiceSettings.EVERY_DATABASE.equals(details.database())) {
-                found.add(prefix + "EXCLUDE_DATABASES is set but " + prefix + "POSTGRES_DB is '" + details.database()
-                        + "', one database: set " + prefix + "POSTGRES_DB=* to back up every database of the server,"
-                        + " or unset " + prefix + "EXCLUDE_DATABASES");
+                String exclude = in.serviceSetting(name, "EXCLUDE_DATABASES", "excludeDatabases");
+                String database = in.serviceSetting(name, "POSTGRES_DB", "database");
+                found.add(exclude + " is set but " + database + " is '" + details.database() + "', one database: set "
+                        + in.either(prefix + "POSTGRES_DB=*", "database(\"*\")") + " to back up every database of"
+                        + " the server, or " + in.either("unset " + exclude, "leave excludeDatabases out"));
             }
-            checked.put(name, details.build(name, dbRoot));
+            checked.put(name, details.build(name, dbRoot, in));
         }
         return checked;
     }

@@ -30,10 +30,11 @@ import java.util.function.Supplier;
  * @param healthcheckPing this service's own healthchecks.io-style ping URL
  *     ({@code <PREFIX>_HEALTHCHECK_PING_URL}), beside the run-wide one
  * @param drill where and how restore drills of this service run
+ * @param source how the service was configured, which decides how messages name its settings
  */
 public record ServiceSettings(String name, String envPrefix, String host, int port, String user,
         Supplier<char[]> password, String database, List<String> excludeDatabases, Path dataDirectory,
-        TableSelection tables, Optional<URI> healthcheckPing, DrillSettings drill) {
+        TableSelection tables, Optional<URI> healthcheckPing, DrillSettings drill, ConfigurationSource source) {
 
     /** The {@code <PREFIX>_POSTGRES_DB} of a whole-server service. */
     public static final String EVERY_DATABASE = "*";
@@ -50,6 +51,27 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         requireNonNull(tables, "tables is null");
         requireNonNull(healthcheckPing, "healthcheckPing is null");
         requireNonNull(drill, "drill is null");
+        requireNonNull(source, "source is null");
+    }
+
+    /**
+     * One of this service's settings as its user sets it: {@code SHOP_POSTGRES_PORT}, or
+     * {@code service("shop", s -> s.port(...))}.
+     */
+    public String setting(String variable, String method) {
+        return source.serviceSetting(name, variable, method);
+    }
+
+    /** The settings that say where and as whom this service connects, for messages about connecting. */
+    public String connectionSettings() {
+        return source.either(envPrefix + "POSTGRES_HOST, _PORT, _USER, _PASSWORD and _DB",
+                "the host, port, user, password and database given to service(\"" + name + "\", ...)");
+    }
+
+    /** The settings of this service's drill server, for messages about drills. */
+    public String drillSettings() {
+        return source.either(envPrefix + "DRILL_HOST, _PORT, _USER and _PASSWORD",
+                "drillServer(...) of service(\"" + name + "\", ...)");
     }
 
     /** Whether this service backs up every database of its server ({@code <PREFIX>_POSTGRES_DB=*}). */
@@ -60,7 +82,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
     /** This service narrowed to one database of its server, as a whole-server run dumps each. */
     public ServiceSettings forDatabase(String name) {
         return new ServiceSettings(this.name, envPrefix, host, port, user, password, name, List.of(),
-                dataDirectory, tables, healthcheckPing, drill);
+                dataDirectory, tables, healthcheckPing, drill, source);
     }
 
     /** {@code host:port}, as messages name the server. */
@@ -196,7 +218,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             return drillPort;
         }
 
-        ServiceSettings build(String name, Path databasesRoot) {
+        ServiceSettings build(String name, Path databasesRoot, ConfigurationSource source) {
             String server = Optional.ofNullable(host).orElse(name);
             DrillSettings drill = new DrillSettings(Optional.ofNullable(drillHost).orElse(server),
                     Optional.ofNullable(drillPort).orElse(port), Optional.ofNullable(drillUser).orElse(user),
@@ -204,7 +226,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             return new ServiceSettings(name, EnvironmentVariables.envPrefix(name), server, port, user, password,
                     database, excludeDatabases,
                     Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)),
-                    tables, Optional.ofNullable(healthcheckPing), drill);
+                    tables, Optional.ofNullable(healthcheckPing), drill, source);
         }
     }
 }

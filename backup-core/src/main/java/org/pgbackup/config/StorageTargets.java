@@ -26,9 +26,11 @@ final class StorageTargets {
     }
 
     Map<String, StorageTarget> check(List<Map.Entry<String, Map<String, String>>> asked,
-            Collection<ServiceSettings> services, List<String> problems) {
+            Collection<ServiceSettings> services, ConfigurationSource in, List<String> problems) {
+        String target = in.either("BACKUP_TARGET", "storage(id)");
         if (asked.isEmpty()) {
-            problems.add("BACKUP_TARGET is empty: name at least one destination, such as local or s3");
+            problems.add(in.either("BACKUP_TARGET is empty", "No destination was given: call storage(id)")
+                    + ": name at least one destination, such as local or s3");
         }
         Set<String> serviceVariables = new HashSet<>();
         services.forEach(s -> EnvironmentVariables.SERVICE_VARIABLES.forEach(v -> serviceVariables.add(s.envPrefix() + v)));
@@ -38,12 +40,12 @@ final class StorageTargets {
             String id = entry.getKey().trim().toLowerCase(Locale.ROOT);
             Optional<StorageProvider> provider = providers.find(id);
             if (provider.isEmpty()) {
-                problems.add("Unknown destination '" + id + "' in BACKUP_TARGET: known destinations are "
+                problems.add("Unknown destination '" + id + "' in " + target + ": known destinations are "
                         + String.join(", ", providers.ids()));
                 continue;
             }
             if (targets.containsKey(provider.get().id())) {
-                problems.add("Invalid value for BACKUP_TARGET: '" + id + "' names a destination already listed: "
+                problems.add("Invalid value for " + target + ": '" + id + "' names a destination already listed: "
                         + all);
                 continue;
             }

@@ -101,8 +101,8 @@ final class DrillOperation {
             ArchiveInfo newest = catalog.list(service).archives().stream()
                     .filter(a -> a.directory().equals(directory) && a.complete() && a.manifest().isPresent())
                     .findFirst().orElseThrow(() -> new ArchiveNotFoundException("Service '" + service + "' has no"
-                            + " complete archive to drill" + directory.map(d -> " in " + d).orElse("") + ": run 'dump "
-                            + service + "' first"));
+                            + " complete archive to drill" + directory.map(d -> " in " + d).orElse("") + ": "
+                            + config.source().operation("dump", service) + " first"));
             Map.Entry<String, Storage> source = ctx.readOrder().entrySet().stream()
                     .filter(d -> newest.locations().contains(d.getKey()) && !newest.incompleteIn().contains(d.getKey()))
                     .findFirst().orElseThrow();
@@ -144,7 +144,7 @@ final class DrillOperation {
         } catch (SQLException e) {
             throw new DrillFailedException("Drill of service '" + service + "' failed: cannot connect to the drill"
                     + " server " + drill.address() + " as '" + drill.user() + "': " + e.getMessage() + " (check "
-                    + settings.envPrefix() + "DRILL_HOST, _PORT, _USER and _PASSWORD, or the service's own)", e);
+                    + settings.drillSettings() + ", or the service's own)", e);
         }
         try (server) {
             dropLeftovers(service, server, prefix, scratch);
@@ -169,7 +169,7 @@ final class DrillOperation {
         DrillSettings drill = settings.drill();
         ServiceSettings target = new ServiceSettings(service, settings.envPrefix(), drill.host(), drill.port(),
                 drill.user(), drill.password(), scratch, List.of(), settings.dataDirectory(), settings.tables(),
-                Optional.empty(), drill);
+                Optional.empty(), drill, settings.source());
         Path program = ctx.binaries().clientFor("pg_restore", server.version());
         // Held open for the whole drill: a running drill's database is never taken for a leftover.
         try (PgSession guard = PgSession.open(drill.host(), drill.port(), drill.user(), drill.password(), scratch)) {
@@ -219,7 +219,7 @@ final class DrillOperation {
             String why = DrillServer.INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())
                     ? "the role '" + drill.user() + "' may not create databases there: grant it CREATEDB (ALTER ROLE "
                             + PgSession.quote(drill.user()) + " CREATEDB), or name another server and role with "
-                            + settings.envPrefix() + "DRILL_HOST, _USER and _PASSWORD"
+                            + settings.drillSettings()
                     : e.getMessage();
             throw new DrillFailedException("Drill of service '" + settings.name() + "' failed: cannot create the"
                     + " scratch database '" + scratch + "' on " + drill.address() + ": " + why, e);

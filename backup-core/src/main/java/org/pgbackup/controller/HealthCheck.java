@@ -101,7 +101,7 @@ final class HealthCheck {
         Optional<Instant> last = LastDrill.read(DrillOperation.directory(config, health.service()));
         if (last.isEmpty()) {
             return new ServiceHealth(health.service(), false, health.detail() + "; no drill has passed (DRILL_MAX_AGE "
-                    + human(max) + "): run 'drill " + health.service() + "'");
+                    + human(max) + "): " + config.source().operation("drill", health.service()));
         }
         Duration age = Duration.between(last.get(), now);
         boolean recent = age.compareTo(max) <= 0;

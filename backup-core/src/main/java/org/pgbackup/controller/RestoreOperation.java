@@ -97,8 +97,8 @@ final class RestoreOperation {
                             .iterator().next());
         }
         throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
-                + String.join(", ", ctx.readOrder().keySet()) + ": run 'list " + target.settings().name()
-                + "' to see its archives");
+                + String.join(", ", ctx.readOrder().keySet()) + ": "
+                + config.source().operation("list", target.settings().name()) + " to see its archives");
     }
 
     RestoreResult restoreFromShared(String service, RestoreOptions options, Cancellation cancellation) {
@@ -113,8 +113,9 @@ final class RestoreOperation {
             String file = SharedCopy.newest(shared, service).orElseThrow(() -> new ArchiveNotFoundException(
                     "Service '" + service + "' has no shared copy: neither " + BackupController.SHARED_FILE + " nor "
                             + BackupController.sharedFile(ArchiveForm.ZSTD) + " exists in "
-                            + config.sharedRoot().resolve(service) + ". Create it with 'dump " + service + " --shared'"
-                            + " where the data lives"));
+                            + config.sharedRoot().resolve(service) + ". Create it with "
+                            + config.source().either("'dump " + service + " --shared'", "dump(\"" + service
+                                    + "\", DumpOptions.defaults().toShared())") + " where the data lives"));
             return restoreFrom(shared, RestoreTarget.of(settings), file, options, progress);
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);

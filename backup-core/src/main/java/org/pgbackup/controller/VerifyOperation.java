@@ -59,8 +59,8 @@ final class VerifyOperation {
         }
         progress.phase(ProgressListener.Phase.FINISHED);
         if (only.isPresent() && results.isEmpty()) {
-            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + fileName + ": run 'list "
-                    + service + "' to see its archives");
+            throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + fileName + ": "
+                    + config.source().operation("list", service) + " to see its archives");
         }
         return results;
     }

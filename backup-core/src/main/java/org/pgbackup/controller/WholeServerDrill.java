@@ -39,8 +39,8 @@ final class WholeServerDrill {
         List<String> directories = catalog.list(service).archives().stream().filter(a -> !a.goneFromServer())
                 .map(a -> a.directory().orElseThrow()).distinct().toList();
         if (directories.isEmpty()) {
-            throw new ArchiveNotFoundException("Service '" + service + "' has no archive to drill: run 'dump "
-                    + service + "' first");
+            throw new ArchiveNotFoundException("Service '" + service + "' has no archive to drill: "
+                    + settings.source().operation("dump", service) + " first");
         }
         List<DrillResult> passed = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();

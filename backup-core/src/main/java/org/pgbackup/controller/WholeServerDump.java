@@ -67,9 +67,9 @@ final class WholeServerDump {
         Set<String> excluded = new HashSet<>(settings.excludeDatabases());
         for (String name : settings.excludeDatabases()) {
             if (found.stream().noneMatch(d -> d.name().equals(name))) {
-                Logger.warn("{}: {}EXCLUDE_DATABASES names '{}', which is no database of {} that accepts"
+                Logger.warn("{}: {} names '{}', which is no database of {} that accepts"
                         + " connections; check the spelling (names are exact and case-sensitive)", service,
-                        settings.envPrefix(), name, settings.address());
+                        settings.setting("EXCLUDE_DATABASES", "excludeDatabases"), name, settings.address());
             }
         }
         List<Database> chosen = found.stream().filter(d -> !excluded.contains(d.name())).toList();
@@ -78,8 +78,8 @@ final class WholeServerDump {
         if (chosen.isEmpty()) {
             throw new DumpFailedException("Service '" + service + "' has no database to back up at "
                     + settings.address() + ": " + (found.isEmpty() ? "the server has none that accepts connections"
-                            + " and is not a template" : "every one is in " + settings.envPrefix()
-                                    + "EXCLUDE_DATABASES"));
+                            + " and is not a template" : "every one is in "
+                                    + settings.setting("EXCLUDE_DATABASES", "excludeDatabases")));
         }
         List<String> runDirectories = new ArrayList<>();
         runDirectories.add(service);
@@ -152,7 +152,7 @@ final class WholeServerDump {
         } catch (SQLException e) {
             throw new DatabaseConnectionException("Cannot list the databases of service '" + settings.name() + "' at "
                     + settings.address() + " (user '" + settings.user() + "'): " + e.getMessage() + " (check that the"
-                    + " server runs, and " + settings.envPrefix() + "POSTGRES_HOST, _PORT, _USER and _PASSWORD)");
+                    + " server runs, and " + settings.connectionSettings() + ")");
         }
     }
 

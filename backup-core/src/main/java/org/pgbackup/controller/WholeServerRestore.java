@@ -47,7 +47,8 @@ final class WholeServerRestore {
         int slash = argument.lastIndexOf('/');
         if (slash <= 0) {
             throw new InvalidArchiveNameException("Service '" + service + "' backs up every database of its server:"
-                    + " name the archive as 'list " + service + "' prints it, <database>/<archive>, or */<archive>"
+                    + " name the archive as " + settings.source().either("'list " + service + "' prints it",
+                            "list(\"" + service + "\") gives its path()") + ", <database>/<archive>, or */<archive>"
                     + " to restore every database of that run");
         }
         String databasePart = argument.substring(0, slash);
@@ -82,7 +83,8 @@ final class WholeServerRestore {
         if (databases.isEmpty()) {
             throw new ArchiveNotFoundException("Service '" + service + "' has no database with an archive " + name
                     + (unreadable.isEmpty() ? "" : " (" + String.join(", ", unreadable.keySet())
-                            + " could not be searched)") + ": run 'list " + service + "' to see its archives");
+                            + " could not be searched)") + ": " + settings.source().operation("list", service)
+                    + " to see its archives");
         }
         Logger.info("{}: restoring the run {} into {} databases", service, name, databases.size());
         return each(settings, databases, options, (database, each) -> restores.restoreLocked(
@@ -105,7 +107,8 @@ final class WholeServerRestore {
             if (databases.isEmpty()) {
                 throw new ArchiveNotFoundException("Service '" + service + "' has no shared copy: "
                         + ctx.config().sharedRoot().resolve(service) + " holds no database directory. Create them"
-                        + " with 'dump " + service + " --shared' where the data lives");
+                        + " with " + settings.source().either("'dump " + service + " --shared'", "dump(\"" + service
+                                + "\", DumpOptions.defaults().toShared())") + " where the data lives");
             }
             return each(settings, databases, options, (database, each) -> {
                 RestoreTarget target = RestoreTarget.of(settings, database);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.PgBackup;
@@ -35,7 +36,7 @@ class ConfigurationBuilderTest {
     Path root;
 
     @Test
-    void everyProblemIsReportedAtOnceWithTheMessagesOfTheCommandLine() {
+    void everyProblemIsReportedAtOnceNamingTheBuilderMethodsNotTheVariables() {
         assertThatThrownBy(() -> PgBackup.configure().storageProviders(List.of(LOCAL))
                 .service("users", s -> s.port(0)).service("users", s -> { })
                 .service("bad/name", s -> { })
@@ -44,25 +45,41 @@ class ConfigurationBuilderTest {
                     assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION);
                     assertThat(e.exitCode()).isEqualTo(2);
                     assertThat(e.problems()).containsExactly(
-                            "BACKUP_ROOT is empty: set the directory that holds data/ and shared/",
-                            "Invalid value for PG_BIN_DIR (should be a directory holding pg_dump, pg_restore and psql): "
-                                    + root.resolve("nowhere") + " is not a directory",
-                            "Invalid value for BACKUP_PARALLELISM (should be a whole number from 1 to 64): 0",
-                            "Invalid value for USERS_POSTGRES_PORT (should be a port from 1 to 65535): 0",
-                            "Invalid value for DATABASE_LIST: service 'users' is listed twice",
-                            "Invalid service 'bad/name' in DATABASE_LIST: a service is letters, digits, '-' and '_',"
-                                    + " starting with a letter or digit",
-                            "Unknown destination 'ftp' in BACKUP_TARGET: known destinations are local");
+                            "No backup root was given: call backupRoot(Path): set the directory that holds data/ and"
+                                    + " shared/",
+                            "Invalid value for pgBinDir(Path) (should be a directory holding pg_dump, pg_restore and"
+                                    + " psql): " + root.resolve("nowhere") + " is not a directory",
+                            "Invalid value for parallelism(int) (should be a whole number from 1 to 64): 0",
+                            "Invalid value for service(\"users\", s -> s.port(...)) (should be a port from 1 to 65535): 0",
+                            "Invalid value for service(name, ...): service 'users' is listed twice",
+                            "Invalid service 'bad/name' in service(name, ...): a service is letters, digits, '-' and"
+                                    + " '_', starting with a letter or digit",
+                            "Unknown destination 'ftp' in storage(id): known destinations are local");
+                    assertThat(String.join("\n", e.problems())).doesNotContainPattern("[A-Z]{2,}_[A-Z_]+");
                 });
+    }
+
+    @Test
+    void theSameProblemsFromTheEnvironmentNameTheVariables() {
+        assertThatThrownBy(() -> Configuration.from(Map.of("DATABASE_LIST", "users,users,bad/name", "USERS_POSTGRES_PORT",
+                "0", "BACKUP_TARGET", "ftp", "BACKUP_PARALLELISM", "0", "PG_BIN_DIR", root.resolve("nowhere").toString(),
+                "BACKUP_ROOT", root.toString()), List.of(LOCAL)))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).contains(
+                        "Invalid value for DATABASE_LIST: service 'users' is listed twice",
+                        "Invalid service 'bad/name' in DATABASE_LIST: a service is letters, digits, '-' and '_',"
+                                + " starting with a letter or digit",
+                        "Unknown destination 'ftp' in BACKUP_TARGET: known destinations are local")
+                        .anySatisfy(p -> assertThat(p).startsWith("Invalid value for BACKUP_PARALLELISM"))
+                        .anySatisfy(p -> assertThat(p).startsWith("Invalid value for PG_BIN_DIR")));
     }
 
     @Test
     void noServiceAndNoDestinationAreProblemsToo() {
         assertThatThrownBy(() -> PgBackup.configure().storageProviders(List.of(LOCAL)).backupRoot(root).build())
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "DATABASE_LIST is empty: set it to a comma-separated list of services, such as"
-                                + " DATABASE_LIST=users,orders",
-                        "BACKUP_TARGET is empty: name at least one destination, such as local or s3"));
+                        "No service is configured: add one with service(\"users\", s -> s.host(...).password(...))",
+                        "No destination was given: call storage(id): name at least one destination, such as local"
+                                + " or s3"));
     }
 
     @Test

@@ -86,8 +86,7 @@ public final class PgConnection {
     private DatabaseConnectionException unreachable(String why) {
         return new DatabaseConnectionException("Cannot connect to service '" + service.name() + "' at "
                 + service.address() + " (database '" + service.database() + "', user '" + service.user() + "'): "
-                + why + " (check that the server runs, and " + service.envPrefix() + "POSTGRES_HOST, _PORT, _USER,"
-                + " _PASSWORD and _DB)");
+                + why + " (check that the server runs, and " + service.connectionSettings() + ")");
     }
 
     /**
