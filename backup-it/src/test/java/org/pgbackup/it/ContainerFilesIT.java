@@ -94,12 +94,22 @@ class ContainerFilesIT {
                 .allMatch(l -> l.matches("FROM \\$\\{[A-Z_]+}( AS \\w+)?"));
     }
 
-    /** The image's runtime links the modules listed in docker/runtime-modules: every one jdeps finds must be there. */
+    /**
+     * The image's runtime links the modules listed in docker/runtime-modules: every one jdeps
+     * finds in the jar, and in the plugins the image ships (the SFTP plugin needs java.rmi,
+     * which the controller does not), must be there.
+     */
     @Test
-    void runtimeModulesCoverWhatJdepsFindsInTheJar() throws IOException {
-        Exec.Result jdeps = Exec.run(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jdeps")
+    void runtimeModulesCoverWhatJdepsFindsInTheJarAndTheShippedPlugins() throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jdeps")
                 .toString(), "--multi-release", "17", "--ignore-missing-deps", "--print-module-deps", "-q",
-                ControllerProcess.jarPath().toString()), null);
+                ControllerProcess.jarPath().toString()));
+        Path sftp = Path.of(System.getProperty("sftp.plugin.dir", "missing"));
+        assertThat(dockerfile()).contains("/opt/pg-backup/plugins/sftp");
+        try (var jars = Files.list(sftp)) {
+            jars.map(Path::toString).sorted().forEach(command::add);
+        }
+        Exec.Result jdeps = Exec.run(new ProcessBuilder(command), null);
         assertThat(jdeps.exitCode()).as(jdeps.stderr()).isZero();
         List<String> needed = List.of(jdeps.stdout().strip().split(","));
         List<String> listed = Files.readAllLines(ROOT.resolve("docker/runtime-modules")).stream()

@@ -23,6 +23,8 @@ public final class ContainerEngine implements ExecutionCondition {
     public static final String POSTGRES_IMAGE = setting("POSTGRES_IMAGE", "localhost/pgbackup-base/postgres:17");
     /** The S3-compatible server image, built from s3proxy's Maven artifact. */
     public static final String S3PROXY_IMAGE = setting("S3PROXY_IMAGE", "localhost/pgbackup-base/s3proxy:latest");
+    /** An OpenSSH server with SFTP, built from Debian's packages. */
+    public static final String SSHD_IMAGE = setting("SSHD_IMAGE", "localhost/pgbackup-base/sshd:latest");
 
     private static final String REQUIRED = "REQUIRE_CONTAINER_TESTS";
 
@@ -51,7 +53,7 @@ public final class ContainerEngine implements ExecutionCondition {
         }
         DockerClient client = DockerClientFactory.instance().client();
         List<String> absent = new ArrayList<>();
-        for (String image : List.of(CONTROLLER_IMAGE, POSTGRES_IMAGE, S3PROXY_IMAGE)) {
+        for (String image : List.of(CONTROLLER_IMAGE, POSTGRES_IMAGE, S3PROXY_IMAGE, SSHD_IMAGE)) {
             try {
                 client.inspectImageCmd(image).exec();
             } catch (NotFoundException e) {
