@@ -54,7 +54,9 @@ public final class DrillServer implements AutoCloseable {
 
     /**
      * Drops the scratch databases of earlier drills that nobody uses: named with the prefix
-     * and a time stamp that sorts before {@code current}.
+     * and a time stamp that sorts before {@code current}, or equals it (a drill killed in the
+     * same second as this one started; a drill still running holds a session on its database,
+     * so its database is never dropped).
      *
      * @return the names dropped; those that could not be are left for the next drill
      */
@@ -73,7 +75,7 @@ public final class DrillServer implements AutoCloseable {
         List<String> dropped = new ArrayList<>();
         for (String name : found) {
             String stamp = name.substring(prefix.length());
-            if (!STAMP.matcher(stamp).matches() || name.compareTo(current) >= 0) {
+            if (!STAMP.matcher(stamp).matches() || name.compareTo(current) > 0) {
                 continue;
             }
             try (Statement s = session.connection().createStatement()) {
