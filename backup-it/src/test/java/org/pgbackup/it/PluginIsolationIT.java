@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,21 +28,9 @@ class PluginIsolationIT {
     @TempDir
     Path root;
 
-    private static Path pluginDirectory() {
-        Path dir = Path.of(System.getProperty("conflicting.plugin.dir", "missing"));
-        assertThat(dir).as("the test plugin, built by maven-invoker-plugin in pre-integration-test").isDirectory();
-        return dir;
-    }
-
     /** The test plugin's jars copied into {@code plugins/<name>/}, as an operator installs a plugin with libraries. */
     private Path installedAs(String name) throws IOException {
-        Path plugin = Files.createDirectories(root.resolve("plugins").resolve(name));
-        try (Stream<Path> jars = Files.list(pluginDirectory())) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, plugin.resolve(jar.getFileName()));
-            }
-        }
-        return plugin;
+        return Plugins.install("conflicting.plugin.dir", root.resolve("plugins"), name);
     }
 
     /** The version of a library inside the controller's shaded jar, as its Maven metadata records it. */

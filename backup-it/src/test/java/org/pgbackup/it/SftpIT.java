@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,14 +40,7 @@ class SftpIT {
     }
 
     private Path installPlugin() throws IOException {
-        Path source = Path.of(System.getProperty("sftp.plugin.dir", "missing"));
-        assertThat(source).as("the plugin directory, made by backup-storage-sftp's package phase").isDirectory();
-        Path plugin = Files.createDirectories(root.resolve("plugins/sftp"));
-        try (Stream<Path> jars = Files.list(source)) {
-            for (Path jar : jars.toList()) {
-                Files.copy(jar, plugin.resolve(jar.getFileName()));
-            }
-        }
+        Plugins.install("sftp.plugin.dir", root.resolve("plugins"), "sftp");
         return root.resolve("plugins");
     }
 

@@ -97,13 +97,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** A storage of the S3 provider, made from variables as the controller makes it. */
     public static org.pgbackup.spi.Storage storage(Map<String, String> env) {
-        java.util.List<String> problems = new S3StorageProvider().validate(env);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(problems.toString());
-        }
-        return new S3StorageProvider().create(new org.pgbackup.spi.StorageContext(env, Path.of("/unused"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        return org.pgbackup.storage.testkit.StorageProviderContract.storageOf(new S3StorageProvider(), env);
     }
 
     /** Every key in a bucket, for asserting what exists. */

@@ -122,9 +122,7 @@ public final class SftpTestServer implements AutoCloseable {
 
     /** A storage on this server, through the plugin's own provider. */
     public static org.pgbackup.spi.Storage storage(Map<String, String> env) {
-        return new SftpStorageProvider().create(new org.pgbackup.spi.StorageContext(env, Path.of("/nowhere"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        return org.pgbackup.storage.testkit.StorageProviderContract.storageOf(new SftpStorageProvider(), env);
     }
 
     @Override

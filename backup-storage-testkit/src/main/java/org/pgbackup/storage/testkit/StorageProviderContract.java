@@ -39,6 +39,21 @@ public abstract class StorageProviderContract {
      */
     protected abstract Map<String, String> validSettings();
 
+    /**
+     * A storage of {@code provider} with these settings, as the controller makes one: the
+     * settings validated first (a problem throws {@link IllegalArgumentException} naming
+     * them), then {@link StorageProvider#create} with a context like the controller's. For
+     * fixtures that hand a test storages of a network store under several settings.
+     */
+    public static Storage storageOf(StorageProvider provider, Map<String, String> settings) {
+        List<String> problems = provider.validate(settings);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return provider.create(new StorageContext(settings, java.nio.file.Path.of("/nonexistent"),
+                PosixFilePermissions.fromString("rw-------"), PosixFilePermissions.fromString("rwx------")));
+    }
+
     /** A context as the controller gives it, with these settings. */
     protected StorageContext context(Map<String, String> settings) {
         return new StorageContext(settings, localRoot, PosixFilePermissions.fromString("rw-------"),
