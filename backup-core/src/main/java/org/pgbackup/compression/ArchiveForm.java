@@ -14,6 +14,8 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * either of them encrypted with age ({@code .age} after it), which {@code age -d} opens.
  * An encrypted file's first bytes show only that it is age: what is inside shows once it
  * is decrypted.
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public enum ArchiveForm {
     /** A custom-format archive as {@code pg_dump --format=custom} writes it. */

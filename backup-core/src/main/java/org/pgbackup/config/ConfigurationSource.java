@@ -5,6 +5,8 @@ package org.pgbackup.config;
  * environment variables of the command line and the container ({@code SHOP_POSTGRES_PORT},
  * {@code run 'list shop'}), or the builder of an embedder ({@code service("shop", s ->
  * s.port(...))}, {@code list("shop")}).
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public enum ConfigurationSource {
     /** {@link Configuration#from(java.util.Map)}: the environment, as the command line reads it. */

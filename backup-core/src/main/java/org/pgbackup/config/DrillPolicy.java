@@ -16,6 +16,8 @@ import org.pgbackup.schedule.Schedule;
  *     service unhealthy ({@code DRILL_MAX_AGE}); empty for no such check
  * @param countRows whether each dump counts every table's rows in its snapshot, for drills
  *     to compare ({@code DRILL_COUNT_ROWS}, on by default); without, drills check tables only
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record DrillPolicy(Optional<Schedule> schedule, Optional<Duration> maxAge, boolean countRows) {
 

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
  * @param password supplies that role's password; {@link #toString()} never shows it
  * @param check a query that must return true in the restored database
  *     ({@code <PREFIX>_DRILL_SQL}), or empty
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record DrillSettings(String host, int port, String user, Supplier<char[]> password, Optional<String> check) {
 

@@ -10,6 +10,8 @@ import java.util.Locale;
  * {@code COPING_TO_SHARED}, {@code BACKUP_TARGET}, {@code TZ} and the per-service
  * {@code <PREFIX>_POSTGRES_*}) plus the controller's own, and the defaults that depend on
  * {@code MODE}. Storage providers read their own, under their prefix.
+ *
+ * <p>Constants and stateless functions: safe from any thread.
  */
 public final class EnvironmentVariables {
     /** Where production keeps archives: {@code data/} and {@code shared/} below it. */

@@ -14,6 +14,8 @@ import java.util.Optional;
  *     A directory that does not exist means no hooks
  * @param timeout {@code HOOK_TIMEOUT}, 5 minutes by default: a hook still running then is
  *     stopped and counts as failed
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record HookSettings(Optional<Path> directory, Duration timeout) {
 

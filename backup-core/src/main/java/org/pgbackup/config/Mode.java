@@ -2,7 +2,9 @@ package org.pgbackup.config;
 
 import java.util.Optional;
 
-/** The value of {@code MODE} and {@code SERVER}: {@code production}, or not. */
+/** The value of {@code MODE} and {@code SERVER}: {@code production}, or not. *
+ * <p>Immutable, and so safe to share between threads.
+ */
 public enum Mode {
     PRODUCTION,
     DEVELOPMENT;

@@ -31,6 +31,8 @@ import java.util.function.Supplier;
  *     ({@code <PREFIX>_HEALTHCHECK_PING_URL}), beside the run-wide one
  * @param drill where and how restore drills of this service run
  * @param source how the service was configured, which decides how messages name its settings
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record ServiceSettings(String name, String envPrefix, String host, int port, String user,
         Supplier<char[]> password, String database, List<String> excludeDatabases, Path dataDirectory,

@@ -12,6 +12,8 @@ import org.pgbackup.spi.StorageProvider;
  * @param id the provider's id, aliases resolved
  * @param provider the provider
  * @param settings the provider's own settings (see {@link org.pgbackup.spi.StorageContext#settings()})
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record StorageTarget(String id, StorageProvider provider, Map<String, String> settings) {
     public StorageTarget {

@@ -14,6 +14,8 @@ import java.util.List;
  *     ({@code <PREFIX>_EXCLUDE_TABLE_DATA}, {@code pg_dump --exclude-table-data})
  * @param schemas the only schemas dumped; empty for all ({@code <PREFIX>_SCHEMAS},
  *     {@code pg_dump --schema})
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record TableSelection(List<String> excludeTables, List<String> excludeTableData, List<String> schemas) {
 

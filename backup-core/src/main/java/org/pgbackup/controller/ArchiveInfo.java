@@ -26,6 +26,8 @@ import org.pgbackup.naming.DatabaseDirectory;
  *     ({@link org.pgbackup.naming.DatabaseDirectory}); empty for a single-database service
  * @param goneFromServer whether its database was not on the server at the last whole-server
  *     run: its archives stay until retention ages them out, and the newest stays for good
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record ArchiveInfo(BackupName name, long size, Instant stored, Optional<Instant> removableAfter,
         List<String> locations, List<String> incompleteIn, Optional<Manifest> manifest, Optional<String> directory,

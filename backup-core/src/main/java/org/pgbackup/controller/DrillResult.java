@@ -23,6 +23,8 @@ import java.util.List;
  * @param databases a whole-server service's drills, one per database on the server at its
  *     last run; empty otherwise. The whole's tables and row counts are their sums, and its
  *     archive, source and scratch database the first one's
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record DrillResult(String service, String archive, String source, String server, String scratchDatabase,
         int tables, int rowCountsCompared, Instant finishedAt, Duration duration, String database,

@@ -26,6 +26,8 @@ import org.pgbackup.naming.BackupName;
  *     names; empty for a single-database service. The run's own {@code name} is the name every
  *     one of them has, its {@code size} their sum, and its {@code sha256} empty: each archive
  *     has its own
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record DumpResult(String service, BackupName name, long size, String sha256, Duration duration,
         List<String> storedIn, Map<String, String> failedDestinations,

@@ -23,6 +23,8 @@ import org.pgbackup.config.TableSelection;
  *     whole-server service were
  * @param databases the restores of a whole-server run or shared copy, one per database;
  *     empty otherwise. The whole's {@code size} is their sum and its {@code sha256} empty
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record RestoreResult(String service, String archive, String source, long size, String sha256,
         boolean checkedAgainstManifest, int jobs, Duration duration, TableSelection tables, String database,

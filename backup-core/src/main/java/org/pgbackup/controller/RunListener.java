@@ -10,6 +10,9 @@ import org.pgbackup.naming.BackupKind;
  * each dump's phases and bytes as a {@link ProgressListener}, the same events the command
  * line's progress line draws. A listener that throws is logged and ignored: telling about
  * a backup never fails it.
+ *
+ * <p>Called on the operations' own threads, several at once under {@code BACKUP_PARALLELISM}:
+ * implementations must be thread-safe and quick.
  */
 public interface RunListener extends ProgressListener {
     /**

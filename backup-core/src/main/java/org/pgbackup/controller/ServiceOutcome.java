@@ -10,6 +10,8 @@ import org.pgbackup.error.BackupException;
  * @param result the operation's result, when it succeeded
  * @param failure why it failed, when it did
  * @param <T> the operation's result
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record ServiceOutcome<T>(String service, Optional<T> result, Optional<BackupException> failure) {
 

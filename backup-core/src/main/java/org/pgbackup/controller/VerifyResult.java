@@ -14,6 +14,8 @@ import org.pgbackup.manifest.Manifest;
  * @param manifest the archive's manifest, when it has a readable one
  * @param contentRead false when the archive is encrypted and no identity was at hand, so
  *     only the stored bytes' checksum and size were checked, not what they hold
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record VerifyResult(String destination, String archive, boolean ok, String problem,
         Optional<Manifest> manifest, boolean contentRead) {

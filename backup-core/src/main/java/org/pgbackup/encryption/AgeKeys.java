@@ -21,6 +21,8 @@ import org.tinylog.Logger;
  * X25519 public keys) and identity files in {@code age-keygen} format. Every message names
  * the variable or file and a line number, never a key: a secret key pasted in the wrong
  * place must not reach a log.
+ *
+ * <p>Stateless: its static methods may be called from any thread.
  */
 public final class AgeKeys {
     private static final String SECRET_PREFIX = "AGE-SECRET-KEY-";

@@ -25,6 +25,8 @@ import org.pgbackup.error.NoMatchingIdentityException;
  * identities that open encrypted archives are. Only public keys are held; identities are
  * read from their file each time an archive is opened, and never kept. The format is
  * age's own (jagged writes and reads it), so the stock {@code age -d} opens every archive.
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public final class Encryption {
     private static final Encryption NONE = new Encryption(false, List.of(), Optional.empty());

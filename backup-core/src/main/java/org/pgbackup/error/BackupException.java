@@ -7,6 +7,8 @@ package org.pgbackup.error;
  * <p>{@link #code()} is a stable {@link ErrorCode} to branch on; {@link #exitCode()} is the
  * process exit status the command line maps it to: {@code 1} when the operation failed,
  * {@code 2} for bad usage or configuration.
+ *
+ * <p>Thread-safe, as every subclass: immutable once made, and so safe to hand between threads.
  */
 public abstract class BackupException extends RuntimeException {
     private static final long serialVersionUID = 1L;

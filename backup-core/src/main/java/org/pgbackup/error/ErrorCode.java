@@ -4,6 +4,8 @@ package org.pgbackup.error;
  * A stable code for each failure a user can act on, so that an embedder branches on
  * {@link BackupException#code()} instead of parsing a message. Codes are never renamed or
  * reused; new failures get new codes.
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public enum ErrorCode {
     /** The settings do not describe a usable configuration: {@link ConfigurationException}. */

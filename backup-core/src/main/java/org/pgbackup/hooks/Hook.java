@@ -1,6 +1,8 @@
 package org.pgbackup.hooks;
 
-/** The moments an operator's executables run at, each named as its file in {@code HOOKS_DIR}. */
+/** The moments an operator's executables run at, each named as its file in {@code HOOKS_DIR}. *
+ * <p>Immutable, and so safe to share between threads.
+ */
 public enum Hook {
     /** Before a service's dump; a failure skips the dump, which then counts as failed. */
     PRE_BACKUP("pre-backup"),

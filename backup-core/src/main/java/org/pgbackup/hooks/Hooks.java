@@ -24,6 +24,8 @@ import org.tinylog.Logger;
  * {@code PGBACKUP_*} variables and a bare environment otherwise, so that no password or key
  * of the controller reaches it; with a timeout; its output logged line by line, prefixed by
  * its name, and bounded, so that a hook that writes megabytes cannot flood the log.
+ *
+ * <p>Thread-safe: it keeps nothing between runs; each run is a process of its own.
  */
 public final class Hooks {
     private static final int LOGGED_LINES = 200;

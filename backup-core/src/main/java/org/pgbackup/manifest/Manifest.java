@@ -41,6 +41,8 @@ import org.pgbackup.config.TableSelection;
  *     not counted ({@code DRILL_COUNT_ROWS=false}, or counting failed)
  * @param owner the role that owned the database, recorded by whole-server runs so that a
  *     restore can create a database that is gone with its owner; empty otherwise
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record Manifest(String archive, String sha256, long size, String service, String database, String host,
         String serverVersion, String pgDumpVersion, String format, String compression, Instant startedAt,

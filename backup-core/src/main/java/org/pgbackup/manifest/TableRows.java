@@ -9,6 +9,8 @@ import static java.util.Objects.requireNonNull;
  * @param schema the table's schema
  * @param table the table's name
  * @param rows its rows in the dump's snapshot
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record TableRows(String schema, String table, long rows) {
 

@@ -4,7 +4,9 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.Locale;
 
-/** The kind of a backup, which decides how long retention keeps it. */
+/** The kind of a backup, which decides how long retention keeps it. *
+ * <p>Immutable, and so safe to share between threads.
+ */
 public enum BackupKind {
     DAILY,
     WEEKLY,

@@ -23,6 +23,8 @@ import org.pgbackup.error.InvalidArchiveNameException;
  * and parses archive names; the time in a name is the moment the dump started, in UTC.
  *
  * @param form what the file holds, which its extension says
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record BackupName(BackupKind kind, Instant createdAt, ArchiveForm form) implements Comparable<BackupName> {
 

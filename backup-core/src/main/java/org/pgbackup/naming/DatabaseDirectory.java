@@ -21,6 +21,8 @@ import java.util.Optional;
  * archive's or a sidecar's name, which sit beside it), and it is one-to-one: two databases
  * never share a directory, and the name reads back from it. PostgreSQL's 63-byte names
  * stay within 189 characters, below every file system's limit.
+ *
+ * <p>Stateless: its static methods may be called from any thread.
  */
 public final class DatabaseDirectory {
     private static final HexFormat HEX = HexFormat.of().withUpperCase();

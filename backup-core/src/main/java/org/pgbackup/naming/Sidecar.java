@@ -3,6 +3,8 @@ package org.pgbackup.naming;
 /**
  * The companions of an archive, named after it, which list, retention and deletion treat
  * with the archive as one unit.
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public enum Sidecar {
     /** What the archive is and its checksum, written once the archive is complete. */

@@ -24,6 +24,8 @@ import org.pgbackup.naming.BackupName;
  * @param daily how long daily archives are kept
  * @param weekly how long weekly archives are kept
  * @param monthly how long monthly archives are kept
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public record RetentionPolicy(Duration daily, Duration weekly, Duration monthly) {
 

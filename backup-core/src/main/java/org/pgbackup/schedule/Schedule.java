@@ -23,6 +23,8 @@ import java.util.Optional;
  * falls in a skipped hour runs once, when the clocks jump (the first valid moment after the
  * gap); a run whose time occurs twice, in a repeated hour, runs once, at its first
  * occurrence.
+ *
+ * <p>Immutable, and so safe to share between threads.
  */
 public final class Schedule {
     /** The specification's times: 03:00, 09:00, 15:00 and 21:00 in {@code TZ}. */
