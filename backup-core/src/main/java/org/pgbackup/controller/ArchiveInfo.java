@@ -64,7 +64,7 @@ public record ArchiveInfo(BackupName name, long size, Instant stored, Optional<I
     }
 
     /** The same archive as another destination lists it, added to this one. */
-    ArchiveInfo merge(ArchiveInfo other) {
+    public ArchiveInfo merge(ArchiveInfo other) {
         List<String> where = new ArrayList<>(locations);
         where.addAll(other.locations);
         List<String> incomplete = new ArrayList<>(incompleteIn);
@@ -73,13 +73,14 @@ public record ArchiveInfo(BackupName name, long size, Instant stored, Optional<I
                 manifest.isPresent() ? manifest : other.manifest, directory, goneFromServer);
     }
 
-    ArchiveInfo keptWhileNewest() {
+    /** The same archive marked as the newest, which retention keeps whatever its age. */
+    public ArchiveInfo keptWhileNewest() {
         return new ArchiveInfo(name, size, stored, Optional.empty(), locations, incompleteIn, manifest, directory,
                 goneFromServer);
     }
 
     /** The same archive, found in a database directory of a whole-server service. */
-    ArchiveInfo in(String databaseDirectory, boolean gone) {
+    public ArchiveInfo in(String databaseDirectory, boolean gone) {
         return new ArchiveInfo(name, size, stored, removableAfter, locations, incompleteIn, manifest,
                 Optional.of(databaseDirectory), gone);
     }

@@ -26,6 +26,16 @@ import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
+import org.pgbackup.internal.operation.DrillOperation;
+import org.pgbackup.internal.operation.WalReset;
+import org.pgbackup.internal.operation.DumpOperation;
+import org.pgbackup.internal.operation.HookedOperation;
+import org.pgbackup.internal.operation.RestoreOperation;
+import org.pgbackup.internal.operation.OperationContext;
+import org.pgbackup.internal.operation.VerifyOperation;
+import org.pgbackup.internal.operation.ServiceRuns;
+import org.pgbackup.internal.operation.Catalog;
+import org.pgbackup.internal.operation.HealthCheck;
 
 /**
  * The controller's operations: dump, list, restore, restore from the shared copy, and
@@ -56,10 +66,6 @@ public final class BackupController implements AutoCloseable {
     /** The name under which {@link DumpResult#storedIn()} lists the shared directory. */
     public static final String SHARED = "shared";
 
-    static final Set<PosixFilePermission> DATA_FILES = PosixFilePermissions.fromString("rw-------");
-    static final Set<PosixFilePermission> DATA_DIRECTORIES = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> SHARED_FILES = PosixFilePermissions.fromString("rw-r-----");
-    static final Set<PosixFilePermission> SHARED_DIRECTORIES = PosixFilePermissions.fromString("rwxr-x---");
     private static final String RESTORE_LEFT = "a restore in one transaction leaves the database as it was";
 
     private final OperationContext ctx;

@@ -68,7 +68,7 @@ public final class Cancellation {
      * handle forgets the action, so that a long-lived cancellation does not collect the
      * actions of operations that ended.
      */
-    Registration onCancel(Runnable action) {
+    public Registration onCancel(Runnable action) {
         requireNonNull(action, "action is null");
         synchronized (this) {
             if (!cancelled) {
@@ -86,7 +86,7 @@ public final class Cancellation {
     }
 
     /** An action registered with {@link #onCancel}; closing it forgets the action. */
-    interface Registration extends AutoCloseable {
+    public interface Registration extends AutoCloseable {
         @Override
         void close();
     }

@@ -53,8 +53,11 @@ public final class RestoreOptions {
         return new RestoreOptions(keepOwners, force, true, jobs, progress, cancellation);
     }
 
-    /** The same options once the roles are applied, so that each database of a run does not apply them again. */
-    RestoreOptions rolesApplied() {
+    /**
+     * The roles saved beside the archive are not applied (the default): for each database of
+     * a whole-server run once the run's roles are in, among others.
+     */
+    public RestoreOptions withoutRoles() {
         return new RestoreOptions(keepOwners, force, false, jobs, progress, cancellation);
     }
 

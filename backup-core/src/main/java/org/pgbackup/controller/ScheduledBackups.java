@@ -20,6 +20,7 @@ import org.pgbackup.error.BackupException;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
 import org.tinylog.Logger;
+import org.pgbackup.internal.operation.ServiceRuns;
 
 /**
  * The automated mode behind {@code start}: with {@code MODE=production}, dumps every service

@@ -15,11 +15,13 @@ import org.pgbackup.error.BackupException;
  */
 public record ServiceOutcome<T>(String service, Optional<T> result, Optional<BackupException> failure) {
 
-    static <T> ServiceOutcome<T> success(String service, T result) {
+    /** A service whose operation returned {@code result}. */
+    public static <T> ServiceOutcome<T> success(String service, T result) {
         return new ServiceOutcome<>(service, Optional.of(result), Optional.empty());
     }
 
-    static <T> ServiceOutcome<T> failure(String service, BackupException failure) {
+    /** A service whose operation failed. */
+    public static <T> ServiceOutcome<T> failure(String service, BackupException failure) {
         return new ServiceOutcome<>(service, Optional.empty(), Optional.of(failure));
     }
 }

@@ -21,19 +21,22 @@ public record VerifyResult(String destination, String archive, boolean ok, Strin
         Optional<Manifest> manifest, boolean contentRead) {
 
     /** The same outcome under the name {@code list} shows, such as {@code <database>/<archive>}. */
-    VerifyResult named(String path) {
+    public VerifyResult named(String path) {
         return new VerifyResult(destination, path, ok, problem, manifest, contentRead);
     }
 
-    static VerifyResult passed(String destination, String archive, Manifest manifest) {
+    /** An archive read in full that matched its manifest. */
+    public static VerifyResult passed(String destination, String archive, Manifest manifest) {
         return new VerifyResult(destination, archive, true, "", Optional.of(manifest), true);
     }
 
-    static VerifyResult digestOnly(String destination, String archive, Manifest manifest) {
+    /** An encrypted archive whose digest matched, read without a key: its content was not checked. */
+    public static VerifyResult digestOnly(String destination, String archive, Manifest manifest) {
         return new VerifyResult(destination, archive, true, "", Optional.of(manifest), false);
     }
 
-    static VerifyResult failed(String destination, String archive, String problem, Optional<Manifest> manifest) {
+    /** An archive that failed the check, and why. */
+    public static VerifyResult failed(String destination, String archive, String problem, Optional<Manifest> manifest) {
         return new VerifyResult(destination, archive, false, problem, manifest, true);
     }
 }

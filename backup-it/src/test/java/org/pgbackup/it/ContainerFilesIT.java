@@ -94,6 +94,20 @@ class ContainerFilesIT {
                 .allMatch(l -> l.matches("FROM \\$\\{[A-Z_]+}( AS \\w+)?"));
     }
 
+    /** The build stage reads the whole reactor: a module the parent names but the image lacks breaks the build. */
+    @Test
+    void theBuildStageCopiesEveryModuleOfTheReactor() throws IOException {
+        String dockerfile = dockerfile();
+        java.util.regex.Matcher module = java.util.regex.Pattern.compile("<module>([^<]+)</module>")
+                .matcher(Files.readString(ROOT.resolve("pom.xml")));
+        int modules = 0;
+        while (module.find()) {
+            modules++;
+            assertThat(dockerfile).contains("COPY " + module.group(1) + " " + module.group(1));
+        }
+        assertThat(modules).isGreaterThanOrEqualTo(9);
+    }
+
     /**
      * The image's runtime links the modules listed in docker/runtime-modules: every one jdeps
      * finds in the jar, and in the plugins the image ships (the SFTP plugin needs java.rmi,

@@ -39,6 +39,38 @@ class SpiBoundaryIT {
         assertThat(outside).isEmpty();
     }
 
+    /**
+     * The client's package, {@code org.pgbackup.controller}, holds the API alone (the client,
+     * its options, results, listeners and the automated mode), the operations live in
+     * {@code org.pgbackup.internal.operation}, and nothing outside core imports core's internals.
+     */
+    @Test
+    void coresApiPackagesHoldOnlyTheApiAndNothingOutsideCoreImportsItsInternals() throws IOException {
+        Path core = ContainerFilesIT.ROOT.resolve("backup-core/src/main/java/org/pgbackup/controller");
+        List<String> hidden = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(core)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")
+                    && !p.getFileName().toString().equals("package-info.java")).toList()) {
+                if (!Files.readString(file).contains("\npublic ")) {
+                    hidden.add(core.relativize(file).toString());
+                }
+            }
+        }
+        assertThat(hidden).as("non-public types in the API package: they belong in org.pgbackup.internal").isEmpty();
+        List<String> outside = new ArrayList<>();
+        for (String module : List.of("backup-cli", "backup-it", "backup-storage-local", "backup-storage-s3",
+                "backup-storage-sftp", "backup-storage-azure", "backup-storage-testkit", "examples/storage-plugin")) {
+            try (Stream<Path> files = Files.walk(ContainerFilesIT.ROOT.resolve(module).resolve("src"))) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    if (Files.readString(file).contains("import org.pgbackup.internal.")) {
+                        outside.add(ContainerFilesIT.ROOT.relativize(file).toString());
+                    }
+                }
+            }
+        }
+        assertThat(outside).as("code outside core that imports its internals").isEmpty();
+    }
+
     @Test
     void theSpiArtifactHasNoDependenciesAndStorageModulesBuildOnItAlone() throws IOException {
         assertThat(Files.readString(ContainerFilesIT.ROOT.resolve("backup-spi/pom.xml"))).doesNotContain("<dependency>");

@@ -1,0 +1,126 @@
+package org.pgbackup.internal.operation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.config.Mode;
+import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.postgres.PgVersion;
+import org.pgbackup.internal.process.ProcessRunner;
+import org.pgbackup.naming.DatabaseDirectory;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.ServiceHealth;
+
+/** {@code health}: whether every service's backups are fresh, or outside production its server answers. */
+public final class HealthCheck {
+    private final Configuration config;
+    private final Clock clock;
+    private final ProcessRunner runner;
+    private final PgBinaries binaries;
+    private final Catalog catalog;
+
+    public HealthCheck(OperationContext ctx, Catalog catalog) {
+        this.config = ctx.config();
+        this.clock = ctx.clock();
+        this.runner = ctx.runner();
+        this.binaries = ctx.binaries();
+        this.catalog = catalog;
+    }
+
+    public List<ServiceHealth> health() {
+        Instant now = clock.instant();
+        Optional<Duration> limit = config.healthMaxAge().or(() -> config.mode() == Mode.PRODUCTION
+                ? Optional.of(config.schedule().longestGap(now).plus(HEALTH_GRACE)) : Optional.empty());
+        List<ServiceHealth> report = new ArrayList<>();
+        for (ServiceSettings settings : config.services()) {
+            String service = settings.name();
+            try {
+                ServiceHealth health = limit.isPresent() ? freshness(settings, now, limit.get()) : answers(settings);
+                report.add(config.drills().maxAge().map(max -> withDrill(health, now, max)).orElse(health));
+            } catch (BackupException e) {
+                report.add(new ServiceHealth(service, false, e.getMessage()));
+            }
+        }
+        return report;
+    }
+
+    private static final Duration HEALTH_GRACE = Duration.ofHours(1);
+
+    private ServiceHealth freshness(ServiceSettings settings, Instant now, Duration limit) {
+        String service = settings.name();
+        List<ArchiveInfo> archives = catalog.list(service).archives();
+        Optional<ArchiveInfo> newest = archives.stream().filter(ArchiveInfo::complete).findFirst();
+        if (settings.wholeServer()) {
+            Optional<DatabaseRoster> roster = DatabaseRoster.read(config.stateDirectory(service));
+            Map<String, ArchiveInfo> each = newestOfEach(archives, roster);
+            Optional<String> without = roster.stream().flatMap(r -> r.backedUp().stream())
+                    .filter(d -> !each.containsKey(d)).sorted().findFirst();
+            if (without.isPresent()) {
+                return new ServiceHealth(service, false, "stale: database '" + DatabaseDirectory.database(without.get())
+                        .orElse(without.get()) + "' has no complete archive (limit " + human(limit) + ")");
+            }
+            newest = each.values().stream().max(Comparator.comparing(ArchiveInfo::name));
+        }
+        if (newest.isEmpty()) {
+            return new ServiceHealth(service, false, "stale: no complete archive (limit " + human(limit) + ")");
+        }
+        Duration age = Duration.between(newest.get().name().createdAt(), now);
+        String detail = "newest complete archive " + newest.get().path() + " is " + human(age) + " old (limit "
+                + human(limit) + ")";
+        boolean fresh = age.compareTo(limit) <= 0;
+        return new ServiceHealth(service, fresh, (fresh ? "fresh: " : "stale since "
+                + newest.get().name().createdAt().plus(limit) + ": ") + detail);
+    }
+
+    /**
+     * Each database's newest complete archive, by directory: a whole-server service is as
+     * fresh as the oldest of them. Databases the last run found gone from the server, or
+     * excluded, do not count; their archives only wait for retention.
+     */
+    private static Map<String, ArchiveInfo> newestOfEach(List<ArchiveInfo> archives, Optional<DatabaseRoster> roster) {
+        Map<String, ArchiveInfo> newest = new LinkedHashMap<>();
+        for (ArchiveInfo archive : archives) {
+            String directory = archive.directory().orElseThrow();
+            if (archive.complete() && roster.map(r -> r.backedUp().contains(directory)).orElse(true)) {
+                newest.merge(directory, archive, (a, b) -> a.name().compareTo(b.name()) <= 0 ? a : b);
+            }
+        }
+        return newest;
+    }
+
+    /** A service is unhealthy, too, when its last good drill is older than {@code DRILL_MAX_AGE}. */
+    private ServiceHealth withDrill(ServiceHealth health, Instant now, Duration max) {
+        Optional<Instant> last = LastDrill.read(DrillOperation.directory(config, health.service()));
+        if (last.isEmpty()) {
+            return new ServiceHealth(health.service(), false, health.detail() + "; no drill has passed (DRILL_MAX_AGE "
+                    + human(max) + "): " + config.source().operation("drill", health.service()));
+        }
+        Duration age = Duration.between(last.get(), now);
+        boolean recent = age.compareTo(max) <= 0;
+        return new ServiceHealth(health.service(), health.healthy() && recent, health.detail() + "; last good drill "
+                + human(age) + " ago" + (recent ? "" : ", older than DRILL_MAX_AGE " + human(max)));
+    }
+
+    private ServiceHealth answers(ServiceSettings settings) {
+        PgVersion version = new PgConnection(settings.wholeServer() ? settings.forDatabase("postgres") : settings,
+                runner).serverVersion(binaries);
+        return new ServiceHealth(settings.name(), true, "server at " + settings.address() + " answers (PostgreSQL "
+                + version + "); no freshness limit outside production without HEALTH_MAX_AGE");
+    }
+
+    private static String human(Duration d) {
+        long minutes = d.toMinutes();
+        return minutes >= 120 ? (minutes / 60) + "h" + (minutes % 60 == 0 ? "" : (minutes % 60) + "m")
+                : minutes >= 1 ? minutes + "m" : d.toSeconds() + "s";
+    }
+}
