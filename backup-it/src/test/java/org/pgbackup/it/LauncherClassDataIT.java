@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's class-data archive for dumps: the first successful {@code dump} of a jar
- * writes it as it exits, later dumps start from it, a failed dump leaves none, and none of
- * it shows on standard error.
+ * writes it as it exits, later dumps start from it, a failed dump leaves none, a plugin
+ * jar newer than it makes the next dump write it again, and none of it shows on standard error.
  */
 class LauncherClassDataIT {
     @RegisterExtension
@@ -67,6 +67,36 @@ class LauncherClassDataIT {
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
         assertThat(failed.stderr()).contains("error:").doesNotContain("[cds]");
         assertThat(jar.resolveSibling("controller.jar.dump.jsa")).doesNotExist();
+        assertThat(leftovers(jar)).isEmpty();
+    }
+
+    /**
+     * A plugin installed or replaced after the archive was made: the next dump makes the
+     * archive again, with no warning about an archive that no longer fits.
+     */
+    @Test
+    void aPluginJarNewerThanTheArchiveMakesTheNextDumpRetrainIt() throws IOException {
+        Path jar = freshJar();
+        Map<String, String> env = app.env(root.resolve("backup"));
+        Path archive = jar.resolveSibling("controller.jar.dump.jsa");
+        assertThat(dump(jar, env).exitCode()).isZero();
+        // Dated back, the jar a day before its archive, so that only a plugin can be newer.
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(0));
+        java.nio.file.attribute.FileTime trained = java.nio.file.attribute.FileTime.fromMillis(86_400_000L);
+        Files.setLastModifiedTime(archive, trained);
+        Exec.Result unchanged = dump(jar, env);
+        assertThat(unchanged.exitCode()).as(unchanged.toString()).isZero();
+        assertThat(Files.getLastModifiedTime(archive)).as("no plugin changed: the archive is used as it is")
+                .isEqualTo(trained);
+
+        Plugins.install("sftp.plugin.dir", root.resolve("plugins"), "sftp");
+        Exec.Result retrained = dump(jar, env);
+
+        assertThat(retrained.exitCode()).as(retrained.toString()).isZero();
+        assertThat(retrained.stderr()).doesNotContain("[cds]").doesNotContain("warning")
+                .doesNotContain("Unable to use shared archive");
+        assertThat(Files.getLastModifiedTime(archive)).as("a plugin jar newer than the archive: made again")
+                .isNotEqualTo(trained);
         assertThat(leftovers(jar)).isEmpty();
     }
 

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class SpiBoundaryIT {
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?(org\\.pgbackup\\.[\\w.]+)",
             Pattern.MULTILINE);
+    private static final Pattern INTERNAL_IMPORT = Pattern.compile("^import (?:static )?org\\.pgbackup\\.internal\\.",
+            Pattern.MULTILINE);
 
     @Test
     void storageCodeImportsNothingOfCoreButTheSpi() throws IOException {
@@ -62,7 +64,7 @@ class SpiBoundaryIT {
                 "backup-storage-sftp", "backup-storage-azure", "backup-storage-testkit", "examples/storage-plugin")) {
             try (Stream<Path> files = Files.walk(ContainerFilesIT.ROOT.resolve(module).resolve("src"))) {
                 for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    if (Files.readString(file).contains("import org.pgbackup.internal.")) {
+                    if (INTERNAL_IMPORT.matcher(Files.readString(file)).find()) {
                         outside.add(ContainerFilesIT.ROOT.relativize(file).toString());
                     }
                 }
