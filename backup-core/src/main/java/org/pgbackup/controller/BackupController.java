@@ -1,15 +1,10 @@
 package org.pgbackup.controller;
 
 import java.io.IOException;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
@@ -22,20 +17,21 @@ import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.hooks.Hook;
 import org.pgbackup.hooks.Hooks;
+import org.pgbackup.internal.operation.Catalog;
+import org.pgbackup.internal.operation.DrillOperation;
+import org.pgbackup.internal.operation.DumpOperation;
+import org.pgbackup.internal.operation.HealthCheck;
+import org.pgbackup.internal.operation.HookedOperation;
+import org.pgbackup.internal.operation.OperationContext;
+import org.pgbackup.internal.operation.RestoreOperation;
+import org.pgbackup.internal.operation.RunningOperations;
+import org.pgbackup.internal.operation.ServiceRuns;
+import org.pgbackup.internal.operation.VerifyOperation;
+import org.pgbackup.internal.operation.WalReset;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
-import org.pgbackup.internal.operation.DrillOperation;
-import org.pgbackup.internal.operation.WalReset;
-import org.pgbackup.internal.operation.DumpOperation;
-import org.pgbackup.internal.operation.HookedOperation;
-import org.pgbackup.internal.operation.RestoreOperation;
-import org.pgbackup.internal.operation.OperationContext;
-import org.pgbackup.internal.operation.VerifyOperation;
-import org.pgbackup.internal.operation.ServiceRuns;
-import org.pgbackup.internal.operation.Catalog;
-import org.pgbackup.internal.operation.HealthCheck;
 
 /**
  * The controller's operations: dump, list, restore, restore from the shared copy, and
@@ -77,10 +73,7 @@ public final class BackupController implements AutoCloseable {
     private final WalReset walReset;
     private final DrillOperation drills;
     private final HookedOperation hooked;
-    private final Set<Cancellation> running = ConcurrentHashMap.newKeySet();
-    /** Guards {@link #closed} against operations starting while the client closes, and signals their ends. */
-    private final Object lifecycle = new Object();
-    private boolean closed;
+    private final RunningOperations running = new RunningOperations();
 
     private BackupController(Configuration config, Clock clock, ProcessRunner runner) {
         this.ctx = new OperationContext(config, clock, runner);
@@ -134,7 +127,7 @@ public final class BackupController implements AutoCloseable {
      *     nothing was dumped
      */
     public DumpResult dump(String service, DumpOptions options) {
-        return cancellable(service, "dump", options.cancellation(), "no partial archive is kept",
+        return running.run(service, "dump", options.cancellation(), "no partial archive is kept",
                 op -> hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP, Hook.POST_BACKUP,
                         () -> dumps.dump(service, options, op), HookedOperation::dumped));
     }
@@ -151,7 +144,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DumpResult>> dumpAll(DumpOptions options) {
-        ensureOpen();
+        running.ensureOpen();
         return forEachService(ctx.config().parallelism(), service -> dump(service, options));
     }
 
@@ -174,7 +167,7 @@ public final class BackupController implements AutoCloseable {
 
     /** {@link #verify(String, String)}, reporting each archive read to a listener. */
     public List<VerifyResult> verify(String service, String fileName, ProgressListener listener) {
-        return cancellable(service, "verification", Optional.empty(), "nothing was changed",
+        return running.run(service, "verification", Optional.empty(), "nothing was changed",
                 op -> verification.verify(service, fileName, listener, op));
     }
 
@@ -194,7 +187,7 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if the service has no complete archive
      */
     public DrillResult drill(String service) {
-        return cancellable(service, "drill", Optional.empty(), "its scratch database is dropped",
+        return running.run(service, "drill", Optional.empty(), "its scratch database is dropped",
                 op -> drills.drill(service));
     }
 
@@ -204,7 +197,7 @@ public final class BackupController implements AutoCloseable {
      * @return the outcomes in the order of {@code DATABASE_LIST}
      */
     public List<ServiceOutcome<DrillResult>> drillAll() {
-        ensureOpen();
+        running.ensureOpen();
         return forEachService(1, this::drill);
     }
 
@@ -216,7 +209,7 @@ public final class BackupController implements AutoCloseable {
      * last good drill is older, or that never had one, is unhealthy too.
      */
     public List<ServiceHealth> health() {
-        ensureOpen();
+        running.ensureOpen();
         return healthCheck.health();
     }
 
@@ -229,7 +222,7 @@ public final class BackupController implements AutoCloseable {
      * @throws StorageException if no destination could be listed
      */
     public ArchiveListing list(String service) {
-        ensureOpen();
+        running.ensureOpen();
         return catalog.list(service);
     }
 
@@ -238,7 +231,7 @@ public final class BackupController implements AutoCloseable {
      * without reading manifests, so it is cheap enough to run after every scheduled dump.
      */
     public Map<String, Integer> countArchives(String service) {
-        ensureOpen();
+        running.ensureOpen();
         return catalog.countArchives(service);
     }
 
@@ -261,7 +254,7 @@ public final class BackupController implements AutoCloseable {
      *     the database was not touched
      */
     public RestoreResult restore(String service, String fileName, RestoreOptions options) {
-        return cancellable(service, "restore", options.cancellation(), RESTORE_LEFT,
+        return running.run(service, "restore", options.cancellation(), RESTORE_LEFT,
                 op -> hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
                         () -> restores.restore(service, fileName, options, op), HookedOperation::restored));
     }
@@ -276,14 +269,14 @@ public final class BackupController implements AutoCloseable {
      * @throws ArchiveNotFoundException if there is no shared copy
      */
     public RestoreResult restoreFromShared(String service, RestoreOptions options) {
-        return cancellable(service, "restore", options.cancellation(), RESTORE_LEFT,
+        return running.run(service, "restore", options.cancellation(), RESTORE_LEFT,
                 op -> hooked.run(ctx.config().service(service), "restore", Hook.PRE_RESTORE, Hook.POST_RESTORE,
                         () -> restores.restoreFromShared(service, options, op), HookedOperation::restored));
     }
 
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
-        ensureOpen();
+        running.ensureOpen();
         return forEachService(1, service -> restoreFromShared(service, options));
     }
 
@@ -299,7 +292,7 @@ public final class BackupController implements AutoCloseable {
      * @throws org.pgbackup.error.ConfirmationRequiredException if not confirmed; nothing changed
      */
     public ResetWalResult resetWal(String service, ResetWalOptions options) {
-        ensureOpen();
+        running.ensureOpen();
         return walReset.resetWal(service, options);
     }
 
@@ -322,7 +315,7 @@ public final class BackupController implements AutoCloseable {
      * Other clients in the same JVM are not touched.
      */
     public void cancel() {
-        running.forEach(Cancellation::cancel);
+        running.cancelAll();
         // Programs of no operation's own, such as a hook's or a drill's.
         ctx.runner().stopRunning();
     }
@@ -335,79 +328,16 @@ public final class BackupController implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            running.forEach(Cancellation::cancel);
+        if (!running.close()) {
+            return;
         }
         ctx.runner().stopAll();
-        awaitNoOperation(ctx.config().stopGrace());
+        running.awaitNone(ctx.config().stopGrace());
         for (Map.Entry<String, Storage> destination : ctx.destinations().entrySet()) {
             try {
                 destination.getValue().close();
             } catch (IOException e) {
                 Logger.warn("Closing destination {} failed: {}", destination.getKey(), e.getMessage());
-            }
-        }
-    }
-
-    private void ensureOpen() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("This BackupController is closed: open a new one to run operations");
-            }
-        }
-    }
-
-    private void awaitNoOperation(Duration bound) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        synchronized (lifecycle) {
-            long left;
-            while (!running.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    lifecycle.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            if (!running.isEmpty()) {
-                Logger.warn("Closing with {} operation(s) still ending after {} s; their destinations close under them",
-                        running.size(), bound.toSeconds());
-            }
-        }
-    }
-
-    /**
-     * Runs one operation under a cancellation of its own, cancelled by the caller's, by
-     * {@link #cancel()} or by {@link #close()}. Whatever it fails with once cancelled
-     * (a program killed, a stream closed, a phase refused) becomes one
-     * {@link CancelledException}.
-     */
-    private <T> T cancellable(String service, String operation, Optional<Cancellation> requested, String left,
-            Function<Cancellation, T> body) {
-        Cancellation own = new Cancellation();
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("This BackupController is closed: open a new one to run operations");
-            }
-            running.add(own);
-        }
-        try (Cancellation.Registration byCaller = requested.map(c -> c.onCancel(own::cancel))
-                .orElse(() -> { })) {
-            return body.apply(own);
-        } catch (RuntimeException e) {
-            if (own.isCancelled()) {
-                throw new CancelledException("The " + operation + " of service '" + service + "' was cancelled; "
-                        + left, e);
-            }
-            throw e;
-        } finally {
-            synchronized (lifecycle) {
-                running.remove(own);
-                lifecycle.notifyAll();
             }
         }
     }

@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.error.BackupException;
+import org.pgbackup.internal.operation.ServiceRuns;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
 import org.tinylog.Logger;
-import org.pgbackup.internal.operation.ServiceRuns;
 
 /**
  * The automated mode behind {@code start}: with {@code MODE=production}, dumps every service

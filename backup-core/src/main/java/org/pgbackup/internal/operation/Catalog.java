@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.BackupName;
@@ -21,8 +23,6 @@ import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
-import org.pgbackup.controller.ArchiveListing;
-import org.pgbackup.controller.ArchiveInfo;
 
 /** What the destinations hold: {@code list}, and archive counts for metrics. */
 public final class Catalog {

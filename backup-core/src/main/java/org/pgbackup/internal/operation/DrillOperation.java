@@ -20,6 +20,8 @@ import java.util.Optional;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.DrillSettings;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.DrillResult;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.DrillFailedException;
@@ -32,9 +34,6 @@ import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
-import org.pgbackup.controller.ArchiveInfo;
-import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.DrillResult;
 
 /**
  * {@code drill}: the newest complete archive of a service restored into a scratch database

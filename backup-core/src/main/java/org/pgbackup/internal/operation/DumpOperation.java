@@ -17,7 +17,12 @@ import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.DumpOptions;
+import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.controller.VerifyResult;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.StorageException;
@@ -33,11 +38,6 @@ import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.VerifyResult;
-import org.pgbackup.controller.DumpResult;
-import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.DumpOptions;
 
 /**
  * {@code dump}: one {@code pg_dump} run streamed, compressed and digested to every

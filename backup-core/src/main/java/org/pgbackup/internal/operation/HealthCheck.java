@@ -12,14 +12,14 @@ import java.util.Optional;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.ServiceHealth;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.naming.DatabaseDirectory;
-import org.pgbackup.controller.ArchiveInfo;
-import org.pgbackup.controller.ServiceHealth;
 
 /** {@code health}: whether every service's backups are fresh, or outside production its server answers. */
 public final class HealthCheck {

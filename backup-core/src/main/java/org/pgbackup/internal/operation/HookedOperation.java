@@ -6,13 +6,13 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.DumpResult;
+import org.pgbackup.controller.RestoreResult;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.HookFailedException;
 import org.pgbackup.hooks.Hook;
 import org.pgbackup.hooks.Hooks;
 import org.tinylog.Logger;
-import org.pgbackup.controller.DumpResult;
-import org.pgbackup.controller.RestoreResult;
 
 /**
  * An operation with the operator's hooks around it: the {@code pre-} hook first, whose

@@ -8,8 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
-import org.tinylog.Logger;
 import org.pgbackup.controller.DrillResult;
+import org.tinylog.Logger;
 
 /**
  * When a service's last drill passed, kept in its drill state directory on the backup

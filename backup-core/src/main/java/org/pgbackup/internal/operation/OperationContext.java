@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.StorageTarget;
+import org.pgbackup.controller.BackupController;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
@@ -26,7 +27,6 @@ import org.pgbackup.spi.StorageContext;
 import org.pgbackup.spi.StorageProvider;
 import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
-import org.pgbackup.controller.BackupController;
 
 /**
  * What every operation of one controller works with: its configuration and clock, its own

@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
+import org.pgbackup.controller.Cancellation;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.error.CancelledException;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.tinylog.Logger;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.ProgressListener;
 
 /**
  * One operation's course: its listener, bound to its service, that never lets a listener fail

@@ -17,7 +17,12 @@ import java.util.regex.Pattern;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.RestoreResult;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.RestoreFailedException;
@@ -28,17 +33,11 @@ import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.postgres.PgRoles;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessResult;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.RestoreOptions;
-import org.pgbackup.controller.RestoreResult;
-import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.DumpOptions;
 
 /**
  * {@code restore} and {@code restore-from-shared}: the archive checked against its manifest

@@ -6,12 +6,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.controller.BackupController;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
-import org.pgbackup.controller.BackupController;
 
 /**
  * The shared copy of a service or of one database: {@code file.dump} or

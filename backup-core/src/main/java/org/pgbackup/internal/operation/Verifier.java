@@ -12,16 +12,16 @@ import java.util.List;
 import java.util.Optional;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.config.TableSelection;
+import org.pgbackup.controller.VerifyResult;
 import org.pgbackup.encryption.Encryption;
-import org.pgbackup.error.NoMatchingIdentityException;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.MisnamedArchiveException;
+import org.pgbackup.error.NoMatchingIdentityException;
 import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.Storage;
-import org.pgbackup.controller.VerifyResult;
 
 /**
  * Checks archives against their manifests: cheaply (the checksum before a restore) or in

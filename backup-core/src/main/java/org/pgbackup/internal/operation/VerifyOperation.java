@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.config.Configuration;
+import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.ProgressListener;
+import org.pgbackup.controller.VerifyResult;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.naming.DatabaseDirectory;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.VerifyResult;
-import org.pgbackup.controller.ArchiveInfo;
-import org.pgbackup.controller.ProgressListener;
 
 /** {@code verify}: archives read back in full in every destination that holds them. */
 public final class VerifyOperation {

@@ -5,12 +5,12 @@ import java.time.Clock;
 import java.util.Optional;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.ResetWalOptions;
+import org.pgbackup.controller.ResetWalResult;
 import org.pgbackup.error.ConfirmationRequiredException;
 import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.PgResetWal;
 import org.tinylog.Logger;
-import org.pgbackup.controller.ResetWalResult;
-import org.pgbackup.controller.ResetWalOptions;
 
 /** {@code resetwal}, the guarded way: refused while the server runs, confirmed, saved aside first. */
 public final class WalReset {

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.DrillResult;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DrillFailedException;
 import org.pgbackup.naming.DatabaseDirectory;
 import org.tinylog.Logger;
-import org.pgbackup.controller.DrillResult;
 
 /**
  * The drill of a whole-server service: each database's newest complete archive in turn,

@@ -14,26 +14,26 @@ import java.util.Optional;
 import java.util.Set;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.DumpOptions;
+import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.controller.ServiceOutcome;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DatabaseConnectionException;
 import org.pgbackup.error.DatabasesFailedException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgVersion;
-import org.pgbackup.internal.postgres.ServerDatabases;
 import org.pgbackup.internal.postgres.ServerDatabases.Database;
+import org.pgbackup.internal.postgres.ServerDatabases;
 import org.pgbackup.naming.BackupName;
 import org.pgbackup.naming.DatabaseDirectory;
 import org.pgbackup.naming.Sidecar;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
 import org.tinylog.Logger;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.DumpResult;
-import org.pgbackup.controller.ServiceOutcome;
-import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.DumpOptions;
 
 /**
  * {@code dump} of a whole-server service: the server's databases found anew, each dumped

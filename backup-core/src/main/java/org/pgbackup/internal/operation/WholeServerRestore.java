@@ -10,7 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.config.TableSelection;
+import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.RestoreResult;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.DatabasesFailedException;
@@ -22,11 +27,6 @@ import org.pgbackup.naming.BackupName;
 import org.pgbackup.naming.DatabaseDirectory;
 import org.pgbackup.spi.Storage;
 import org.tinylog.Logger;
-import org.pgbackup.controller.Cancellation;
-import org.pgbackup.controller.RestoreOptions;
-import org.pgbackup.controller.RestoreResult;
-import org.pgbackup.controller.BackupController;
-import org.pgbackup.controller.DumpOptions;
 
 /**
  * {@code restore} and {@code restore-from-shared} of a whole-server service: one database,

@@ -96,82 +96,86 @@ final class AzureBlobStorage implements Storage {
     public PendingObject create(String service, String name) {
         Storage.checkNames(service, name);
         String key = blob(service, name);
-        BlockBlobClient blob = container.getBlobClient(key).getBlockBlobClient();
-        String upload = UUID.randomUUID().toString();
-        List<String> blocks = new ArrayList<>();
-        byte[] buffer = new byte[settings.blockSize()];
-        int[] filled = {0};
-        OutputStream out = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                while (len > 0) {
-                    int n = Math.min(len, buffer.length - filled[0]);
-                    System.arraycopy(b, off, buffer, filled[0], n);
-                    filled[0] += n;
-                    off += n;
-                    len -= n;
-                    if (filled[0] == buffer.length) {
-                        stage();
-                    }
-                }
-            }
-
-            /** Sends the buffered bytes as one uncommitted block. */
-            private void stage() throws IOException {
-                // Every id of a blob has the same length: this upload's, then the block's number.
-                String id = Base64.getEncoder().encodeToString((upload + "-" + String.format("%06d", blocks.size()))
-                        .getBytes(StandardCharsets.US_ASCII));
-                int length = filled[0];
-                call("writing " + key, () -> {
-                    blob.stageBlock(id, new ByteArrayInputStream(buffer, 0, length), length);
-                    return null;
-                });
-                blocks.add(id);
-                filled[0] = 0;
-            }
-
-            // Closing sends nothing and commits nothing: commit() does both.
-            @Override
-            public void close() {
-            }
-
-            @Override
-            public void flush() {
-            }
-        };
+        BlockUpload upload = new BlockUpload(key, container.getBlobClient(key).getBlockBlobClient());
         return new AbstractPendingObject() {
             @Override
             public OutputStream output() {
-                return out;
+                return upload;
             }
 
             @Override
             protected void publish() throws IOException {
-                if (filled[0] > 0) {
-                    int length = filled[0];
-                    String id = Base64.getEncoder().encodeToString((upload + "-" + String.format("%06d",
-                            blocks.size())).getBytes(StandardCharsets.US_ASCII));
-                    call("writing " + key, () -> {
-                        blob.stageBlock(id, new ByteArrayInputStream(buffer, 0, length), length);
-                        return null;
-                    });
-                    blocks.add(id);
-                    filled[0] = 0;
-                }
-                call("storing " + key, () -> blob.commitBlockList(blocks, true));
+                upload.commit();
             }
 
             @Override
             protected void discard() {
                 // Uncommitted blocks are never visible and expire on their own.
-                filled[0] = 0;
             }
         };
+    }
+
+    /**
+     * The bytes of one blob being written: each time a block's worth has been written it is
+     * staged, uncommitted; {@link #commit()} stages the rest and commits the block list.
+     * Closing it sends nothing and commits nothing.
+     */
+    private final class BlockUpload extends OutputStream {
+        private final String key;
+        private final BlockBlobClient blob;
+        private final String upload = UUID.randomUUID().toString();
+        private final List<String> blocks = new ArrayList<>();
+        private final byte[] buffer = new byte[settings.blockSize()];
+        private int filled;
+
+        BlockUpload(String key, BlockBlobClient blob) {
+            this.key = key;
+            this.blob = blob;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, buffer.length - filled);
+                System.arraycopy(b, off, buffer, filled, n);
+                filled += n;
+                off += n;
+                len -= n;
+                if (filled == buffer.length) {
+                    stage();
+                }
+            }
+        }
+
+        /** Sends the buffered bytes as one uncommitted block. */
+        private void stage() throws IOException {
+            // Every id of a blob has the same length: this upload's, then the block's number.
+            String id = Base64.getEncoder().encodeToString((upload + "-" + String.format("%06d", blocks.size()))
+                    .getBytes(StandardCharsets.US_ASCII));
+            int length = filled;
+            call("writing " + key, () -> {
+                blob.stageBlock(id, new ByteArrayInputStream(buffer, 0, length), length);
+                return null;
+            });
+            blocks.add(id);
+            filled = 0;
+        }
+
+        void commit() throws IOException {
+            if (filled > 0) {
+                stage();
+            }
+            call("storing " + key, () -> blob.commitBlockList(blocks, true));
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Override
