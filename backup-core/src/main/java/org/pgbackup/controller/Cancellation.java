@@ -36,11 +36,6 @@ public final class Cancellation {
     public Cancellation() {
     }
 
-    /** A cancellation that is never cancelled: the default of every operation's options. */
-    static Cancellation none() {
-        return new Cancellation();
-    }
-
     /**
      * Cancels every operation that runs with this cancellation, now or later. Returns at
      * once; the operations end on their own threads.

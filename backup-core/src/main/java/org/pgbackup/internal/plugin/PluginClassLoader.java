@@ -36,11 +36,6 @@ public final class PluginClassLoader extends URLClassLoader {
         this.spiLoader = requireNonNull(spiLoader, "spiLoader is null");
     }
 
-    /** The plugin's name: its jar's or directory's. */
-    public String pluginName() {
-        return name;
-    }
-
     @Override
     protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
         if (className.startsWith(SPI_PACKAGE)) {
