@@ -10,9 +10,10 @@ import java.nio.file.Path;
  * @param identityFile the file {@code age-keygen -o} wrote, mode 0600
  * @param publicKey its {@code age1...} recipient
  */
-record AgeKey(Path identityFile, String publicKey) {
+public record AgeKey(Path identityFile, String publicKey) {
 
-    static AgeKey generate(Path file) throws IOException {
+    /** Runs {@code age-keygen -o file}; fails the test when it cannot. */
+    public static AgeKey generate(Path file) throws IOException {
         Exec.run(new ProcessBuilder("age-keygen", "-o", file.toString()), null).requireSuccess("age-keygen");
         String publicKey = Files.readAllLines(file).stream().filter(l -> l.startsWith("# public key: "))
                 .map(l -> l.substring("# public key: ".length()).strip()).findFirst().orElseThrow();

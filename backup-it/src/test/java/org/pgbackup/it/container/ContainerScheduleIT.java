@@ -41,8 +41,7 @@ class ContainerScheduleIT {
 
     @BeforeAll
     static void server() {
-        app = lab.postgres("app-db", "app", "app-secret", "app", null);
-        app.fill(2000);
+        app = lab.appServer();
     }
 
     static Map<String, String> env(String schedule) {

@@ -1,5 +1,7 @@
 package org.pgbackup.it.container;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -18,6 +20,12 @@ record Controller(GenericContainer<?> container, String name, Lab lab) implement
         @Override
         public String toString() {
             return command + " exited " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+        }
+
+        /** This run, asserted to have exited 0. */
+        Run ok() {
+            assertThat(exitCode).as(toString()).isZero();
+            return this;
         }
     }
 

@@ -90,6 +90,13 @@ final class Lab implements AutoCloseable, AfterAllCallback {
         return new Pg(container, alias, user, password, database);
     }
 
+    /** The suite's usual server: {@code app-db}, user {@code app}, database {@code app}, 2000 rows of {@link Pg#fill}. */
+    Pg appServer() {
+        Pg app = postgres("app-db", "app", "app-secret", "app", null);
+        app.fill(2000);
+        return app;
+    }
+
     /**
      * A controller running {@code start}, with the given environment and mounts; more
      * settings through {@code customize}. It is up once its schedule line is logged.
