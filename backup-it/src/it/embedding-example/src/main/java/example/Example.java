@@ -57,21 +57,21 @@ public final class Example {
             System.out.println("restored " + restored.archive() + " from " + restored.source());
 
             // Cancel one operation from any thread: its pg_dump stops, no partial archive is
-        // kept, and the client and its other operations go on.
-        Cancellation cancellation = new Cancellation();
-        ExecutorService worker = Executors.newSingleThreadExecutor();
-        Future<DumpResult> running = worker.submit(() -> client.dump("users",
-                DumpOptions.defaults().cancellation(cancellation)));
-        cancellation.cancel();
-        try {
-            running.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof CancelledException cancelled) {
-                System.out.println("cancelled (" + cancelled.code() + "): " + cancelled.getMessage());
+            // kept, and the client and its other operations go on.
+            Cancellation cancellation = new Cancellation();
+            ExecutorService worker = Executors.newSingleThreadExecutor();
+            Future<DumpResult> running = worker.submit(() -> client.dump("users",
+                    DumpOptions.defaults().cancellation(cancellation)));
+            cancellation.cancel();
+            try {
+                running.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CancelledException cancelled) {
+                    System.out.println("cancelled (" + cancelled.code() + "): " + cancelled.getMessage());
+                }
+            } finally {
+                worker.shutdown();
             }
-        } finally {
-            worker.shutdown();
-        }
             return restored.verifiedSha256().orElseThrow();
         }
     }
