@@ -58,13 +58,16 @@ final class ListCommand extends Command {
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         ArchiveListing listing = controller.list(services.get(0));
         List<ArchiveInfo> archives = listing.archives();
+        List<String> destinations = controller.configuration().targets();
         for (ArchiveInfo archive : archives) {
             if (long_) {
+                List<String> missing = destinations.stream().filter(d -> !archive.locations().contains(d)).toList();
                 ZoneId zone = controller.configuration().zone();
                 out.printf("%-44s %12s  %s  %-12s %s%s%n", archive.path(), Main.bytes(archive.size()),
                         TIME.format(archive.name().createdAt().atZone(zone)), String.join(",", archive.locations()),
                         archive.removableAfter().map(at -> "removed after " + TIME.format(at.atZone(zone)))
-                                .orElse("kept while newest"), details(archive) + gone(archive));
+                                .orElse("kept while newest"), details(archive) + gone(archive)
+                                + (missing.isEmpty() ? "" : "  MISSING in " + String.join(",", missing)));
             } else {
                 out.println(archive.path() + (archive.complete() ? "" : " (incomplete)") + gone(archive));
             }

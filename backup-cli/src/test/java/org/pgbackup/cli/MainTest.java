@@ -22,12 +22,12 @@ class MainTest {
     }
 
     @Test
-    void helpListsTheSixCommandsOfTheSpecificationThenVerifyHealthAndDrill() {
+    void helpListsTheSixCommandsOfTheSpecificationThenVerifyHealthDrillAndSync() {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split(" ")[0]))
                 .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health",
-                        "drill");
+                        "drill", "sync");
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.pgbackup.internal.operation.OperationContext;
 import org.pgbackup.internal.operation.RestoreOperation;
 import org.pgbackup.internal.operation.RunningOperations;
 import org.pgbackup.internal.operation.ServiceRuns;
+import org.pgbackup.internal.operation.SyncOperation;
 import org.pgbackup.internal.operation.VerifyOperation;
 import org.pgbackup.internal.operation.WalReset;
 import org.pgbackup.internal.process.ProcessRunner;
@@ -72,6 +73,7 @@ public final class BackupController implements AutoCloseable {
     private final HealthCheck healthCheck;
     private final WalReset walReset;
     private final DrillOperation drills;
+    private final SyncOperation syncs;
     private final HookedOperation hooked;
     private final RunningOperations running = new RunningOperations();
 
@@ -84,6 +86,7 @@ public final class BackupController implements AutoCloseable {
         this.healthCheck = new HealthCheck(ctx, catalog);
         this.walReset = new WalReset(ctx);
         this.drills = new DrillOperation(ctx, catalog);
+        this.syncs = new SyncOperation(ctx, catalog);
         this.hooked = new HookedOperation(new Hooks(config.hooks(), runner));
     }
 
@@ -127,9 +130,32 @@ public final class BackupController implements AutoCloseable {
      *     nothing was dumped
      */
     public DumpResult dump(String service, DumpOptions options) {
-        return running.run(service, "dump", options.cancellation(), "no partial archive is kept",
-                op -> hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP, Hook.POST_BACKUP,
-                        () -> dumps.dump(service, options, op), HookedOperation::dumped));
+        return running.run(service, "dump", options.cancellation(), "no partial archive is kept", op -> {
+            DumpResult dumped = hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP,
+                    Hook.POST_BACKUP, () -> dumps.dump(service, options, op), HookedOperation::dumped);
+            if (dumped.complete()) {
+                catchUp(service, op);
+            }
+            return dumped;
+        });
+    }
+
+    /**
+     * After a dump that every destination stored, the archives an earlier run left missing
+     * somewhere. It never fails the dump: what it could not copy is logged, and the next
+     * run or {@link #sync} tries again.
+     */
+    private void catchUp(String service, Cancellation op) {
+        if (ctx.destinations().size() < 2) {
+            return;
+        }
+        try {
+            SyncResult result = syncs.sync(service, false, op);
+            result.refused().forEach((what, why) -> Logger.error("{}: catch-up refused {}: {}", service, what, why));
+            result.failed().forEach((what, why) -> Logger.error("{}: catch-up failed for {}: {}", service, what, why));
+        } catch (BackupException e) {
+            Logger.error("{}: catch-up after the dump failed: {}", service, e.getMessage());
+        }
     }
 
     /** Dumps one service with {@link DumpOptions#defaults()}. */
@@ -199,6 +225,33 @@ public final class BackupController implements AutoCloseable {
     public List<ServiceOutcome<DrillResult>> drillAll() {
         running.ensureOpen();
         return forEachService(1, this::drill);
+    }
+
+    /**
+     * Catch-up: every complete archive of a service that one destination of
+     * {@code BACKUP_TARGET} holds and another lacks, and that retention still keeps, is
+     * copied there with its roles file and manifest, streamed, its SHA-256 checked against
+     * the manifest before the copy is committed. An archive whose bytes do not match its
+     * manifest in any destination is refused and reported, never copied. Every dump that all
+     * destinations stored runs this too. Takes the service's lock.
+     *
+     * @param dryRun only list what would be copied
+     * @return what was copied (or would be), refused and failed
+     * @throws StorageException if no destination could be listed
+     */
+    public SyncResult sync(String service, boolean dryRun) {
+        return running.run(service, "sync", Optional.empty(), "every archive copied so far is whole and the one"
+                + " being copied was not kept", op -> syncs.sync(service, dryRun, op));
+    }
+
+    /**
+     * {@link #sync} for every service, one at a time, going on after one fails.
+     *
+     * @return the outcomes in the order of {@code DATABASE_LIST}
+     */
+    public List<ServiceOutcome<SyncResult>> syncAll(boolean dryRun) {
+        running.ensureOpen();
+        return forEachService(1, service -> sync(service, dryRun));
     }
 
     /**

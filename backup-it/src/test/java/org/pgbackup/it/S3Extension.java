@@ -1,5 +1,8 @@
 package org.pgbackup.it;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,5 +31,13 @@ final class S3Extension implements BeforeAllCallback, AfterAllCallback {
 
     S3ProxyServer server() {
         return server;
+    }
+
+    /** A cluster's controller variables with this bucket under {@code prefix}, and {@code BACKUP_TARGET}. */
+    Map<String, String> env(ClusterExtension cluster, Path root, String prefix, String targets) {
+        Map<String, String> env = cluster.env(root);
+        env.putAll(server.environment(bucket, prefix));
+        env.put("BACKUP_TARGET", targets);
+        return env;
     }
 }

@@ -40,10 +40,7 @@ class S3IT {
     }
 
     private Map<String, String> env(String targets) {
-        Map<String, String> env = app.env(root);
-        env.putAll(s3.environment(BUCKET, prefix));
-        env.put("BACKUP_TARGET", targets);
-        return env;
+        return bucket.env(app, root, prefix, targets);
     }
 
     /** Our archives in the bucket, without their sidecars. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,7 @@ import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.SyncResult;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.ErrorCode;
@@ -185,6 +187,95 @@ class OperationsTest {
             assertThat(restored.jobs()).isOne();
             assertThat(FakeTools.restores(bin)).singleElement().asString().contains("--single-transaction")
                     .contains("--no-owner").contains("--host=db.invalid");
+        }
+    }
+
+    /** What a destination holds of an archive, as {@code sha256sum} reads it. */
+    private static String sha256(InMemoryStorage storage, String name) {
+        return Sha256Sum.of(storage.bytes("users", name).orElseThrow());
+    }
+
+    @Test
+    void aDumpThatEveryDestinationStoresCatchesUpWhatAnEarlierDumpLeftMissing() throws IOException {
+        broken.storage().failAll("bucket unreachable");
+        try (BackupController client = client("memory", "broken").load()) {
+            DumpResult first = client.dump("users");
+            assertThat(first.complete()).isFalse();
+            broken.storage().failAll(null);
+
+            DumpResult second = client.dump("users");
+
+            assertThat(second.complete()).isTrue();
+            for (String name : List.of(first.name().fileName(), second.name().fileName())) {
+                assertThat(sha256(broken.storage(), name)).as(name).isEqualTo(sha256(memory.storage(), name));
+                assertThat(broken.storage().bytes("users", name + ".manifest.json")).isPresent();
+                assertThat(broken.storage().bytes("users", name + ".roles.sql")).isPresent();
+            }
+            SyncResult again = client.sync("users", false);
+            assertThat(again.copies()).isEmpty();
+            assertThat(again.ok()).isTrue();
+        }
+    }
+
+    @Test
+    void syncRefusesAnArchiveWhoseBytesNoLongerMatchItsManifestAndCopiesTheOthers() throws IOException {
+        String changed;
+        String kept;
+        try (BackupController client = client("memory").load()) {
+            changed = client.dump("users").name().fileName();
+            kept = client.dump("users").name().fileName();
+        }
+        byte[] bytes = memory.storage().bytes("users", changed).orElseThrow();
+        bytes[bytes.length / 2] ^= (byte) 0xff;
+        try (PendingObject object = memory.storage().create("users", changed)) {
+            object.output().write(bytes);
+            object.commit();
+        }
+        try (BackupController client = client("memory", "broken").load()) {
+            SyncResult planned = client.sync("users", true);
+            assertThat(planned.copies()).extracting(SyncResult.Copy::archive).containsExactly(kept, changed);
+            assertThat(broken.storage().list("users")).as("a dry run copies nothing").isEmpty();
+
+            SyncResult result = client.sync("users", false);
+
+            assertThat(result.copies()).singleElement().isEqualTo(new SyncResult.Copy(kept, "memory", "broken",
+                    memory.storage().bytes("users", kept).orElseThrow().length));
+            assertThat(sha256(broken.storage(), kept)).isEqualTo(sha256(memory.storage(), kept));
+            assertThat(result.refused()).containsOnlyKeys(changed + " to broken");
+            assertThat(result.refused().get(changed + " to broken"))
+                    .contains("in memory, its bytes do not match its manifest (sha256 " + Sha256Sum.of(bytes));
+            assertThat(broken.storage().bytes("users", changed)).isEmpty();
+            assertThat(broken.storage().bytes("users", changed + ".manifest.json")).isEmpty();
+        }
+    }
+
+    @Test
+    void aDestinationThatCannotStoreIsReportedByNameAndGetsTheArchivesOnceItCan() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (BackupController client = client("memory").load()) {
+            names.add(client.dump("users").name().fileName());
+            names.add(client.dump("users").name().fileName());
+        }
+        broken.storage().failCommits("bucket is read-only");
+        try (BackupController client = client("memory", "broken").load()) {
+            SyncResult failing = client.sync("users", false);
+
+            assertThat(failing.ok()).isFalse();
+            assertThat(failing.copies()).isEmpty();
+            assertThat(failing.failed()).hasSize(2).allSatisfy((what, why) -> {
+                assertThat(what).endsWith(" to broken");
+                assertThat(why).contains("in broken, cannot store it").contains("bucket is read-only");
+            });
+            assertThat(broken.storage().list("users")).isEmpty();
+
+            broken.storage().failCommits(null);
+            SyncResult recovered = client.sync("users", false);
+            assertThat(recovered.ok()).isTrue();
+            assertThat(recovered.copies()).extracting(SyncResult.Copy::archive)
+                    .containsExactlyInAnyOrderElementsOf(names);
+            for (String name : names) {
+                assertThat(sha256(broken.storage(), name)).isEqualTo(sha256(memory.storage(), name));
+            }
         }
     }
 }

@@ -1,0 +1,141 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jclouds.blobstore.domain.Blob;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Catch-up between destinations: with {@code BACKUP_TARGET=local,s3} and the bucket down for
+ * some runs, the archives stored locally reach the bucket on the next complete run or by
+ * {@code sync}, streamed, their SHA-256 checked against the manifest, never twice, and never
+ * one whose bytes no longer match its manifest.
+ */
+class SyncIT {
+    static final String BUCKET = "synced";
+
+    @RegisterExtension
+    static ClusterExtension app = new ClusterExtension("app", "sync", "sync-pw-2718", "app", 300);
+    @RegisterExtension
+    static S3Extension bucket = new S3Extension(BUCKET);
+    @TempDir
+    Path root;
+    private final ControllerProcess controller = ControllerProcess.fromSystemProperty();
+    private final String prefix = "sync-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private Map<String, String> up() {
+        return bucket.env(app, root, prefix, "local,s3");
+    }
+
+    /** The same, with the bucket's endpoint on a port nothing listens on. */
+    private Map<String, String> down() throws IOException {
+        Map<String, String> env = up();
+        try (ServerSocket socket = new ServerSocket(0)) {
+            env.put("S3_ENDPOINT", "http://127.0.0.1:" + socket.getLocalPort());
+        }
+        return env;
+    }
+
+    private List<Path> localArchives() throws IOException {
+        try (var files = Files.list(root.resolve("data/app"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".dump.zst")).sorted().toList();
+        }
+    }
+
+    /** Our archives in the bucket, by file name, without their sidecars. */
+    private List<String> bucketArchives() {
+        return bucket.server().keys(BUCKET).stream().filter(k -> k.startsWith(prefix + "/app/") && k.endsWith(".dump.zst"))
+                .map(k -> k.substring(k.lastIndexOf('/') + 1)).sorted().toList();
+    }
+
+    /** sha256sum of the object as the bucket holds it, read through the S3 server's own store. */
+    private String bucketSha256(String fileName) throws IOException {
+        Blob blob = bucket.server().blobStore().getBlob(BUCKET, prefix + "/app/" + fileName);
+        try (InputStream in = blob.getPayload().openStream()) {
+            return Sha256Sum.of(in.readAllBytes());
+        }
+    }
+
+    private void dumpWithTheBucketDown() throws IOException {
+        ControllerProcess.Run dump = controller.run(down(), "dump", "app");
+        assertThat(dump.exitCode()).as(dump.toString()).isEqualTo(1);
+        assertThat(dump.output()).contains("stored in local");
+    }
+
+    @Test
+    void theBucketDownForThreeRunsGetsTheirArchivesOnTheNextRunOnceAndVerifyPassesOnBothSides() throws IOException {
+        for (int run = 0; run < 3; run++) {
+            dumpWithTheBucketDown();
+        }
+        List<Path> missed = localArchives();
+        assertThat(missed).hasSize(3);
+        assertThat(bucketArchives()).isEmpty();
+        ControllerProcess.Run listed = controller.run(down(), "list", "--long", "app");
+        assertThat(listed.stdout().lines().filter(l -> l.contains("MISSING in s3"))).hasSize(3);
+
+        ControllerProcess.Run planned = controller.ok(up(), "sync", "app", "--dry-run");
+        for (Path archive : missed) {
+            assertThat(planned.stdout()).contains("app: would copy " + archive.getFileName() + " from local to s3");
+        }
+        assertThat(bucketArchives()).as("a dry run copies nothing").isEmpty();
+
+        controller.ok(up(), "dump", "app");
+
+        List<Path> local = localArchives();
+        assertThat(local).hasSize(4);
+        assertThat(bucketArchives()).containsExactlyElementsOf(local.stream().map(p -> p.getFileName().toString())
+                .toList());
+        for (Path archive : local) {
+            assertThat(bucketSha256(archive.getFileName().toString())).as(archive.getFileName().toString())
+                    .isEqualTo(Sha256Sum.of(archive));
+            assertThat(bucket.server().keys(BUCKET)).contains(prefix + "/app/" + archive.getFileName() + ".manifest.json",
+                    prefix + "/app/" + archive.getFileName() + ".roles.sql");
+        }
+        ControllerProcess.Run verify = controller.ok(up(), "verify", "app", "--all");
+        for (Path archive : local) {
+            assertThat(verify.stdout()).contains(archive.getFileName() + " in local: ok",
+                    archive.getFileName() + " in s3: ok");
+        }
+        assertThat(controller.ok(up(), "list", "--long", "app").stdout()).doesNotContain("MISSING");
+
+        ControllerProcess.Run again = controller.ok(up(), "sync", "app");
+        assertThat(again.stdout()).doesNotContain("copied").contains("app: every destination holds every archive");
+        assertThat(bucketArchives()).hasSize(4);
+    }
+
+    @Test
+    void anArchiveChangedAfterItsManifestIsRefusedNamingItAndTheOthersAreCopied() throws IOException {
+        dumpWithTheBucketDown();
+        dumpWithTheBucketDown();
+        List<Path> local = localArchives();
+        Path changed = local.get(0);
+        String before = Sha256Sum.of(changed);
+        try (RandomAccessFile file = new RandomAccessFile(changed.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            int b = file.read();
+            file.seek(file.length() / 2);
+            file.write(b ^ 0xff);
+        }
+        assertThat(Sha256Sum.of(changed)).isNotEqualTo(before);
+
+        ControllerProcess.Run sync = controller.run(up(), "sync", "app");
+
+        assertThat(sync.exitCode()).as(sync.toString()).isEqualTo(1);
+        assertThat(sync.stderr()).contains("not copied: " + changed.getFileName() + " to s3",
+                "do not match its manifest");
+        assertThat(sync.stdout()).contains("app: copied " + local.get(1).getFileName() + " from local to s3");
+        assertThat(bucketArchives()).containsExactly(local.get(1).getFileName().toString());
+        assertThat(bucket.server().keys(BUCKET)).noneMatch(k -> k.contains(changed.getFileName().toString()));
+    }
+}
