@@ -29,6 +29,7 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
     private final Gauge lastSize;
     private final Counter runs;
     private final Gauge archives;
+    private final Gauge missing;
     private final Gauge lastVerified;
     private final Gauge streamed;
     private final Gauge lastDrill;
@@ -47,6 +48,9 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
         runs = Counter.builder().name("pgbackup_runs_total").help("Backup runs by result (ok, incomplete, failed)")
                 .labelNames("service", "result").register(registry);
         archives = Gauge.builder().name("pgbackup_archives").help("Archives kept, per destination")
+                .labelNames("service", "destination").register(registry);
+        missing = Gauge.builder().name("pgbackup_archives_missing")
+                .help("Archives a destination lacks of those another holds; sync copies them")
                 .labelNames("service", "destination").register(registry);
         lastVerified = Gauge.builder().name("pgbackup_last_verified_timestamp_seconds")
                 .help("When the service's last archive was read back and verified").labelNames("service")
@@ -110,6 +114,11 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
         lastSize.labelValues(service).set(result.size());
         runs.labelValues(service, result.complete() ? "ok" : "incomplete").inc();
         counts.forEach((destination, count) -> archives.labelValues(service, destination).set(count));
+    }
+
+    @Override
+    public void archivesMissing(String service, Map<String, Integer> counts) {
+        counts.forEach((destination, count) -> missing.labelValues(service, destination).set(count));
     }
 
     @Override

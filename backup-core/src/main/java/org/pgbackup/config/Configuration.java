@@ -25,6 +25,8 @@ import org.pgbackup.spi.StorageProvider;
  * {@link EnvironmentVariables} lists the variables. Immutable and thread-safe.
  */
 public final class Configuration {
+    /** {@code DESTINATION_MAX_LAG} when unset: one day. */
+    public static final Duration DEFAULT_DESTINATION_MAX_LAG = Duration.ofDays(1);
     private final Map<String, ServiceSettings> services;    private final Mode mode;
     private final Mode server;
     private final boolean copyToShared;
@@ -42,6 +44,7 @@ public final class Configuration {
     private final Duration stopGrace;
     private final Duration lockWait;
     private final Optional<Duration> healthMaxAge;
+    private final Duration destinationMaxLag;
     private final Optional<URI> notifyWebhook;
     private final boolean notifyOnSuccess;
     private final Optional<URI> healthcheckPing;
@@ -75,6 +78,7 @@ public final class Configuration {
         this.stopGrace = b.stopGrace;
         this.lockWait = b.lockWait;
         this.healthMaxAge = b.healthMaxAge;
+        this.destinationMaxLag = b.destinationMaxLag;
         this.notifyWebhook = b.notifyWebhook;
         this.notifyOnSuccess = b.notifyOnSuccess;
         this.healthcheckPing = b.healthcheckPing;
@@ -232,6 +236,14 @@ public final class Configuration {
     /** {@code LOCK_WAIT_SECONDS}: how long an operation waits for another one on its service before failing. */
     public Duration lockWait() {
         return lockWait;
+    }
+
+    /**
+     * {@code DESTINATION_MAX_LAG}: how far a destination's newest archive may lag behind the
+     * newest of all before {@code health} calls the service unhealthy.
+     */
+    public Duration destinationMaxLag() {
+        return destinationMaxLag;
     }
 
     /** {@code HEALTH_MAX_AGE}: the age at which {@code health} calls a service stale; empty: from the schedule. */

@@ -54,6 +54,7 @@ public final class ConfigurationBuilder {
     Duration stopGrace = Duration.ofSeconds(30);
     Duration lockWait = Duration.ofSeconds(60);
     Optional<Duration> healthMaxAge = Optional.empty();
+    Duration destinationMaxLag = Configuration.DEFAULT_DESTINATION_MAX_LAG;
     Optional<URI> notifyWebhook = Optional.empty();
     boolean notifyOnSuccess;
     Optional<URI> healthcheckPing = Optional.empty();
@@ -230,6 +231,16 @@ public final class ConfigurationBuilder {
     /** {@code HEALTH_MAX_AGE}: how old the newest archive may be before health calls it stale. */
     public ConfigurationBuilder healthMaxAge(Duration maxAge) {
         this.healthMaxAge = Optional.of(maxAge);
+        return this;
+    }
+
+    /**
+     * {@code DESTINATION_MAX_LAG} (default one day): with several destinations, how far the
+     * newest archive one of them holds may lag behind the newest archive of all before
+     * {@code health} calls the service unhealthy.
+     */
+    public ConfigurationBuilder destinationMaxLag(Duration maxLag) {
+        this.destinationMaxLag = requireNonNull(maxLag, "maxLag is null");
         return this;
     }
 

@@ -98,6 +98,9 @@ final class EnvironmentReader {
         variables.text("HEALTH_MAX_AGE").ifPresent(text -> parseDuration(text).ifPresentOrElse(
                 builder::healthMaxAge, () -> variables.invalid("HEALTH_MAX_AGE",
                         "a positive duration such as 26h, 90m or 3600", text)));
+        variables.text("DESTINATION_MAX_LAG").ifPresent(text -> parseDuration(text).ifPresentOrElse(
+                builder::destinationMaxLag, () -> variables.invalid("DESTINATION_MAX_LAG",
+                        "a positive duration such as 1d, 26h or 3600", text)));
         variables.url("HEALTHCHECK_PING_URL").ifPresent(builder::healthcheckPing);
         boolean onSuccess = false;
         Optional<String> on = variables.text("NOTIFY_ON");

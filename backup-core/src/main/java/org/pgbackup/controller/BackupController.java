@@ -289,6 +289,16 @@ public final class BackupController implements AutoCloseable {
     }
 
     /**
+     * How many archives of a service each destination lacks of those another holds: what
+     * {@link #sync} would copy, before retention and manifests are looked at. One listing per
+     * destination; a destination that cannot be listed is left out.
+     */
+    public Map<String, Integer> missingArchives(String service) {
+        running.ensureOpen();
+        return catalog.missingArchives(service);
+    }
+
+    /**
      * Restores an archive of a service into its database, replacing the database's objects
      * in one transaction. The archive is read from the first destination that holds it, the
      * local volume first. The {@code pre-restore} hook runs first, then {@code post-restore}

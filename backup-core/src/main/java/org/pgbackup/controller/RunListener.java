@@ -34,6 +34,14 @@ public interface RunListener extends ProgressListener {
     default void serviceSucceeded(DumpResult result, Map<String, Integer> archives) {
     }
 
+    /**
+     * With several destinations, at start and after each of a service's runs: how many
+     * archives each destination lacks of those another holds
+     * ({@link BackupController#missingArchives}).
+     */
+    default void archivesMissing(String service, Map<String, Integer> missing) {
+    }
+
     /** A service's dump failed. */
     default void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
     }

@@ -112,6 +112,7 @@ public final class ScheduledBackups {
             try {
                 ArchiveListing listing = controller.list(service);
                 tell(service + "'s stored archives", l -> l.serviceObserved(service, listing));
+                observeMissing(service);
             } catch (BackupException e) {
                 Logger.warn("{}: listing the stored archives failed: {}", service, e.getMessage());
             }
@@ -161,6 +162,7 @@ public final class ScheduledBackups {
                     result.complete() ? "ok" : "incomplete " + result.failedDestinations().keySet());
             Map<String, Integer> archives = archiveCounts(service);
             tell(service + "'s success", l -> l.serviceSucceeded(result, archives));
+            observeMissing(service);
             if (config.verifyAfterDump() && result.complete()) {
                 tell(service + "'s verification", l -> l.serviceVerified(service));
             }
@@ -173,6 +175,19 @@ public final class ScheduledBackups {
                     e.getMessage());
             tell(service + "'s failure", l -> l.serviceFailed(service, kind, took, e));
             return false;
+        }
+    }
+
+    /** With several destinations, what each lacks; a failure to list is only logged. */
+    private void observeMissing(String service) {
+        if (controller.configuration().targets().size() < 2) {
+            return;
+        }
+        try {
+            Map<String, Integer> missing = controller.missingArchives(service);
+            tell(service + "'s missing archives", l -> l.archivesMissing(service, missing));
+        } catch (BackupException e) {
+            Logger.warn("{}: counting missing archives failed: {}", service, e.getMessage());
         }
     }
 

@@ -210,6 +210,17 @@ class ConfigurationTest {
     }
 
     @Test
+    void destinationMaxLagIsADayUnlessSetAndIsValidated() {
+        assertThat(read(env("DATABASE_LIST", "a")).destinationMaxLag()).isEqualTo(Duration.ofDays(1));
+        assertThat(read(env("DATABASE_LIST", "a", "DESTINATION_MAX_LAG", "36h")).destinationMaxLag())
+                .isEqualTo(Duration.ofHours(36));
+        assertThatThrownBy(() -> read(env("DATABASE_LIST", "a", "DESTINATION_MAX_LAG", "a day")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Invalid value for DESTINATION_MAX_LAG (should be a positive duration such as 1d, 26h or"
+                                + " 3600): a day"));
+    }
+
+    @Test
     void scheduleRetentionAndGraceHaveDefaultsAndAreValidated() {
         Configuration defaults = read(env("DATABASE_LIST", "a", "TZ", "Europe/Berlin"));
         assertThat(defaults.schedule().expression()).isEqualTo("0 3,9,15,21 * * *");

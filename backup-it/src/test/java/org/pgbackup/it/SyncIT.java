@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,6 +74,28 @@ class SyncIT {
         assertThat(dump.output()).contains("stored in local");
     }
 
+    /**
+     * {@code pgbackup_archives_missing} for the bucket, as a restarted {@code start} (whose
+     * schedule is far off, so it runs nothing) reports it before its first run.
+     */
+    private double missingInTheMetricsOfAStart() throws IOException {
+        Map<String, String> env = up();
+        int port = Metrics.freePort();
+        env.putAll(Map.of("MODE", "production", "BACKUP_SCHEDULE", "0 0 1 1 *", "METRICS_PORT",
+                Integer.toString(port), "DATABASES_ROOT", root.resolve("databases").toString()));
+        String url = "http://127.0.0.1:" + port + "/metrics";
+        String series = "pgbackup_archives_missing{destination=\"s3\",service=\"app\"}";
+        try (ControllerProcess.Background start = controller.start(Files.createDirectories(root.resolve("start")), env,
+                "start")) {
+            Waiting.until("the missing archives in the metrics", Duration.ofSeconds(60),
+                    () -> Metrics.value(Metrics.get(url), series) >= 0, start::log);
+            String metrics = Metrics.get(url);
+            assertThat(Metrics.value(metrics, "pgbackup_archives_missing{destination=\"local\",service=\"app\"}"))
+                    .isZero();
+            return Metrics.value(metrics, series);
+        }
+    }
+
     @Test
     void theBucketDownForThreeRunsGetsTheirArchivesOnTheNextRunOnceAndVerifyPassesOnBothSides() throws IOException {
         for (int run = 0; run < 3; run++) {
@@ -83,6 +106,7 @@ class SyncIT {
         assertThat(bucketArchives()).isEmpty();
         ControllerProcess.Run listed = controller.run(down(), "list", "--long", "app");
         assertThat(listed.stdout().lines().filter(l -> l.contains("MISSING in s3"))).hasSize(3);
+        assertThat(missingInTheMetricsOfAStart()).isEqualTo(3);
 
         ControllerProcess.Run planned = controller.ok(up(), "sync", "app", "--dry-run");
         for (Path archive : missed) {

@@ -109,25 +109,48 @@ public final class Catalog {
     }
 
     public Map<String, Integer> countArchives(String service) {
-        boolean wholeServer = config.service(service).wholeServer();
         Map<String, Integer> counts = new TreeMap<>();
-        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
-            List<String> directories = List.of(service);
-            if (wholeServer) {
-                Map<String, String> unreadable = new HashMap<>();
-                directories = directories(Map.ofEntries(destination), service, unreadable).stream()
-                        .map(d -> service + "/" + d).toList();
-                if (!unreadable.isEmpty()) {
-                    throw new StorageException(unreadable.values().iterator().next());
-                }
-            }
-            int count = 0;
-            for (String directory : directories) {
-                count += (int) OperationContext.listing(destination.getValue(), directory).stream()
-                        .filter(o -> BackupName.parse(o.name()).isPresent()).count();
-            }
-            counts.put(destination.getKey(), count);
-        }
+        destinations.forEach((id, storage) -> counts.put(id, archiveNames(Map.entry(id, storage), service).size()));
         return counts;
+    }
+
+    /**
+     * How many archives each destination lacks of those another holds, by names alone (one
+     * listing per destination, no manifest read); a destination that cannot be listed is
+     * left out.
+     */
+    public Map<String, Integer> missingArchives(String service) {
+        Map<String, Set<String>> held = new TreeMap<>();
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                held.put(destination.getKey(), archiveNames(destination, service));
+            } catch (StorageException e) {
+                Logger.warn("{}: {}", service, e.getMessage());
+            }
+        }
+        Set<String> all = new TreeSet<>();
+        held.values().forEach(all::addAll);
+        Map<String, Integer> missing = new TreeMap<>();
+        held.forEach((id, names) -> missing.put(id, (int) all.stream().filter(n -> !names.contains(n)).count()));
+        return missing;
+    }
+
+    /** The archive names one destination holds, as {@code <directory>/<name>} for a whole-server service. */
+    private Set<String> archiveNames(Map.Entry<String, Storage> destination, String service) {
+        List<String> directories = List.of(service);
+        if (config.service(service).wholeServer()) {
+            Map<String, String> unreadable = new HashMap<>();
+            directories = directories(Map.ofEntries(destination), service, unreadable).stream()
+                    .map(d -> service + "/" + d).toList();
+            if (!unreadable.isEmpty()) {
+                throw new StorageException(unreadable.values().iterator().next());
+            }
+        }
+        Set<String> names = new TreeSet<>();
+        for (String directory : directories) {
+            OperationContext.listing(destination.getValue(), directory).stream()
+                    .filter(o -> BackupName.parse(o.name()).isPresent()).forEach(o -> names.add(directory + "/" + o.name()));
+        }
+        return names;
     }
 }

@@ -13,6 +13,7 @@ import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.controller.ArchiveInfo;
+import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.controller.ServiceHealth;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.internal.postgres.PgBinaries;
@@ -58,7 +59,8 @@ public final class HealthCheck {
 
     private ServiceHealth freshness(ServiceSettings settings, Instant now, Duration limit) {
         String service = settings.name();
-        List<ArchiveInfo> archives = catalog.list(service).archives();
+        ArchiveListing listing = catalog.list(service);
+        List<ArchiveInfo> archives = listing.archives();
         Optional<ArchiveInfo> newest = archives.stream().filter(ArchiveInfo::complete).findFirst();
         if (settings.wholeServer()) {
             Optional<DatabaseRoster> roster = DatabaseRoster.read(config.stateDirectory(service));
@@ -78,8 +80,39 @@ public final class HealthCheck {
         String detail = "newest complete archive " + newest.get().path() + " is " + human(age) + " old (limit "
                 + human(limit) + ")";
         boolean fresh = age.compareTo(limit) <= 0;
-        return new ServiceHealth(service, fresh, (fresh ? "fresh: " : "stale since "
-                + newest.get().name().createdAt().plus(limit) + ": ") + detail);
+        Optional<String> lagging = lagging(service, listing);
+        return new ServiceHealth(service, fresh && lagging.isEmpty(), (fresh ? "fresh: " : "stale since "
+                + newest.get().name().createdAt().plus(limit) + ": ") + detail + lagging.map(l -> "; " + l).orElse(""));
+    }
+
+    /**
+     * With several destinations, the first whose newest complete archive lags more than
+     * {@code DESTINATION_MAX_LAG} behind the newest archive of all (one that holds none lags
+     * by the span of every archive it lacks), said with the fix.
+     */
+    private Optional<String> lagging(String service, ArchiveListing listing) {
+        List<ArchiveInfo> archives = listing.archives();
+        Optional<Instant> newest = archives.stream().filter(ArchiveInfo::complete).map(a -> a.name().createdAt())
+                .max(Comparator.naturalOrder());
+        if (config.targets().size() < 2 || newest.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration max = config.destinationMaxLag();
+        // One that cannot be listed now is not judged on what it seems to lack.
+        for (String target : config.targets().stream().filter(t -> !listing.unreadableDestinations().containsKey(t))
+                .toList()) {
+            Optional<Instant> held = archives.stream().filter(a -> a.locations().contains(target)
+                    && !a.incompleteIn().contains(target)).map(a -> a.name().createdAt()).max(Comparator.naturalOrder());
+            Instant since = held.orElseGet(() -> archives.stream().map(a -> a.name().createdAt())
+                    .min(Comparator.naturalOrder()).orElseThrow());
+            Duration lag = Duration.between(since, newest.get());
+            if (lag.compareTo(max) > 0) {
+                return Optional.of("destination " + target + " lags " + human(lag) + " behind the newest archive"
+                        + (held.isEmpty() ? " (it holds none)" : "") + ", more than DESTINATION_MAX_LAG " + human(max)
+                        + ": " + config.source().operation("sync", service));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

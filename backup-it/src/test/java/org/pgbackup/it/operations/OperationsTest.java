@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,12 +27,14 @@ import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.ServiceHealth;
 import org.pgbackup.controller.SyncResult;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.ErrorCode;
 import org.pgbackup.error.ServiceBusyException;
 import org.pgbackup.it.Sha256Sum;
+import org.pgbackup.naming.BackupName;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.storage.testkit.InMemoryStorage;
 import org.pgbackup.storage.testkit.InMemoryStorageProvider;
@@ -202,6 +205,8 @@ class OperationsTest {
             DumpResult first = client.dump("users");
             assertThat(first.complete()).isFalse();
             broken.storage().failAll(null);
+            assertThat(client.missingArchives("users")).containsExactlyInAnyOrderEntriesOf(Map.of("memory", 0,
+                    "broken", 1));
 
             DumpResult second = client.dump("users");
 
@@ -211,6 +216,8 @@ class OperationsTest {
                 assertThat(broken.storage().bytes("users", name + ".manifest.json")).isPresent();
                 assertThat(broken.storage().bytes("users", name + ".roles.sql")).isPresent();
             }
+            assertThat(client.missingArchives("users")).containsExactlyInAnyOrderEntriesOf(Map.of("memory", 0,
+                    "broken", 0));
             SyncResult again = client.sync("users", false);
             assertThat(again.copies()).isEmpty();
             assertThat(again.ok()).isTrue();
@@ -276,6 +283,38 @@ class OperationsTest {
             for (String name : names) {
                 assertThat(sha256(broken.storage(), name)).isEqualTo(sha256(memory.storage(), name));
             }
+        }
+    }
+
+    @Test
+    void healthCallsADestinationThatLagsADayBehindUnhealthyUntilSyncBringsItBack() throws IOException {
+        broken.storage().failAll("bucket unreachable");
+        try (BackupController client = client("memory", "broken").healthMaxAge(Duration.ofDays(7)).load()) {
+            DumpResult newest = client.dump("users");
+            broken.storage().failAll(null);
+            // An archive two days older, as both destinations would hold it from an earlier run.
+            BackupName older = new BackupName(newest.name().kind(), newest.name().createdAt().minus(Duration.ofDays(2)),
+                    newest.name().form());
+            for (InMemoryStorage storage : List.of(memory.storage(), broken.storage())) {
+                for (String suffix : List.of("", ".manifest.json")) {
+                    try (PendingObject object = storage.create("users", older.fileName() + suffix)) {
+                        object.output().write(memory.storage().bytes("users", newest.name().fileName() + suffix)
+                                .orElseThrow());
+                        object.commit();
+                    }
+                }
+            }
+
+            ServiceHealth lagging = client.health().get(0);
+            assertThat(lagging.healthy()).as(lagging.detail()).isFalse();
+            assertThat(lagging.detail()).contains("fresh: ", "destination broken lags 48h behind the newest archive,"
+                    + " more than DESTINATION_MAX_LAG 24h: call sync(\"users\")");
+
+            assertThat(client.sync("users", false).copies()).extracting(SyncResult.Copy::archive)
+                    .containsExactly(newest.name().fileName());
+            ServiceHealth caughtUp = client.health().get(0);
+            assertThat(caughtUp.healthy()).as(caughtUp.detail()).isTrue();
+            assertThat(caughtUp.detail()).doesNotContain("lags");
         }
     }
 }
