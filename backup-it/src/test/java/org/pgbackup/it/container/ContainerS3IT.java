@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,8 @@ class ContainerS3IT {
         return certs;
     }
 
-    @Test
-    void localAndS3OverTlsFromTheImageThenListAndRestoreFromTheBucketAlone(@TempDir Path dir) throws Exception {
-        Path certs = certificates(dir);
+    /** The S3 server, reachable as {@code s3} over TLS, with the bucket {@code backups}. */
+    private static GenericContainer<?> s3Server(Path certs) throws Exception {
         @SuppressWarnings("resource")
         GenericContainer<?> s3 = new GenericContainer<>(DockerImageName.parse(ContainerEngine.S3PROXY_IMAGE))
                 .withNetwork(lab.network()).withNetworkAliases("s3")
@@ -72,22 +72,35 @@ class ContainerS3IT {
         Steps.say("docker run -d --network-alias s3 -v " + certs + ":/certs -e S3PROXY_KEYSTORE=/certs/keystore.p12 "
                 + ContainerEngine.S3PROXY_IMAGE);
         s3.start();
+        Steps.say("docker exec s3 mkdir -p /data/backups");
+        assertThat(s3.execInContainer("mkdir", "-p", "/data/backups").getExitCode()).isZero();
+        return s3;
+    }
+
+    /** The controller's settings for {@code app} to {@code BACKUP_TARGET=local,s3}, trusting the server's certificate. */
+    private static Map<String, String> env(Pg app, String schedule) {
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_LIST", "app-db", "MODE", "production",
+                "BACKUP_SCHEDULE", schedule, "BACKUP_TARGET", "local,s3", "S3_BUCKET", "backups",
+                "S3_PREFIX", "proj", "S3_ENDPOINT", "https://s3:9443", "S3_REGION", "us-east-1",
+                "S3_FORCE_PATH_STYLE", "true"));
+        env.put("S3_ACCESS_KEY_ID", "backup-writer");
+        env.put("S3_SECRET_ACCESS_KEY", "s3-secret-key");
+        env.put("JAVA_OPTS", "-Djavax.net.ssl.trustStore=/certs/truststore.p12 -Djavax.net.ssl.trustStorePassword="
+                + STORE_PASSWORD + " -Djavax.net.ssl.trustStoreType=PKCS12");
+        env.putAll(app.env("app-db"));
+        return env;
+    }
+
+    @Test
+    void localAndS3OverTlsFromTheImageThenListAndRestoreFromTheBucketAlone(@TempDir Path dir) throws Exception {
+        Path certs = certificates(dir);
+        GenericContainer<?> s3 = s3Server(certs);
         try {
-            Steps.say("docker exec s3 mkdir -p /data/backups");
-            assertThat(s3.execInContainer("mkdir", "-p", "/data/backups").getExitCode()).isZero();
             Pg app = lab.postgres("app-db", "app", "app-secret", "app", null);
             app.fill(2500);
             String before = app.fingerprint();
 
-            Map<String, String> env = new HashMap<>(Map.of("DATABASE_LIST", "app-db", "MODE", "production",
-                    "BACKUP_SCHEDULE", "0 0 1 1 *", "BACKUP_TARGET", "local,s3", "S3_BUCKET", "backups",
-                    "S3_PREFIX", "proj", "S3_ENDPOINT", "https://s3:9443", "S3_REGION", "us-east-1",
-                    "S3_FORCE_PATH_STYLE", "true"));
-            env.put("S3_ACCESS_KEY_ID", "backup-writer");
-            env.put("S3_SECRET_ACCESS_KEY", "s3-secret-key");
-            env.put("JAVA_OPTS", "-Djavax.net.ssl.trustStore=/certs/truststore.p12 -Djavax.net.ssl.trustStorePassword="
-                    + STORE_PASSWORD + " -Djavax.net.ssl.trustStoreType=PKCS12");
-            env.putAll(app.env("app-db"));
+            Map<String, String> env = env(app, "0 0 1 1 *");
             Map<String, String> certMount = Map.of(certs.toString(), "/certs");
             Map<String, String> mounts = new HashMap<>(certMount);
             mounts.put(lab.volume("s3-local"), "/var/lib/postgresql/backup/data/app-db");
@@ -117,6 +130,58 @@ class ContainerS3IT {
         } finally {
             Steps.say("docker rm -f s3");
             s3.stop();
+        }
+    }
+
+    /**
+     * Catch-up from the image: the bucket's container stopped for two scheduled runs (each
+     * stores its archive locally and counts as incomplete), then started again; the next run
+     * copies both missed archives to the bucket, where verify reads every archive.
+     */
+    @Test
+    void theBucketStoppedForTwoScheduledRunsGetsTheirArchivesOnTheRunAfterItIsBack(@TempDir Path dir)
+            throws Exception {
+        Path certs = certificates(dir);
+        GenericContainer<?> s3 = s3Server(certs);
+        try {
+            Pg app = lab.postgres("lag-db", "app", "app-secret", "app", null);
+            app.fill(500);
+            Map<String, String> env = env(app, "*/20 * * * * *");
+            Map<String, String> mounts = Map.of(certs.toString(), "/certs", lab.volume("lag-local"),
+                    "/var/lib/postgresql/backup/data/app-db");
+            try (Controller scheduled = lab.controller("scheduled", env, mounts, c -> { })) {
+                waitForRuns(scheduled, "result=ok", 1);
+                Steps.say("docker stop s3");
+                lab.client().stopContainerCmd(s3.getContainerId()).exec();
+                waitForRuns(scheduled, "result=incomplete [s3]", 2);
+                Steps.say("docker start s3");
+                lab.client().startContainerCmd(s3.getContainerId()).exec();
+                waitForRuns(scheduled, "result=ok", 2);
+
+                List<String> archives = scheduled.archives("app-db");
+                assertThat(archives).hasSizeGreaterThanOrEqualTo(4);
+                Controller.Run verify = scheduled.run("verify", "app-db", "--all");
+                assertThat(verify.exitCode()).as(verify.toString()).isZero();
+                for (String archive : archives) {
+                    assertThat(verify.stdout()).contains(archive + " in local: ok", archive + " in s3: ok");
+                }
+                assertThat(scheduled.run("list", "--long", "app-db").stdout()).doesNotContain("MISSING");
+                assertThat(scheduled.logs()).contains("copied ").contains(" from local to s3");
+            }
+        } finally {
+            Steps.say("docker rm -f s3");
+            s3.stop();
+        }
+    }
+
+    /** Waits until the controller's log holds {@code count} run lines ending in {@code result}. */
+    private static void waitForRuns(Controller controller, String result, int count) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(240);
+        while (controller.logs().lines().filter(l -> l.contains(" run ") && l.contains(result)).count() < count) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no " + count + " runs with " + result + " within 240 s:\n" + controller.logs());
+            }
+            Thread.sleep(500);
         }
     }
 }
