@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.BackupController;
+import org.pgbackup.controller.RestoreOptions;
 import org.pgbackup.controller.RestoreResult;
 
 @Parameters(commandNames = "restore", commandDescription = "Restore an archive of a service into its database, in"
@@ -18,6 +19,10 @@ final class RestoreCommand extends Command {
 
     @ParametersDelegate
     private RestoreFlags flags = new RestoreFlags();
+
+    @Parameter(names = "--from", description = "Read the archive from this destination of BACKUP_TARGET only, such as"
+            + " s3:offsite (by default: the local volume first, then the others in BACKUP_TARGET order)")
+    private String from;
 
     @Override
     void validate() {
@@ -34,8 +39,10 @@ final class RestoreCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
-        RestoreResult result = controller.restore(arguments.get(0), arguments.get(1), flags.options(err));
-        RestoreFlags.print(arguments.get(0), result, "", out);
+        RestoreOptions options = flags.options(err);
+        RestoreResult result = controller.restore(arguments.get(0), arguments.get(1),
+                from == null ? options : options.from(from));
+        RestoreFlags.print(arguments.get(0), result, from == null ? "" : " from " + from, out);
         return 0;
     }
 }

@@ -41,6 +41,7 @@ public final class Configuration {
     private final Map<String, String> variables;
     private final Schedule schedule;
     private final RetentionPolicy retention;
+    private final Map<String, RetentionPolicy> destinationRetention;
     private final Duration stopGrace;
     private final Duration lockWait;
     private final Optional<Duration> healthMaxAge;
@@ -75,6 +76,7 @@ public final class Configuration {
         this.variables = b.variables;
         this.schedule = b.schedule;
         this.retention = b.retention;
+        this.destinationRetention = Map.copyOf(b.destinationRetention);
         this.stopGrace = b.stopGrace;
         this.lockWait = b.lockWait;
         this.healthMaxAge = b.healthMaxAge;
@@ -226,6 +228,14 @@ public final class Configuration {
     /** The retention periods: {@code RETENTION_*_DAYS}, by default 7, 30 and 365 days. */
     public RetentionPolicy retention() {
         return retention;
+    }
+
+    /**
+     * The retention of one destination of {@link #targets()}: its own when one was given
+     * ({@code <NAME>_RETENTION_*_DAYS} for a named destination), otherwise {@link #retention()}.
+     */
+    public RetentionPolicy retention(String destination) {
+        return destinationRetention.getOrDefault(destination, retention);
     }
 
     /** {@code STOP_GRACE_SECONDS}: how long {@code start} lets a running dump finish when asked to stop. */

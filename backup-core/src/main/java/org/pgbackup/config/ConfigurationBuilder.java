@@ -51,6 +51,7 @@ public final class ConfigurationBuilder {
     Duration operationTimeout = Duration.ofHours(6);
     Schedule schedule;
     RetentionPolicy retention = RetentionPolicy.DEFAULT;
+    final Map<String, RetentionPolicy> destinationRetention = new LinkedHashMap<>();
     Duration stopGrace = Duration.ofSeconds(30);
     Duration lockWait = Duration.ofSeconds(60);
     Optional<Duration> healthMaxAge = Optional.empty();
@@ -213,6 +214,17 @@ public final class ConfigurationBuilder {
     /** {@code RETENTION_*_DAYS}. */
     public ConfigurationBuilder retention(RetentionPolicy retention) {
         this.retention = requireNonNull(retention, "retention is null");
+        return this;
+    }
+
+    /**
+     * A destination's own retention, such as the offsite bucket's of {@code s3:offsite}
+     * ({@code OFFSITE_RETENTION_DAILY_DAYS} and the like); the others keep
+     * {@link #retention(RetentionPolicy)}.
+     */
+    public ConfigurationBuilder retention(String destination, RetentionPolicy retention) {
+        destinationRetention.put(requireNonNull(destination, "destination is null"),
+                requireNonNull(retention, "retention is null"));
         return this;
     }
 

@@ -188,6 +188,20 @@ final class EnvironmentReader {
         long weekly = variables.whole("RETENTION_WEEKLY_DAYS", 30, 1, MAX_WHOLE, days);
         long monthly = variables.whole("RETENTION_MONTHLY_DAYS", 365, 1, MAX_WHOLE, days);
         builder.retention(new RetentionPolicy(Duration.ofDays(daily), Duration.ofDays(weekly), Duration.ofDays(monthly)));
+        // A named destination (s3:offsite) may keep its archives longer or shorter: OFFSITE_RETENTION_*_DAYS.
+        String raw = Optional.ofNullable(value("BACKUP_TARGET")).orElse("local");
+        for (String item : raw.split(",")) {
+            int colon = item.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String prefix = StorageProvider.settingsPrefix(item.substring(colon + 1).trim().toLowerCase(Locale.ROOT));
+            long ownDaily = variables.whole(prefix + "RETENTION_DAILY_DAYS", daily, 1, MAX_WHOLE, days);
+            long ownWeekly = variables.whole(prefix + "RETENTION_WEEKLY_DAYS", weekly, 1, MAX_WHOLE, days);
+            long ownMonthly = variables.whole(prefix + "RETENTION_MONTHLY_DAYS", monthly, 1, MAX_WHOLE, days);
+            builder.retention(item.trim().toLowerCase(Locale.ROOT), new RetentionPolicy(Duration.ofDays(ownDaily),
+                    Duration.ofDays(ownWeekly), Duration.ofDays(ownMonthly)));
+        }
     }
 
     private String value(String name) {

@@ -23,9 +23,10 @@ final class MaskedSettings {
         Set<String> known = new HashSet<>(EnvironmentVariables.VARIABLES);
         for (String id : config.targets()) {
             StorageTarget target = config.target(id);
-            secret.addAll(target.provider().secretSettings());
-            known.addAll(target.provider().settings());
-            known.addAll(target.settings().keySet());
+            // A named destination's variables are its provider's under the destination's prefix.
+            target.provider().secretSettings().forEach(name -> secret.add(target.variable(name)));
+            target.provider().settings().forEach(name -> known.add(target.variable(name)));
+            target.settings().keySet().forEach(name -> known.add(target.variable(name)));
         }
         config.services().forEach(s -> EnvironmentVariables.SERVICE_VARIABLES.forEach(v -> known.add(s.envPrefix() + v)));
         Map<String, String> shown = new TreeMap<>();
@@ -35,7 +36,8 @@ final class MaskedSettings {
             shown.put("BACKUP_ROOT", config.backupRoot().toString());
             shown.put("BACKUP_COMPRESSION", config.compression().toString());
             shown.put("BACKUP_PARALLELISM", Integer.toString(config.parallelism()));
-            config.targets().forEach(id -> shown.putAll(config.target(id).settings()));
+            config.targets().forEach(id -> config.target(id).settings().forEach((name, value) -> shown.put(
+                    config.target(id).variable(name), value)));
         } else {
             variables.forEach((name, value) -> {
                 if (known.contains(name)) {

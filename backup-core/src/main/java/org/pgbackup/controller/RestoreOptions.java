@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public final class RestoreOptions {
     private static final RestoreOptions DEFAULTS = new RestoreOptions(true, false, false, 1, ProgressListener.NONE,
-            null);
+            null, null);
 
     private final boolean keepOwners;
     private final boolean force;
@@ -19,9 +19,10 @@ public final class RestoreOptions {
     private final int jobs;
     private final ProgressListener progress;
     private final Cancellation cancellation;
+    private final String from;
 
     private RestoreOptions(boolean keepOwners, boolean force, boolean withRoles, int jobs, ProgressListener progress,
-            Cancellation cancellation) {
+            Cancellation cancellation, String from) {
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be 1 or more, not " + jobs);
         }
@@ -31,6 +32,7 @@ public final class RestoreOptions {
         this.jobs = jobs;
         this.progress = requireNonNull(progress, "listener is null");
         this.cancellation = cancellation;
+        this.from = from;
     }
 
     /** Owners kept, manifest required, roles not applied, one transaction. */
@@ -40,17 +42,17 @@ public final class RestoreOptions {
 
     /** Objects belong to the service's user and the archive's grants are skipped. */
     public RestoreOptions withoutOwners() {
-        return new RestoreOptions(false, force, withRoles, jobs, progress, cancellation);
+        return new RestoreOptions(false, force, withRoles, jobs, progress, cancellation, from);
     }
 
     /** An archive without a readable manifest may be restored; its checksum cannot be checked. */
     public RestoreOptions force() {
-        return new RestoreOptions(keepOwners, true, withRoles, jobs, progress, cancellation);
+        return new RestoreOptions(keepOwners, true, withRoles, jobs, progress, cancellation, from);
     }
 
     /** The roles saved beside the archive are created first, for owners and grants on a fresh server. */
     public RestoreOptions withRoles() {
-        return new RestoreOptions(keepOwners, force, true, jobs, progress, cancellation);
+        return new RestoreOptions(keepOwners, force, true, jobs, progress, cancellation, from);
     }
 
     /**
@@ -58,7 +60,7 @@ public final class RestoreOptions {
      * a whole-server run once the run's roles are in, among others.
      */
     public RestoreOptions withoutRoles() {
-        return new RestoreOptions(keepOwners, force, false, jobs, progress, cancellation);
+        return new RestoreOptions(keepOwners, force, false, jobs, progress, cancellation, from);
     }
 
     /**
@@ -67,12 +69,12 @@ public final class RestoreOptions {
      * database partly restored if it fails midway.
      */
     public RestoreOptions jobs(int jobs) {
-        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress, cancellation);
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress, cancellation, from);
     }
 
     /** Report phases and bytes to this listener. */
     public RestoreOptions progress(ProgressListener listener) {
-        return new RestoreOptions(keepOwners, force, withRoles, jobs, listener, cancellation);
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, listener, cancellation, from);
     }
 
     /**
@@ -82,7 +84,22 @@ public final class RestoreOptions {
      */
     public RestoreOptions cancellation(Cancellation cancellation) {
         return new RestoreOptions(keepOwners, force, withRoles, jobs, progress,
-                requireNonNull(cancellation, "cancellation is null"));
+                requireNonNull(cancellation, "cancellation is null"), from);
+    }
+
+    /**
+     * Reads the archive from this destination of {@code BACKUP_TARGET} only ({@code restore
+     * --from}), rather than from the first that holds it (the local volume first, then the
+     * others in {@code BACKUP_TARGET} order).
+     */
+    public RestoreOptions from(String destination) {
+        return new RestoreOptions(keepOwners, force, withRoles, jobs, progress, cancellation,
+                requireNonNull(destination, "destination is null"));
+    }
+
+    /** The one destination to read from, when {@link #from(String)} named one. */
+    public Optional<String> source() {
+        return Optional.ofNullable(from);
     }
 
     /** Whether objects keep the owners and privileges the archive records. */

@@ -20,7 +20,8 @@ import org.pgbackup.spi.StorageProvider;
 
 /** The typed entry point: every problem at once, in the command line's words; no hidden defaults. */
 class ConfigurationBuilderTest {
-    private static final StorageProvider LOCAL = new StorageProvider() {
+    /** A local provider that makes no storage: configurations only. */
+    static final StorageProvider LOCAL = new StorageProvider() {
         @Override
         public String id() {
             return "local";

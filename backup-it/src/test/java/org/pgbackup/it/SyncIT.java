@@ -162,4 +162,55 @@ class SyncIT {
         assertThat(bucketArchives()).containsExactly(local.get(1).getFileName().toString());
         assertThat(bucket.server().keys(BUCKET)).noneMatch(k -> k.contains(changed.getFileName().toString()));
     }
+
+    /**
+     * A second bucket as the named destination {@code s3:offsite}, its settings under
+     * {@code S3_OFFSITE_}: with a wrong secret the dump names it and the first bucket still
+     * gets the archive; with the right one, sync copies it there, and {@code restore --from}
+     * reads it from there alone.
+     */
+    @Test
+    void aNamedSecondBucketIsNamedWhenItFailsCaughtUpWhenItWorksAndRestoredFrom() throws IOException {
+        bucket.server().bucket("offsite");
+        Map<String, String> env = bucket.env(app, root, prefix, "local,s3,s3:offsite");
+        bucket.server().environment("offsite", prefix).forEach((name, value) -> env.put(
+                name.replaceFirst("^S3_", "S3_OFFSITE_"), value));
+        String secret = env.get("S3_OFFSITE_SECRET_ACCESS_KEY");
+        env.put("S3_OFFSITE_SECRET_ACCESS_KEY", "wrong-offsite-secret");
+
+        ControllerProcess.Run dump = controller.run(env, "dump", "app");
+
+        assertThat(dump.exitCode()).as(dump.toString()).isEqualTo(1);
+        assertThat(dump.output()).contains("stored in local, s3").contains("destination s3:offsite failed")
+                .contains("check S3_OFFSITE_ACCESS_KEY_ID and S3_OFFSITE_SECRET_ACCESS_KEY")
+                .doesNotContain("wrong-offsite-secret");
+        String archive = localArchives().get(0).getFileName().toString();
+        assertThat(bucketArchives()).containsExactly(archive);
+        assertThat(bucket.server().keys("offsite")).isEmpty();
+
+        env.put("S3_OFFSITE_SECRET_ACCESS_KEY", secret);
+        assertThat(controller.ok(env, "sync", "app").stdout())
+                .contains("app: copied " + archive + " from local to s3:offsite");
+        try (InputStream in = bucket.server().blobStore().getBlob("offsite", prefix + "/app/" + archive).getPayload()
+                .openStream()) {
+            assertThat(Sha256Sum.of(in.readAllBytes())).isEqualTo(Sha256Sum.of(localArchives().get(0)));
+        }
+        assertThat(bucketArchives()).as("the first bucket had it: nothing copied there").containsExactly(archive);
+
+        String before = SampleData.fingerprint(app.cluster());
+        app.cluster().psql("app", "TRUNCATE customers CASCADE");
+        Files.delete(root.resolve("data/app/" + archive));
+        Files.delete(root.resolve("data/app/" + archive + ".manifest.json"));
+        ControllerProcess.Run fromLocal = controller.run(env, "restore", "app", archive, "--from", "local");
+        assertThat(fromLocal.exitCode()).as(fromLocal.toString()).isEqualTo(1);
+        assertThat(fromLocal.stderr()).contains("has no archive " + archive + " in local");
+        ControllerProcess.Run unknown = controller.run(env, "restore", "app", archive, "--from", "s3:elsewhere");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("Unknown destination 's3:elsewhere' to restore from: --from takes one of"
+                + " BACKUP_TARGET: local, s3, s3:offsite");
+
+        assertThat(controller.ok(env, "restore", "app", archive, "--from", "s3:offsite").stdout())
+                .contains("app: restored " + archive + " from s3:offsite");
+        assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
+    }
 }

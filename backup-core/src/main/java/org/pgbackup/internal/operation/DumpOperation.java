@@ -204,6 +204,8 @@ public final class DumpOperation {
                 }
             }
             Duration took = Duration.between(started, clock.instant());
+            // A named destination's failure speaks of its own variables (S3_OFFSITE_..., not S3_...).
+            failed.replaceAll((id, why) -> config.targets().contains(id) ? config.target(id).inVariables(why) : why);
             failed.forEach((id, why) -> Logger.error("{}: destination {} failed: {}", service, id, why));
             Logger.info("{}: stored {} ({} bytes, sha256 {}) in {} in {} ms", service, name, digest.size(),
                     manifest.sha256(), String.join(", ", complete), took.toMillis());

@@ -23,6 +23,7 @@ import org.pgbackup.controller.DumpOptions;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.controller.RestoreOptions;
 import org.pgbackup.controller.RestoreResult;
+import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.RestoreFailedException;
@@ -79,7 +80,7 @@ public final class RestoreOperation {
         String service = target.directory();
         Map<String, String> unreadable = new LinkedHashMap<>();
         Storage withoutManifest = null;
-        for (Map.Entry<String, Storage> destination : ctx.readOrder().entrySet()) {
+        for (Map.Entry<String, Storage> destination : sources(options).entrySet()) {
             List<StoredObject> objects = OperationContext.listingOrNote(destination, service, unreadable);
             if (objects.stream().noneMatch(o -> o.name().equals(name.fileName()))) {
                 continue;
@@ -101,8 +102,23 @@ public final class RestoreOperation {
                             .iterator().next());
         }
         throw new ArchiveNotFoundException("Service '" + service + "' has no archive " + name + " in "
-                + String.join(", ", ctx.readOrder().keySet()) + ": "
+                + String.join(", ", sources(options).keySet()) + ": "
                 + config.source().operation("list", target.settings().name()) + " to see its archives");
+    }
+
+    /** Where a restore may read: every destination, local first, or the one {@code --from} names. */
+    private Map<String, Storage> sources(RestoreOptions options) {
+        if (options.source().isEmpty()) {
+            return ctx.readOrder();
+        }
+        String from = options.source().get();
+        Storage storage = ctx.destinations().get(from);
+        if (storage == null) {
+            throw new ConfigurationException("Unknown destination '" + from + "' to restore from: "
+                    + config.source().either("--from", "RestoreOptions.from") + " takes one of BACKUP_TARGET: "
+                    + String.join(", ", ctx.destinations().keySet()));
+        }
+        return Map.of(from, storage);
     }
 
     public RestoreResult restoreFromShared(String service, RestoreOptions options, Cancellation cancellation) {

@@ -36,7 +36,7 @@ public final class RetentionSweep {
             return;
         }
         List<String> deleted = new ArrayList<>();
-        for (RetentionDecision decision : config.retention().decide(names, clock.instant())) {
+        for (RetentionDecision decision : config.retention(id).decide(names, clock.instant())) {
             if (!decision.delete()) {
                 continue;
             }

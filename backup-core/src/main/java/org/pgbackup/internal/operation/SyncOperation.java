@@ -26,7 +26,7 @@ import org.tinylog.Logger;
 
 /**
  * Catch-up: every complete archive that one destination holds and another lacks, and that
- * retention still keeps, is streamed from the one to the other with its roles file and, last,
+ * the lacking destination's retention would still keep, is streamed from the one to the other with its roles file and, last,
  * its manifest. The bytes are checked against the source's manifest on the way and the copy
  * is committed only when they match, so a destination never takes an archive its manifest
  * does not describe; a source that does not match is skipped for the next one that holds
@@ -52,17 +52,18 @@ public final class SyncOperation {
         }
         try (ServiceLock lock = ctx.lock(service, "sync")) {
             ArchiveListing listing = catalog.list(service);
-            listing.unreadableDestinations().forEach((id, why) -> failed.put(id, "cannot be listed: " + why));
+            listing.unreadableDestinations().forEach((id, why) -> failed.put(id, "cannot be listed: "
+                    + ctx.config().target(id).inVariables(why)));
             Instant now = ctx.clock().instant();
             Listings listings = new Listings(destinations);
             for (ArchiveInfo archive : listing.archives()) {
-                if (archive.removableAfter().filter(at -> !at.isAfter(now)).isPresent()) {
-                    continue;
-                }
+                // The newest archive is kept whatever its age; it alone has no removal time.
+                boolean newest = archive.removableAfter().isEmpty();
                 List<String> sources = archive.locations().stream().filter(l -> !archive.incompleteIn().contains(l))
                         .distinct().toList();
                 for (String target : destinations.keySet()) {
-                    if (sources.isEmpty() || sources.contains(target) || failed.containsKey(target)) {
+                    if (sources.isEmpty() || sources.contains(target) || failed.containsKey(target)
+                            || !newest && !ctx.config().retention(target).expiry(archive.name()).isAfter(now)) {
                         continue;
                     }
                     if (cancellation.isCancelled()) {
@@ -80,9 +81,9 @@ public final class SyncOperation {
                         Logger.info("{}: copied {} from {} to {}, its sha256 checked against the manifest", service,
                                 archive.path(), from, target);
                     }, () -> {
-                        (copying.targetFailed ? failed : refused).put(key, copying.problems());
-                        Logger.error("{}: {} not copied to {}: {}", service, archive.path(), target,
-                                copying.problems());
+                        String why = ctx.config().target(target).inVariables(copying.problems());
+                        (copying.targetFailed ? failed : refused).put(key, why);
+                        Logger.error("{}: {} not copied to {}: {}", service, archive.path(), target, why);
                     });
                 }
             }
