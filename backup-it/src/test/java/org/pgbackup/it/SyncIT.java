@@ -60,9 +60,10 @@ class SyncIT {
                 .map(k -> k.substring(k.lastIndexOf('/') + 1)).sorted().toList();
     }
 
-    /** sha256sum of the object as the bucket holds it, read through the S3 server's own store. */
-    private String bucketSha256(String fileName) throws IOException {
-        Blob blob = bucket.server().blobStore().getBlob(BUCKET, prefix + "/app/" + fileName);
+    /** sha256sum of an object as a bucket holds it, {@code path} under our prefix, read through the S3 server's own store. */
+    private String bucketSha256(String bucketName, String path) throws IOException {
+        Blob blob = bucket.server().blobStore().getBlob(bucketName, prefix + "/" + path);
+        assertThat(blob).as(bucketName + ": " + path).isNotNull();
         try (InputStream in = blob.getPayload().openStream()) {
             return Sha256Sum.of(in.readAllBytes());
         }
@@ -121,7 +122,7 @@ class SyncIT {
         assertThat(bucketArchives()).containsExactlyElementsOf(local.stream().map(p -> p.getFileName().toString())
                 .toList());
         for (Path archive : local) {
-            assertThat(bucketSha256(archive.getFileName().toString())).as(archive.getFileName().toString())
+            assertThat(bucketSha256(BUCKET, "app/" + archive.getFileName())).as(archive.getFileName().toString())
                     .isEqualTo(Sha256Sum.of(archive));
             assertThat(bucket.server().keys(BUCKET)).contains(prefix + "/app/" + archive.getFileName() + ".manifest.json",
                     prefix + "/app/" + archive.getFileName() + ".roles.sql");
@@ -191,10 +192,7 @@ class SyncIT {
         env.put("S3_OFFSITE_SECRET_ACCESS_KEY", secret);
         assertThat(controller.ok(env, "sync", "app").stdout())
                 .contains("app: copied " + archive + " from local to s3:offsite");
-        try (InputStream in = bucket.server().blobStore().getBlob("offsite", prefix + "/app/" + archive).getPayload()
-                .openStream()) {
-            assertThat(Sha256Sum.of(in.readAllBytes())).isEqualTo(Sha256Sum.of(localArchives().get(0)));
-        }
+        assertThat(bucketSha256("offsite", "app/" + archive)).isEqualTo(Sha256Sum.of(localArchives().get(0)));
         assertThat(bucketArchives()).as("the first bucket had it: nothing copied there").containsExactly(archive);
 
         String before = SampleData.fingerprint(app.cluster());
@@ -212,5 +210,39 @@ class SyncIT {
         assertThat(controller.ok(env, "restore", "app", archive, "--from", "s3:offsite").stdout())
                 .contains("app: restored " + archive + " from s3:offsite");
         assertThat(SampleData.fingerprint(app.cluster())).isEqualTo(before);
+    }
+
+    /** A whole-server service keeps a directory per database: catch-up copies each, by {@code sync --all}. */
+    @Test
+    void aWholeServerServiceMissedByTheBucketIsCaughtUpDatabaseByDatabaseWithSyncAll() throws IOException {
+        app.cluster().psql("postgres", "CREATE DATABASE \"sync extra\"");
+        try {
+            SampleData.fill(app.cluster(), "sync extra", 20);
+            Map<String, String> down = down();
+            down.put("APP_POSTGRES_DB", "*");
+            ControllerProcess.Run dump = controller.run(down, "dump", "app");
+            assertThat(dump.exitCode()).as(dump.toString()).isEqualTo(1);
+            List<String> keysBefore = bucket.server().keys(BUCKET).stream().filter(k -> k.startsWith(prefix + "/"))
+                    .toList();
+            assertThat(keysBefore).isEmpty();
+
+            Map<String, String> up = up();
+            up.put("APP_POSTGRES_DB", "*");
+            ControllerProcess.Run sync = controller.ok(up, "sync", "--all");
+
+            List<String> copied = sync.stdout().lines().filter(l -> l.startsWith("app: copied ")).toList();
+            assertThat(copied).anyMatch(l -> l.startsWith("app: copied sync%20extra/"))
+                    .anyMatch(l -> l.startsWith("app: copied app/"));
+            try (var files = Files.walk(root.resolve("data/app"))) {
+                for (Path archive : files.filter(p -> p.getFileName().toString().endsWith(".dump.zst")).toList()) {
+                    String path = root.resolve("data").relativize(archive).toString();
+                    assertThat(bucketSha256(BUCKET, path)).as(path).isEqualTo(Sha256Sum.of(archive));
+                }
+            }
+            assertThat(controller.ok(up, "sync", "--all").stdout()).doesNotContain("copied")
+                    .contains("app: every destination holds every archive");
+        } finally {
+            app.cluster().psql("postgres", "DROP DATABASE \"sync extra\"");
+        }
     }
 }
