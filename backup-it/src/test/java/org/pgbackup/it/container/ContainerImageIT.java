@@ -21,7 +21,8 @@ import org.testcontainers.images.builder.Transferable;
  * The image itself: how much it adds to its PostgreSQL base, and every command of the CLI run
  * for real in it, with the small Java runtime it links (docker/runtime-modules) and the
  * class-data archive made at build time. {@code start} runs in every controller container of
- * the suite, {@code resetwal} in {@link ContainerResetWalIT}; the others run here, on an
+ * the suite, {@code resetwal} in {@link ContainerResetWalIT}, {@code sync} with two destinations in
+ * {@link ContainerS3IT}; the others run here, on an
  * encrypted service, so that age, zstd, TLS-free JDBC and the drill's row counts are all
  * exercised without the modules the image leaves out.
  */
@@ -61,7 +62,7 @@ class ContainerImageIT {
             String before = app.fingerprint();
             String help = controller.run("--help").ok().stdout();
             assertThat(help).contains("dump", "list", "verify", "restore", "restore-from-shared", "drill", "health",
-                    "start", "resetwal");
+                    "start", "resetwal", "sync");
 
             controller.run("dump", "app-db", "--shared").ok();
             List<String> archives = controller.archives("app-db");
@@ -69,6 +70,8 @@ class ContainerImageIT {
             String archive = archives.get(0);
             assertThat(archive).endsWith(".dump.zst.age");
             assertThat(controller.run("list", "--long", "app-db").ok().stdout()).contains(archive);
+            assertThat(controller.run("sync", "app-db", "--dry-run").ok().stdout())
+                    .contains("app-db: every destination holds every archive");
 
             // The manifest's checksum against coreutils' sha256sum of the stored file, in the image.
             String stored = DATA + "app-db/" + archive;
