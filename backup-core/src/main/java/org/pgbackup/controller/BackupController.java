@@ -134,28 +134,10 @@ public final class BackupController implements AutoCloseable {
             DumpResult dumped = hooked.run(ctx.config().service(service), "backup", Hook.PRE_BACKUP,
                     Hook.POST_BACKUP, () -> dumps.dump(service, options, op), HookedOperation::dumped);
             if (dumped.complete()) {
-                catchUp(service, op);
+                syncs.afterDump(service, op);
             }
             return dumped;
         });
-    }
-
-    /**
-     * After a dump that every destination stored, the archives an earlier run left missing
-     * somewhere. It never fails the dump: what it could not copy is logged, and the next
-     * run or {@link #sync} tries again.
-     */
-    private void catchUp(String service, Cancellation op) {
-        if (ctx.destinations().size() < 2) {
-            return;
-        }
-        try {
-            SyncResult result = syncs.sync(service, false, op);
-            result.refused().forEach((what, why) -> Logger.error("{}: catch-up refused {}: {}", service, what, why));
-            result.failed().forEach((what, why) -> Logger.error("{}: catch-up failed for {}: {}", service, what, why));
-        } catch (BackupException e) {
-            Logger.error("{}: catch-up after the dump failed: {}", service, e.getMessage());
-        }
     }
 
     /** Dumps one service with {@link DumpOptions#defaults()}. */

@@ -64,6 +64,14 @@ public interface StorageProvider {
     /**
      * The names of every setting this provider reads, each under {@link #settingsPrefix()}
      * or among the {@link #COMMON_SETTINGS}, for documentation checks and logs.
+     *
+     * <p>A provider that declares settings can be named more than once in
+     * {@code BACKUP_TARGET} ({@code my-store:offsite}) with no code of its own: each named
+     * instance receives, in {@link StorageContext#settings()} and {@link #validate}, its own
+     * variables ({@code MY_STORE_OFFSITE_URL}) under this provider's names
+     * ({@code MY_STORE_URL}), and the controller writes this provider's messages back in the
+     * instance's names. A provider that declares none has nothing to tell two instances
+     * apart, and a second instance of it is refused.
      */
     default Set<String> settings() {
         return Set.of();

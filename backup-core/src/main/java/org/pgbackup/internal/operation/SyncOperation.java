@@ -16,6 +16,7 @@ import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.controller.Cancellation;
 import org.pgbackup.controller.SyncResult;
+import org.pgbackup.error.BackupException;
 import org.pgbackup.error.CancelledException;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.naming.Sidecar;
@@ -89,6 +90,24 @@ public final class SyncOperation {
             }
         }
         return new SyncResult(service, copies, refused, failed, dryRun);
+    }
+
+    /**
+     * After a dump that every destination stored, the archives an earlier run left missing
+     * somewhere. It never fails the dump: what it could not copy is logged, and the next run
+     * or {@code sync} tries again.
+     */
+    public void afterDump(String service, Cancellation cancellation) {
+        if (ctx.destinations().size() < 2) {
+            return;
+        }
+        try {
+            SyncResult result = sync(service, false, cancellation);
+            result.refused().forEach((what, why) -> Logger.error("{}: catch-up refused {}: {}", service, what, why));
+            result.failed().forEach((what, why) -> Logger.error("{}: catch-up failed for {}: {}", service, what, why));
+        } catch (BackupException e) {
+            Logger.error("{}: catch-up after the dump failed: {}", service, e.getMessage());
+        }
     }
 
     /** Each destination's listing of a directory, read once per sync, for the sidecars it holds. */
