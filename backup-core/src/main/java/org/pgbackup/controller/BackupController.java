@@ -24,6 +24,7 @@ import org.pgbackup.internal.operation.HealthCheck;
 import org.pgbackup.internal.operation.HookedOperation;
 import org.pgbackup.internal.operation.OperationContext;
 import org.pgbackup.internal.operation.RestoreOperation;
+import org.pgbackup.internal.operation.RunHistory;
 import org.pgbackup.internal.operation.RunningOperations;
 import org.pgbackup.internal.operation.ServiceRuns;
 import org.pgbackup.internal.operation.SyncOperation;
@@ -268,6 +269,19 @@ public final class BackupController implements AutoCloseable {
     public Map<String, Integer> countArchives(String service) {
         running.ensureOpen();
         return catalog.countArchives(service);
+    }
+
+    /**
+     * A service's run history, newest first: its last dumps (up to 500), how each ended, its
+     * archive, size and destinations, or its error line. Kept on the service's volume
+     * ({@code <BACKUP_ROOT>/data/<service>/.pgbackup/runs.json}), so a restarted controller
+     * and another one on the same volume read the same; a dump that never got the service's
+     * lock is not a run.
+     */
+    public List<RunRecord> runs(String service) {
+        running.ensureOpen();
+        ctx.config().service(service);
+        return RunHistory.read(ctx.config().stateDirectory(service), service);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class DumpOperation {
         Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "dump")) {
-            return dump(DumpScope.of(settings), options.sharedCopy(), progress);
+            return RunHistory.recorded(ctx, service, () -> dump(DumpScope.of(settings), options.sharedCopy(), progress));
         } finally {
             progress.phase(Phase.FINISHED);
         }

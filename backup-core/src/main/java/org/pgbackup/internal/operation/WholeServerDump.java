@@ -59,7 +59,7 @@ public final class WholeServerDump {
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(settings.name(), "dump")) {
             progress.phase(Phase.CONNECTING);
-            return dumpLocked(settings, options, progress);
+            return RunHistory.recorded(ctx, settings.name(), () -> dumpLocked(settings, options, progress));
         } finally {
             progress.phase(Phase.FINISHED);
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +28,7 @@ import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.controller.RestoreOptions;
+import org.pgbackup.controller.RunRecord;
 import org.pgbackup.controller.ServiceHealth;
 import org.pgbackup.controller.SyncResult;
 import org.pgbackup.error.ArchiveCorruptException;
@@ -316,5 +318,39 @@ class OperationsTest {
             assertThat(caughtUp.healthy()).as(caughtUp.detail()).isTrue();
             assertThat(caughtUp.detail()).doesNotContain("lags");
         }
+    }
+
+    @Test
+    void everyDumpIsInTheRunHistoryNewestFirstAndANewClientReadsIt() throws IOException {
+        broken.storage().failCommits("bucket is read-only");
+        DumpResult incomplete;
+        DumpResult complete;
+        try (BackupController client = client("memory", "broken").load()) {
+            incomplete = client.dump("users");
+            broken.storage().failCommits(null);
+            complete = client.dump("users");
+            memory.storage().failAll("disk gone");
+            broken.storage().failAll("bucket gone");
+            assertThatThrownBy(() -> client.dump("users")).isInstanceOf(BackupException.class);
+            memory.storage().failAll(null);
+            broken.storage().failAll(null);
+        }
+        try (BackupController other = client("memory", "broken").load()) {
+            List<RunRecord> runs = other.runs("users");
+
+            assertThat(runs).extracting(RunRecord::outcome).containsExactly(RunRecord.Outcome.FAILED,
+                    RunRecord.Outcome.OK, RunRecord.Outcome.INCOMPLETE);
+            assertThat(runs.get(0).error()).hasValueSatisfying(e -> assertThat(e).contains("gone"));
+            assertThat(runs.get(0).archive()).isEmpty();
+            assertThat(runs.get(1).archive()).contains(complete.name().fileName());
+            assertThat(runs.get(1).size()).isEqualTo(memory.storage().bytes("users", complete.name().fileName())
+                    .orElseThrow().length);
+            assertThat(runs.get(1).storedIn()).containsExactly("memory", "broken");
+            assertThat(runs.get(2).archive()).contains(incomplete.name().fileName());
+            assertThat(runs.get(2).failedIn()).containsOnlyKeys("broken");
+            assertThat(runs.get(2).failedIn().get("broken")).contains("bucket is read-only");
+            assertThat(runs).extracting(RunRecord::started).isSortedAccordingTo(Comparator.reverseOrder());
+        }
+        assertThat(root.resolve("backup/data/users/.pgbackup/runs.json")).isRegularFile();
     }
 }
