@@ -2,9 +2,6 @@ package org.pgbackup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -282,13 +279,7 @@ class OperationsIT {
         List<String> lines = run.stderr().lines().toList();
         assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line).matches("\\{\"time\":\"[^\"]+\","
                 + "\"level\":\"(INFO|WARN|ERROR|DEBUG)\",(\"service\":\"[^\"]+\",)?\"message\":.*\\}"));
-        for (String line : lines) {
-            try (JsonParser json = new JsonFactory().createParser(line)) {
-                assertThat(json.nextToken()).as(line).isEqualTo(JsonToken.START_OBJECT);
-                json.skipChildren();
-                assertThat(json.nextToken()).as("nothing after the object: " + line).isNull();
-            }
-        }
+        JsonLines.assertEachLineIsOneObject(lines);
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"service\":\"app\"").contains("stored"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"level\":\"ERROR\"").contains("gone"));
     }

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Capability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.it.JsonLines;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The specification's contract, on a real engine: the built image beside two PostgreSQL
@@ -137,6 +143,41 @@ class ContainerContractIT {
             ok(hardened.run("restore", "orders-db", newest));
             assertThat(orders.fingerprint()).isEqualTo(before);
             ok(hardened.run("verify", "orders-db", newest));
+        }
+    }
+
+    /**
+     * The one-shot form a Kubernetes CronJob or a host's cron runs (README, "Running once"):
+     * {@code dump --all} as the container's own command, read-only root, no capabilities,
+     * JSON logs. It exits 0 once both services are stored, and nothing of it runs on.
+     */
+    @Test
+    void dumpAllAsTheContainersOwnCommandExitsZeroWithJsonLogsOnAReadOnlyRoot() {
+        Map<String, String> env = new HashMap<>(env());
+        env.put("LOG_FORMAT", "json");
+        @SuppressWarnings("resource")
+        GenericContainer<?> once = new GenericContainer<>(DockerImageName.parse(ContainerEngine.CONTROLLER_IMAGE))
+                .withNetwork(lab.network()).withEnv(env).withCommand("dump", "--all")
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(3)))
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true)
+                        .withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"))
+                        .withTmpFs(Map.of("/tmp", "rw,size=64m")));
+        Lab.mount(once, mounts());
+        Steps.say("docker run --rm --read-only --cap-drop ALL --tmpfs /tmp -e LOG_FORMAT=json ... "
+                + ContainerEngine.CONTROLLER_IMAGE + " dump --all");
+        try {
+            once.start();
+            var state = lab.client().inspectContainerCmd(once.getContainerId()).exec().getState();
+            assertThat(state.getRunning()).isFalse();
+            assertThat(state.getExitCodeLong()).isZero();
+            assertThat(once.getLogs(OutputFrame.OutputType.STDOUT)).contains("users-db: ", "orders-db: ",
+                    "stored in local");
+            List<String> logs = once.getLogs(OutputFrame.OutputType.STDERR).lines().filter(l -> !l.isBlank()).toList();
+            assertThat(logs).isNotEmpty();
+            JsonLines.assertEachLineIsOneObject(logs);
+            assertThat(logs).anySatisfy(l -> assertThat(l).contains("\"service\":\"users-db\"").contains("stored"));
+        } finally {
+            once.stop();
         }
     }
 
