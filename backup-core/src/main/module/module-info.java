@@ -38,6 +38,11 @@ module org.pgbackup.core {
     requires org.tinylog.api;
 
     uses org.pgbackup.spi.StorageProvider;
+    uses org.pgbackup.spi.channel.ChannelProvider;
+    provides org.pgbackup.spi.channel.ChannelProvider with org.pgbackup.internal.channel.SlackChannels,
+            org.pgbackup.internal.channel.DiscordChannels, org.pgbackup.internal.channel.TelegramChannels,
+            org.pgbackup.internal.channel.TeamsChannels, org.pgbackup.internal.channel.NtfyChannels,
+            org.pgbackup.internal.channel.WebhookChannels;
     uses org.pgbackup.internal.shaded.slf4j.spi.SLF4JServiceProvider;
     provides org.pgbackup.internal.shaded.slf4j.spi.SLF4JServiceProvider
             with org.pgbackup.internal.shaded.slf4j.nop.NOPServiceProvider;

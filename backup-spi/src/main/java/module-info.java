@@ -1,7 +1,8 @@
 /**
- * The storage provider SPI, and nothing else: what a storage plugin builds against. It needs
+ * The storage and notification channel SPIs, and nothing else: what a plugin builds against. It needs
  * no module but {@code java.base}, so a plugin brings whatever libraries it likes.
  */
 module org.pgbackup.spi {
     exports org.pgbackup.spi;
+    exports org.pgbackup.spi.channel;
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pgbackup.notify.Notifications;
 import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.manifest.Manifest;
@@ -21,7 +22,7 @@ import org.pgbackup.error.StorageException;
 import org.pgbackup.naming.BackupKind;
 
 /** The Prometheus metrics of scheduled runs, served on {@code METRICS_PORT} at {@code /metrics}. */
-final class PrometheusMetrics implements RunListener, AutoCloseable {
+final class PrometheusMetrics implements RunListener, Notifications.Outcomes, AutoCloseable {
     private final Clock clock;
     private final HTTPServer server;
     private final Gauge lastSuccess;
@@ -34,6 +35,7 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
     private final Gauge streamed;
     private final Gauge lastDrill;
     private final Counter drills;
+    private final Counter notifications;
 
     private PrometheusMetrics(int port, Clock clock) throws IOException {
         this.clock = clock;
@@ -62,6 +64,9 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
                 .help("When the service's last restore drill passed").labelNames("service").register(registry);
         drills = Counter.builder().name("pgbackup_drills_total").help("Restore drills by result (ok, failed)")
                 .labelNames("service", "result").register(registry);
+        notifications = Counter.builder().name("pgbackup_notifications_total")
+                .help("Notices sent to each kind of channel, by result (ok, failed)").labelNames("channel", "result")
+                .register(registry);
         server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
     }
 
@@ -141,6 +146,11 @@ final class PrometheusMetrics implements RunListener, AutoCloseable {
     @Override
     public void drillFailed(String service, BackupException failure) {
         drills.labelValues(service, "failed").inc();
+    }
+
+    @Override
+    public void notified(String channel, boolean delivered) {
+        notifications.labelValues(channel, delivered ? "ok" : "failed").inc();
     }
 
     @Override

@@ -33,15 +33,16 @@ final class StartCommand extends Command {
         List<RunListener> listeners = new ArrayList<>();
         Map<String, URI> servicePings = new HashMap<>();
         config.services().forEach(s -> s.healthcheckPing().ifPresent(url -> servicePings.put(s.name(), url)));
-        listeners.add(new Notifications(config.notifyWebhook(), config.notifyOnSuccess(), config.healthcheckPing(),
-                servicePings, clock));
         PrometheusMetrics metrics = config.metricsPort().map(port -> PrometheusMetrics.serve(port, clock))
                 .orElse(null);
         if (metrics != null) {
             listeners.add(metrics);
             Logger.info("Serving Prometheus metrics on port {} at /metrics", config.metricsPort().orElseThrow());
         }
-        try {
+        Notifications.Outcomes outcomes = metrics != null ? metrics : (channel, delivered) -> { };
+        try (Notifications notifications = new Notifications(config.notificationChannels(), config.healthcheckPing(),
+                servicePings, clock, outcomes)) {
+            listeners.add(0, notifications);
             loop = new ScheduledBackups(controller, clock, listeners);
             loop.run();
             return 0;

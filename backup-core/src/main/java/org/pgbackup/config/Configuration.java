@@ -14,6 +14,7 @@ import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.UnknownServiceException;
 import org.pgbackup.internal.storage.StorageProviders;
+import org.pgbackup.notify.NotificationChannel;
 import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.schedule.Schedule;
 import org.pgbackup.spi.StorageProvider;
@@ -49,6 +50,7 @@ public final class Configuration {
     private final Optional<URI> notifyWebhook;
     private final boolean notifyOnSuccess;
     private final Optional<URI> healthcheckPing;
+    private final List<NotificationChannel> notificationChannels;
     private final Optional<Integer> metricsPort;
     private final boolean verifyAfterDump;
     private final boolean rolePasswords;
@@ -84,6 +86,7 @@ public final class Configuration {
         this.notifyWebhook = b.notifyWebhook;
         this.notifyOnSuccess = b.notifyOnSuccess;
         this.healthcheckPing = b.healthcheckPing;
+        this.notificationChannels = b.channels;
         this.metricsPort = b.metricsPort;
         this.verifyAfterDump = b.verifyAfterDump;
         this.rolePasswords = b.rolePasswords;
@@ -269,6 +272,14 @@ public final class Configuration {
     /** {@code NOTIFY_ON=all}: successes are posted too, not only failures. */
     public boolean notifyOnSuccess() {
         return notifyOnSuccess;
+    }
+
+    /**
+     * Where scheduled runs send notices: {@code NOTIFY_WEBHOOK_URL} first when set (as a
+     * {@code generic+} channel), then each URL of {@code NOTIFY_URLS}, in order.
+     */
+    public List<NotificationChannel> notificationChannels() {
+        return notificationChannels;
     }
 
     /** {@code HEALTHCHECK_PING_URL}: healthchecks.io-style pings for each scheduled run. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,15 @@ import org.pgbackup.compression.Compression;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ConfigurationException;
+import org.pgbackup.internal.channel.ChannelProviders;
+import org.pgbackup.internal.plugin.InstalledPlugins;
 import org.pgbackup.internal.storage.StorageProviders;
+import org.pgbackup.notify.NoticeEvent;
+import org.pgbackup.notify.NotificationChannel;
 import org.pgbackup.retention.RetentionPolicy;
 import org.pgbackup.schedule.Schedule;
 import org.pgbackup.spi.StorageProvider;
+import org.pgbackup.spi.channel.ChannelProvider;
 
 /**
  * A typed, validated configuration, for services that embed the controller:
@@ -59,6 +65,8 @@ public final class ConfigurationBuilder {
     Optional<URI> notifyWebhook = Optional.empty();
     boolean notifyOnSuccess;
     Optional<URI> healthcheckPing = Optional.empty();
+    final List<Map.Entry<String, String>> notifyUrls = new ArrayList<>();
+    ChannelProviders channelProviders;
     Optional<Integer> metricsPort = Optional.empty();
     boolean verifyAfterDump;
     boolean rolePasswords = true;
@@ -72,6 +80,7 @@ public final class ConfigurationBuilder {
     // Filled by build().
     Map<String, ServiceSettings> services;
     Map<String, StorageTarget> targets;
+    List<NotificationChannel> channels;
 
     /** An empty configuration; {@code PgBackup.configure()} says the same. */
     public ConfigurationBuilder() {
@@ -263,6 +272,24 @@ public final class ConfigurationBuilder {
         return this;
     }
 
+    /**
+     * Adds a notification channel ({@code NOTIFY_URLS}), a URL such as
+     * {@code slack://<A>/<B>/<C>} or {@code smtp://user:password@host:587/?from=…&to=…},
+     * optionally with {@code ?events=backup.failed,drill.failed,…} (default: failures only).
+     * Its scheme picks the channel provider; {@link #build()} checks it.
+     */
+    public ConfigurationBuilder notify(String url) {
+        requireNonNull(url, "url is null");
+        notifyUrls.add(Map.entry(source.either("NOTIFY_URLS entry ", "notify(url) #") + (notifyUrls.size() + 1), url));
+        return this;
+    }
+
+    /** The providers to choose notification channels from; the installed ones unless set. */
+    public ConfigurationBuilder channelProviders(List<ChannelProvider> providers) {
+        this.channelProviders = ChannelProviders.of(providers);
+        return this;
+    }
+
     /** {@code HEALTHCHECK_PING_URL}. */
     public ConfigurationBuilder healthcheckPing(URI url) {
         this.healthcheckPing = Optional.of(url);
@@ -320,15 +347,9 @@ public final class ConfigurationBuilder {
         RangeChecks.check(this, found);
         encryption.check(found);
         services = ServiceChecks.check(serviceNames, serviceDetails, dbRoot, source, found);
-        if (providers == null) {
-            try {
-                providers = pluginDirectory.map(StorageProviders::installed).orElseGet(StorageProviders::installed);
-            } catch (ConfigurationException e) {
-                found.addAll(e.problems());
-                providers = StorageProviders.of(List.of());
-            }
-        }
+        loadProviders(found);
         targets = new StorageTargets(providers).check(storages, services.values(), source, found);
+        channels = readChannels(found);
         if (!found.isEmpty()) {
             throw new ConfigurationException(found);
         }
@@ -339,6 +360,47 @@ public final class ConfigurationBuilder {
             schedule = Schedule.defaultTimes(zone);
         }
         return new Configuration(this);
+    }
+
+    /** The storage and channel providers not given: those installed, each plugin opened once. */
+    private void loadProviders(List<String> found) {
+        if (providers != null && channelProviders != null) {
+            return;
+        }
+        InstalledPlugins plugins = InstalledPlugins.classPath();
+        try {
+            plugins = pluginDirectory.map(InstalledPlugins::in).orElse(plugins);
+        } catch (ConfigurationException e) {
+            found.addAll(e.problems());
+        }
+        try {
+            if (providers == null) {
+                providers = StorageProviders.installed(plugins);
+            }
+        } catch (ConfigurationException e) {
+            found.addAll(e.problems());
+            providers = StorageProviders.of(List.of());
+        }
+        try {
+            if (channelProviders == null) {
+                channelProviders = ChannelProviders.installed(plugins);
+            }
+        } catch (ConfigurationException e) {
+            found.addAll(e.problems());
+            channelProviders = ChannelProviders.of(List.of());
+        }
+        plugins.warnOfIdlePlugins("storage or notification channel");
+    }
+
+    private List<NotificationChannel> readChannels(List<String> found) {
+        List<NotificationChannel> read = new ArrayList<>();
+        notifyWebhook.ifPresent(url -> channelProviders.read("generic+" + url, source.either("NOTIFY_WEBHOOK_URL",
+                "the webhook URL"), notifyOnSuccess ? EnumSet.allOf(NoticeEvent.class) : NoticeEvent.failures(), found)
+                .ifPresent(read::add));
+        for (Map.Entry<String, String> url : notifyUrls) {
+            channelProviders.read(url.getValue(), url.getKey(), NoticeEvent.failures(), found).ifPresent(read::add);
+        }
+        return List.copyOf(read);
     }
 
     /**

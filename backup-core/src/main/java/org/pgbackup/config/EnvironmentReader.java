@@ -32,6 +32,7 @@ import org.pgbackup.spi.StorageProvider;
  */
 final class EnvironmentReader {
     private static final long MAX_WHOLE = 36_500;
+    private static final Pattern NEXT_URL = Pattern.compile(",(?=\\s*[a-zA-Z][a-zA-Z0-9+.-]*://)");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
 
     private final Map<String, String> env;
@@ -111,6 +112,9 @@ final class EnvironmentReader {
         }
         boolean all = onSuccess;
         variables.url("NOTIFY_WEBHOOK_URL").ifPresent(url -> builder.notifyWebhook(url, all));
+        // Commas also separate values inside a URL (?to=a@x,b@y), so a URL starts only where a scheme does.
+        variables.text("NOTIFY_URLS").ifPresent(text -> NEXT_URL.splitAsStream(text).map(String::trim)
+                .forEach(builder::notify));
         if (variables.text("METRICS_PORT").isPresent()) {
             builder.metricsPort((int) variables.whole("METRICS_PORT", 9187, 1, 65535, "a port from 1 to 65535"));
         }

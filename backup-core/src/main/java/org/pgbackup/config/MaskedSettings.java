@@ -47,8 +47,9 @@ final class MaskedSettings {
         }
         List<String> pairs = new ArrayList<>();
         shown.forEach((name, value) -> {
-            // Webhook and ping URLs carry tokens in their paths.
-            boolean masked = secret.contains(name) || name.endsWith("PASSWORD") || name.endsWith("_URL");
+            // Webhook, ping and channel URLs carry tokens and passwords.
+            boolean masked = secret.contains(name) || name.endsWith("PASSWORD") || name.endsWith("_URL")
+                    || name.endsWith("_URLS");
             pairs.add(name + "=" + (masked ? MASK : value));
         });
         return String.join(" ", pairs);

@@ -1,69 +1,86 @@
 package org.pgbackup.notify;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.pgbackup.controller.DrillResult;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.naming.BackupKind;
+import org.pgbackup.spi.channel.Channel;
+import org.pgbackup.spi.channel.Notice;
 import org.tinylog.Logger;
 
 /**
- * Tells the outside world about scheduled runs, with the JDK's HTTP client: a JSON event to
- * {@code NOTIFY_WEBHOOK_URL} for each service whose run fails (and succeeds, with
- * {@code NOTIFY_ON=all}), and healthchecks.io-style pings to {@code HEALTHCHECK_PING_URL}:
- * {@code /start} when a run begins, the URL itself when every service succeeded,
- * {@code /fail} otherwise. Restore drills post {@code drill.failed}, and
- * {@code drill.succeeded} with {@code NOTIFY_ON=all}. A service with a ping URL of its own
- * ({@code <PREFIX>_HEALTHCHECK_PING_URL}) gets the same three for its own dump, so that each
- * database can have its own monitor. A notification that fails is logged; it never fails a
- * backup.
+ * Tells the outside world about scheduled runs: each {@link NotificationChannel} of
+ * {@code NOTIFY_URLS} (and {@code NOTIFY_WEBHOOK_URL}) hears of the events it asked for, and
+ * healthchecks.io-style pings go to {@code HEALTHCHECK_PING_URL}: {@code /start} when a run
+ * begins, the URL itself when every service succeeded, {@code /fail} otherwise. A service with
+ * a ping URL of its own ({@code <PREFIX>_HEALTHCHECK_PING_URL}) gets the same three for its own
+ * dump.
+ *
+ * <p>Notices are delivered on a thread of this object's own, in order, so that a slow mail
+ * server never holds a dump up; a notification that fails is logged and counted, and never
+ * fails a backup. {@link #close()} waits a little for what is queued, then stops the thread.
  */
-public final class Notifications implements RunListener {
+public final class Notifications implements RunListener, AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final Duration DRAIN = Duration.ofSeconds(30);
 
-    private final Optional<URI> webhook;
-    private final boolean onSuccess;
-    private final Optional<URI> ping;
-    private final Map<String, URI> servicePings;
-    private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-
-    /**
-     * @param webhook where to POST events
-     * @param onSuccess whether successes are posted too ({@code NOTIFY_ON=all})
-     * @param ping the healthchecks.io-style ping URL
-     */
-    public Notifications(Optional<URI> webhook, boolean onSuccess, Optional<URI> ping, Clock clock) {
-        this(webhook, onSuccess, ping, Map.of(), clock);
+    /** Hears whether each notice reached its channel, for metrics. */
+    public interface Outcomes {
+        /**
+         * @param channel the channel's id, such as {@code slack}
+         * @param delivered whether the channel took the notice
+         */
+        void notified(String channel, boolean delivered);
     }
 
+    private record Opened(NotificationChannel config, Channel channel) {
+    }
+
+    private final List<Opened> channels = new ArrayList<>();
+    private final Optional<URI> ping;
+    private final Map<String, URI> servicePings;
+    private final Notices notices;
+    private final Outcomes outcomes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "notifications");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /**
-     * @param webhook where to POST events
-     * @param onSuccess whether successes are posted too ({@code NOTIFY_ON=all})
+     * Opens every channel.
+     *
+     * @param channels where notices go, each with the events it wants
      * @param ping the run-wide healthchecks.io-style ping URL
      * @param servicePings each service's own ping URL, for those that have one
+     * @param outcomes told of each delivery, for metrics
      */
-    public Notifications(Optional<URI> webhook, boolean onSuccess, Optional<URI> ping, Map<String, URI> servicePings,
-            Clock clock) {
-        this.webhook = webhook;
-        this.onSuccess = onSuccess;
+    public Notifications(List<NotificationChannel> channels, Optional<URI> ping, Map<String, URI> servicePings,
+            Clock clock, Outcomes outcomes) {
         this.ping = ping;
         this.servicePings = Map.copyOf(servicePings);
-        this.clock = clock;
+        this.notices = new Notices(clock);
+        this.outcomes = outcomes;
+        for (NotificationChannel channel : channels) {
+            this.channels.add(new Opened(channel, channel.open()));
+        }
     }
 
     @Override
@@ -90,108 +107,90 @@ public final class Notifications implements RunListener {
     @Override
     public void serviceSucceeded(DumpResult result, Map<String, Integer> archives) {
         servicePing(result.service(), result.complete() ? "" : "/fail");
-        if (webhook.isEmpty() || !onSuccess && result.complete()) {
-            return;
-        }
-        post(event(json -> {
-            json.writeStringField("event", result.complete() ? "backup.succeeded" : "backup.incomplete");
-            json.writeStringField("service", result.service());
-            json.writeStringField("kind", result.name().kind().label());
-            json.writeStringField("archive", result.name().fileName());
-            json.writeNumberField("sizeBytes", result.size());
-            json.writeNumberField("durationMillis", result.duration().toMillis());
-            json.writeArrayFieldStart("storedIn");
-            for (String destination : result.storedIn()) {
-                json.writeString(destination);
-            }
-            json.writeEndArray();
-            json.writeObjectFieldStart("failedDestinations");
-            for (Map.Entry<String, String> failed : result.failedDestinations().entrySet()) {
-                json.writeStringField(failed.getKey(), failed.getValue());
-            }
-            json.writeEndObject();
-        }));
+        tell(notices.backup(result));
     }
 
     @Override
     public void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
         servicePing(service, "/fail");
-        webhook.ifPresent(url -> post(event(json -> {
-            json.writeStringField("event", "backup.failed");
-            json.writeStringField("service", service);
-            json.writeStringField("kind", kind.label());
-            json.writeNumberField("durationMillis", duration.toMillis());
-            json.writeStringField("error", failure.getMessage());
-        })));
+        tell(notices.backupFailed(service, kind, duration, failure));
     }
 
     @Override
     public void drillSucceeded(DrillResult result) {
-        if (webhook.isEmpty() || !onSuccess) {
-            return;
-        }
-        post(event(json -> {
-            json.writeStringField("event", "drill.succeeded");
-            json.writeStringField("service", result.service());
-            json.writeStringField("archive", result.archive());
-            json.writeStringField("server", result.server());
-            json.writeNumberField("tables", result.tables());
-            json.writeNumberField("rowCountsCompared", result.rowCountsCompared());
-            json.writeNumberField("durationMillis", result.duration().toMillis());
-        }));
+        tell(notices.drill(result));
     }
 
     @Override
     public void drillFailed(String service, BackupException failure) {
-        webhook.ifPresent(url -> post(event(json -> {
-            json.writeStringField("event", "drill.failed");
-            json.writeStringField("service", service);
-            json.writeStringField("error", failure.getMessage());
-        })));
+        tell(notices.drillFailed(service, failure));
     }
 
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private byte[] event(Fields fields) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeStringField("time", clock.instant().toString());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private void tell(Notice notice) {
+        NoticeEvent event = Notices.event(notice);
+        for (Opened opened : channels) {
+            if (!opened.config().wants(event)) {
+                continue;
+            }
+            try {
+                sender.execute(() -> deliver(opened, notice));
+            } catch (RejectedExecutionException e) {
+                Logger.warn("Not notifying {} of {} for '{}': the controller is stopping", opened.config(),
+                        notice.event(), notice.service());
+            }
         }
-        return out.toByteArray();
     }
 
-    private void post(byte[] body) {
-        send(HttpRequest.newBuilder(webhook.orElseThrow()).timeout(TIMEOUT).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), "the webhook");
+    private void deliver(Opened opened, Notice notice) {
+        try {
+            opened.channel().send(notice);
+            outcomes.notified(opened.config().id(), true);
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("Notifying {} of {} for '{}' failed: {}", opened.config(), notice.event(), notice.service(),
+                    e.getMessage());
+            outcomes.notified(opened.config().id(), false);
+        }
     }
 
     private void get(URI url) {
-        send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(), "the health-check ping");
-    }
-
-    private void send(HttpRequest request, String what) {
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() >= 300) {
-                Logger.warn("Notifying {} failed: it answered {}", what, response.statusCode());
+                Logger.warn("Notifying the health-check ping failed: it answered {}", response.statusCode());
             }
         } catch (IOException e) {
-            Logger.warn("Notifying {} failed: {}", what, e.toString());
+            Logger.warn("Notifying the health-check ping failed: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            Logger.warn("Notifying {} was interrupted", what);
+            Logger.warn("Notifying the health-check ping was interrupted");
         }
     }
 
     private static URI withSuffix(URI url, String suffix) {
         String text = url.toString();
         return URI.create((text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + suffix);
+    }
+
+    /** Delivers what is queued (for up to 30 seconds), then closes every channel. */
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            if (!sender.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS)) {
+                Logger.warn("Dropping notifications still queued after {}s", DRAIN.toSeconds());
+                sender.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            sender.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        for (Opened opened : channels) {
+            try {
+                opened.channel().close();
+            } catch (RuntimeException e) {
+                Logger.warn("Closing {} failed: {}", opened.config(), e.toString());
+            }
+        }
     }
 }

@@ -127,7 +127,9 @@ class ContainerFilesIT {
                     // An annotation on the web-identity token, which the controller never reads.
                     "io.minio.credentials.Jwt",
                     // A conversion to java.awt.Point for the geometric type, never called.
-                    "org.postgresql.geometric.PGpoint"));
+                    "org.postgresql.geometric.PGpoint",
+                    // Jakarta Mail's handlers of image/gif and image/jpeg parts; notices are text.
+                    "org.eclipse.angus.mail.handlers.image_"));
 
     /**
      * The image's runtime links the modules listed in docker/runtime-modules: every one jdeps

@@ -258,7 +258,8 @@ class OperationsIT {
         env.put("NOTIFY_ON", "all");
         try (ControllerProcess.Background start = controller.start(output, env, "start")) {
             Waiting.until("a successful run despite the webhook", BOUND,
-                    () -> start.log().contains("result=ok") && start.log().contains("Notifying the webhook failed"),
+                    () -> start.log().contains("result=ok") && start.log().contains("Notifying generic+http://127.0.0.1:")
+                            && start.log().contains("failed: the webhook was not reached"),
                     start::log);
             start.terminate();
             start.waitFor(BOUND);

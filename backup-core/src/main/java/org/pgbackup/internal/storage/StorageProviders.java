@@ -1,21 +1,15 @@
 package org.pgbackup.internal.storage;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pgbackup.error.ConfigurationException;
-import org.pgbackup.internal.plugin.PluginClassLoader;
-import org.pgbackup.internal.plugin.PluginDirectory;
+import org.pgbackup.internal.plugin.InstalledPlugins;
 import org.pgbackup.spi.StorageProvider;
-import org.tinylog.Logger;
 
 /** The storage providers on the classpath, by id. */
 public final class StorageProviders {
@@ -26,48 +20,12 @@ public final class StorageProviders {
     }
 
     /**
-     * Finds every provider on the class path. A broken plugin jar is logged and skipped, so
-     * that it cannot take the working destinations down with it.
+     * Finds every provider on the class path and in the plugins.
      *
      * @throws ConfigurationException if two providers claim one id
      */
-    public static StorageProviders installed() {
-        return of(load(StorageProviders.class.getClassLoader(), "the class path"));
-    }
-
-    /**
-     * Finds every provider on the class path, then those of each plugin in
-     * {@code pluginDirectory}, each through a {@link PluginClassLoader} of its own.
-     *
-     * @throws ConfigurationException if two providers claim one id, or the directory cannot be read
-     */
-    public static StorageProviders installed(Path pluginDirectory) {
-        List<StorageProvider> found = load(StorageProviders.class.getClassLoader(), "the class path");
-        for (PluginClassLoader plugin : PluginDirectory.open(pluginDirectory, StorageProvider.class.getClassLoader())) {
-            List<StorageProvider> provided = load(plugin, plugin.toString());
-            if (provided.isEmpty()) {
-                Logger.warn("{} in {} provides no storage: it lists no org.pgbackup.spi.StorageProvider in"
-                        + " META-INF/services", plugin, pluginDirectory);
-            }
-            found.addAll(provided);
-        }
-        return of(found);
-    }
-
-    private static List<StorageProvider> load(ClassLoader loader, String where) {
-        List<StorageProvider> found = new ArrayList<>();
-        Iterator<StorageProvider> it = ServiceLoader.load(StorageProvider.class, loader).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                found.add(it.next());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                Logger.warn("Skipping a storage provider of {} that failed to load: {}", where, e.toString());
-            }
-        }
-        return found;
+    public static StorageProviders installed(InstalledPlugins plugins) {
+        return of(plugins.load(StorageProvider.class, "storage provider"));
     }
 
     /**

@@ -1,0 +1,151 @@
+package org.pgbackup.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import org.pgbackup.controller.DrillResult;
+import org.pgbackup.controller.DumpResult;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.internal.channel.JsonBody;
+import org.pgbackup.naming.BackupKind;
+import org.pgbackup.spi.channel.Notice;
+
+/**
+ * Words what happened, once for people (a title and a few lines: what, the error line, where
+ * to look) and once as the JSON event the generic webhook posts, so that every channel says
+ * the same thing.
+ */
+public final class Notices {
+    private static final int MAX_ERROR = 600;
+
+    private final Clock clock;
+
+    /** @param clock when things happen, for each notice's time */
+    public Notices(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A dump that stored its archive, in every destination or not. */
+    public Notice backup(DumpResult result) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        NoticeEvent event = result.complete() ? NoticeEvent.BACKUP_SUCCEEDED : NoticeEvent.BACKUP_INCOMPLETE;
+        String stored = result.name().fileName() + " (" + bytes(result.size()) + ", dumped in "
+                + seconds(result.duration()) + ")";
+        String text;
+        if (result.complete()) {
+            text = stored + " is stored in " + String.join(", ", result.storedIn()) + ".";
+        } else {
+            StringBuilder lines = new StringBuilder(stored).append(" is stored in ")
+                    .append(result.storedIn().isEmpty() ? "no destination" : String.join(", ", result.storedIn()))
+                    .append(", but not everything worked:");
+            result.failedDestinations().forEach((destination, why) -> lines.append("\n- ").append(destination)
+                    .append(": ").append(why));
+            lines.append("\nWhere to look: the controller's log at ").append(now).append("; the next run copies the")
+                    .append(" archive where it is missing, and 'controller sync ").append(result.service())
+                    .append("' copies it now.");
+            text = lines.toString();
+        }
+        String title = "Backup of '" + result.service() + "' " + (result.complete() ? "succeeded" : "is incomplete");
+        return new Notice(event.id(), result.service(), now, event.failure(), title, text, JsonBody.of(json -> {
+            json.writeStringField("event", event.id());
+            json.writeStringField("service", result.service());
+            json.writeStringField("kind", result.name().kind().label());
+            json.writeStringField("archive", result.name().fileName());
+            json.writeNumberField("sizeBytes", result.size());
+            json.writeNumberField("durationMillis", result.duration().toMillis());
+            json.writeArrayFieldStart("storedIn");
+            for (String destination : result.storedIn()) {
+                json.writeString(destination);
+            }
+            json.writeEndArray();
+            json.writeObjectFieldStart("failedDestinations");
+            for (Map.Entry<String, String> failed : result.failedDestinations().entrySet()) {
+                json.writeStringField(failed.getKey(), failed.getValue());
+            }
+            json.writeEndObject();
+            json.writeStringField("time", now.toString());
+        }));
+    }
+
+    /** A dump that failed: nothing new was stored. */
+    public Notice backupFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        NoticeEvent event = NoticeEvent.BACKUP_FAILED;
+        String text = "The dump of '" + service + "' failed after " + seconds(duration)
+                + "; nothing new was stored, and the archives already stored are kept.\nError: "
+                + firstLine(failure.getMessage()) + "\nWhere to look: the controller's log at " + now
+                + "; 'controller list " + service + "' shows the newest archive.";
+        return new Notice(event.id(), service, now, true, "Backup of '" + service + "' failed", text,
+                JsonBody.of(json -> {
+                    json.writeStringField("event", event.id());
+                    json.writeStringField("service", service);
+                    json.writeStringField("kind", kind.label());
+                    json.writeNumberField("durationMillis", duration.toMillis());
+                    json.writeStringField("error", failure.getMessage());
+                    json.writeStringField("time", now.toString());
+                }));
+    }
+
+    /** A restore drill that passed. */
+    public Notice drill(DrillResult result) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        NoticeEvent event = NoticeEvent.DRILL_SUCCEEDED;
+        String text = result.archive() + " was restored on " + result.server() + " in " + seconds(result.duration())
+                + ": " + result.tables() + " tables, " + result.rowCountsCompared() + " row counts compared.";
+        return new Notice(event.id(), result.service(), now, false, "Restore drill of '" + result.service()
+                + "' passed", text, JsonBody.of(json -> {
+                    json.writeStringField("event", event.id());
+                    json.writeStringField("service", result.service());
+                    json.writeStringField("archive", result.archive());
+                    json.writeStringField("server", result.server());
+                    json.writeNumberField("tables", result.tables());
+                    json.writeNumberField("rowCountsCompared", result.rowCountsCompared());
+                    json.writeNumberField("durationMillis", result.duration().toMillis());
+                    json.writeStringField("time", now.toString());
+                }));
+    }
+
+    /** A restore drill that failed; backups go on. */
+    public Notice drillFailed(String service, BackupException failure) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        NoticeEvent event = NoticeEvent.DRILL_FAILED;
+        String text = "The newest archive of '" + service + "' did not restore as it should; backups go on, but"
+                + " that archive may not bring the data back.\nError: " + firstLine(failure.getMessage())
+                + "\nWhere to look: the controller's log at " + now + "; 'controller drill " + service
+                + "' runs the drill again.";
+        return new Notice(event.id(), service, now, true, "Restore drill of '" + service + "' failed", text,
+                JsonBody.of(json -> {
+                    json.writeStringField("event", event.id());
+                    json.writeStringField("service", service);
+                    json.writeStringField("error", failure.getMessage());
+                    json.writeStringField("time", now.toString());
+                }));
+    }
+
+    /** The event of a notice, as {@code ?events=} names it. */
+    static NoticeEvent event(Notice notice) {
+        return NoticeEvent.parse(notice.event()).orElseThrow().iterator().next();
+    }
+
+    /** The error on one line, as long as a chat message can bear. */
+    private static String firstLine(String message) {
+        String text = message == null ? "(no message)" : message.strip().replaceAll("\\s+", " ");
+        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR - 1) + "…" : text;
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+
+    private static String bytes(long size) {
+        if (size < 1024) {
+            return size + " B";
+        }
+        String units = "KMGTPE";
+        int unit = (int) (Math.log(size) / Math.log(1024));
+        return String.format(Locale.ROOT, "%.1f %siB", size / Math.pow(1024, unit), units.charAt(unit - 1));
+    }
+}
