@@ -17,6 +17,7 @@ final class DumpCommand extends EachServiceCommand {
 
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
+        controller.checkDestinations();
         DumpOptions options = (shared ? DumpOptions.defaults().toShared() : DumpOptions.defaults())
                 .progress(err.progress());
         if (!choice.all()) {

@@ -29,6 +29,7 @@ final class StartCommand extends Command {
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         Configuration config = controller.configuration();
+        controller.checkDestinations();
         Clock clock = Clock.systemUTC();
         List<RunListener> listeners = new ArrayList<>();
         Map<String, URI> servicePings = new HashMap<>();

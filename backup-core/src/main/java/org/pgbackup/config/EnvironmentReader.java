@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pgbackup.compression.Compression;
 import org.pgbackup.encryption.AgeKeys;
@@ -33,7 +32,6 @@ import org.pgbackup.spi.StorageProvider;
 final class EnvironmentReader {
     private static final long MAX_WHOLE = 36_500;
     private static final Pattern NEXT_URL = Pattern.compile(",(?=\\s*[a-zA-Z][a-zA-Z0-9+.-]*://)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
 
     private final Map<String, String> env;
     private final ConfigurationBuilder builder;
@@ -279,26 +277,6 @@ final class EnvironmentReader {
      * {@code m}, {@code h} or {@code d}, such as {@code 90m} or {@code 26h}.
      */
     static Optional<Duration> parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        long amount;
-        try {
-            amount = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        Duration unit = switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(1);
-            case "h" -> Duration.ofHours(1);
-            case "d" -> Duration.ofDays(1);
-            default -> Duration.ofSeconds(1);
-        };
-        try {
-            return amount > 0 ? Optional.of(unit.multipliedBy(amount)) : Optional.empty();
-        } catch (ArithmeticException e) {
-            return Optional.empty();
-        }
+        return Settings.parseDuration(text);
     }
 }

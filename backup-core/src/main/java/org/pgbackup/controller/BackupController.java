@@ -2,6 +2,7 @@ package org.pgbackup.controller;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.pgbackup.config.Mode;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.CancelledException;
+import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
@@ -111,6 +113,27 @@ public final class BackupController implements AutoCloseable {
     /** The configuration this controller runs on. */
     public Configuration configuration() {
         return ctx.config();
+    }
+
+    /**
+     * Checks what only the destinations themselves can tell, before anything is stored:
+     * that each destination configured for object locks ({@code S3_OBJECT_LOCK}) enforces
+     * them. {@code start} and {@code dump} call it first.
+     *
+     * @throws ConfigurationException naming each destination that cannot keep its promise, and the fix
+     */
+    public void checkDestinations() {
+        List<String> problems = new ArrayList<>();
+        ctx.destinations().forEach((id, storage) -> storage.objectLocks().ifPresent(locks -> {
+            try {
+                locks.check();
+            } catch (IOException e) {
+                problems.add("Destination " + id + ": " + ctx.config().target(id).inVariables(e.getMessage()));
+            }
+        }));
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
     }
 
     /**

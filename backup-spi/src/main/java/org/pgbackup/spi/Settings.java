@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads named settings into typed values, collecting a problem for each bad value instead
@@ -17,6 +20,8 @@ import java.util.Optional;
  * report. Not thread-safe; one instance per reading.
  */
 public final class Settings {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd]?)");
+
     private final Map<String, String> environment;
     private final List<String> problems;
 
@@ -72,6 +77,43 @@ public final class Settings {
         }
         invalid(name, should, value.get());
         return fallback;
+    }
+
+    /**
+     * A positive duration: a whole number of seconds, or a number with {@code s}, {@code m},
+     * {@code h} or {@code d}, such as {@code 90m} or {@code 1d}, the form every duration of
+     * the controller takes; the fallback when unset or bad.
+     */
+    public Duration duration(String name, Duration fallback) {
+        Optional<String> value = text(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Optional<Duration> parsed = parseDuration(value.get());
+        if (parsed.isEmpty()) {
+            invalid(name, "a positive duration such as 1d, 26h, 90m or 3600", value.get());
+        }
+        return parsed.orElse(fallback);
+    }
+
+    /** Reads a duration in the form of {@link #duration}; empty when it is not one. */
+    public static Optional<Duration> parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        Duration unit = switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(1);
+            case "h" -> Duration.ofHours(1);
+            case "d" -> Duration.ofDays(1);
+            default -> Duration.ofSeconds(1);
+        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return amount > 0 ? Optional.of(unit.multipliedBy(amount)) : Optional.empty();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.pgbackup.spi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A destination that keeps named objects, grouped by service: an archive is addressed by
@@ -127,6 +128,14 @@ public interface Storage extends AutoCloseable {
                 || value.indexOf('/') >= 0 || value.indexOf('\\') >= 0 || value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("Invalid " + what + " '" + value + "': it must be a single path segment");
         }
+    }
+
+    /**
+     * The object locks of this destination, when its settings ask for them (such as
+     * {@code S3_OBJECT_LOCK}); the default has none.
+     */
+    default Optional<ObjectLocks> objectLocks() {
+        return Optional.empty();
     }
 
     /** Releases resources. The default does nothing. */

@@ -69,10 +69,32 @@ public final class DumpOperation {
         Progress progress = new Progress(options.listener(), service, cancellation, ctx.runner());
         progress.phase(Phase.WAITING_FOR_LOCK);
         try (ServiceLock lock = ctx.lock(service, "dump")) {
-            return RunHistory.recorded(ctx, service, () -> dump(DumpScope.of(settings), options.sharedCopy(), progress));
+            try {
+                return RunHistory.recorded(ctx, service, () -> dump(DumpScope.of(settings), options.sharedCopy(),
+                        progress));
+            } catch (RuntimeException e) {
+                keepNewestLocked(service);
+                throw e;
+            }
         } finally {
             progress.phase(Phase.FINISHED);
         }
+    }
+
+    /**
+     * After a failed dump, on destinations with object locks: the newest archive stays the
+     * newest, so its lock is moved on ({@link RetentionSweep#keepNewestLocked}). A failure is
+     * logged; the dump's own failure is what the caller reports.
+     */
+    void keepNewestLocked(String directory) {
+        destinations.forEach((id, storage) -> {
+            try {
+                retention.keepNewestLocked(directory, id, storage);
+            } catch (IOException | RuntimeException e) {
+                Logger.error("{}: cannot extend the lock of the newest archive in {}: {}", directory, id,
+                        e.getMessage());
+            }
+        });
     }
 
     /**

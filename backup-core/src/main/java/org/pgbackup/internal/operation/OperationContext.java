@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import org.pgbackup.internal.storage.LockedStorage;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.StorageTarget;
 import org.pgbackup.controller.BackupController;
@@ -61,8 +62,8 @@ public final class OperationContext {
         Map<String, Storage> created = new LinkedHashMap<>();
         for (String id : config.targets()) {
             StorageTarget target = config.target(id);
-            created.put(id, target.provider().create(new StorageContext(target.settings(), config.dataRoot(),
-                    DATA_FILES, DATA_DIRECTORIES)));
+            created.put(id, LockedStorage.of(target.provider().create(new StorageContext(target.settings(),
+                    config.dataRoot(), DATA_FILES, DATA_DIRECTORIES)), config.retention(id)));
         }
         this.destinations = created;
         this.dumpSlots = new Semaphore(Math.max(1, config.parallelism()));

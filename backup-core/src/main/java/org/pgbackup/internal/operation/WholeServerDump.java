@@ -103,6 +103,7 @@ public final class WholeServerDump {
                         return ServiceOutcome.success(name, dumps.dump(DumpScope.of(settings, database, run),
                                 options.sharedCopy(), progress));
                     } catch (BackupException e) {
+                        dumps.keepNewestLocked(DumpScope.directoryOf(service, name));
                         return ServiceOutcome.failure(name, e);
                     } finally {
                         progress.phase(Phase.FINISHED);

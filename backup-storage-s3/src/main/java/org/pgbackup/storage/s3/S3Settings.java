@@ -2,6 +2,7 @@ package org.pgbackup.storage.s3;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,16 +31,22 @@ import org.pgbackup.spi.Settings;
  *     {@code aws:kms}; empty for the bucket's default
  * @param sseKmsKeyId {@code S3_SSE_KMS_KEY_ID}: the KMS key for {@code aws:kms}; empty for the
  *     account's default key
+ * @param objectLock {@code S3_OBJECT_LOCK}: {@code GOVERNANCE} or {@code COMPLIANCE} to lock
+ *     every object stored until retention would delete it; empty for no locks
+ * @param lockGrace {@code S3_OBJECT_LOCK_GRACE} (default one day): how long a lock outlasts
+ *     the moment retention would delete its object
  */
 public record S3Settings(String bucket, String prefix, Optional<String> region, URI endpoint, String accessKey,
         String secretKey, Optional<String> sessionToken, boolean pathStyle, Optional<String> storageClass,
-        int maxRetries, int partSize, Optional<String> sse, Optional<String> sseKmsKeyId) {
+        int maxRetries, int partSize, Optional<String> sse, Optional<String> sseKmsKeyId,
+        Optional<String> objectLock, Duration lockGrace) {
 
     /** The endpoint when {@code S3_ENDPOINT} is unset. */
     public static final String AWS_ENDPOINT = "s3.amazonaws.com";
     /** S3 allows at most this many parts in one upload, so the part size caps an archive's size. */
     public static final int MAX_PARTS = 10_000;
     static final int DEFAULT_PART_SIZE_MB = 16;
+    static final Duration DEFAULT_LOCK_GRACE = Duration.ofDays(1);
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern STORAGE_CLASS = Pattern.compile("[A-Z][A-Z_]*");
@@ -92,12 +99,17 @@ public record S3Settings(String bucket, String prefix, Optional<String> region, 
             variables.problem("S3_SSE=aws:kms needs an https endpoint (S3 refuses KMS requests over plain HTTP):"
                     + " set S3_USE_TLS=true or an https:// S3_ENDPOINT");
         }
+        Optional<String> lock = variables.text("S3_OBJECT_LOCK").map(mode -> mode.toUpperCase(Locale.ROOT));
+        if (lock.isPresent() && !lock.get().equals("GOVERNANCE") && !lock.get().equals("COMPLIANCE")) {
+            variables.invalid("S3_OBJECT_LOCK", "governance or compliance", variables.text("S3_OBJECT_LOCK").get());
+        }
+        Duration grace = variables.duration("S3_OBJECT_LOCK_GRACE", DEFAULT_LOCK_GRACE);
         if (problems.size() > before) {
             return Optional.empty();
         }
         return Optional.of(new S3Settings(bucket, normalisePrefix(env.getOrDefault("S3_PREFIX", "")),
                 variables.text("S3_REGION"), endpoint, accessKey, secretKey, variables.text("S3_SESSION_TOKEN"),
-                pathStyle, storageClass, retries, partMb * 1024 * 1024, sse, kmsKey));
+                pathStyle, storageClass, retries, partMb * 1024 * 1024, sse, kmsKey, lock, grace));
     }
 
     /** {@code /a//b/} and {@code a/b} both become {@code a/b}; only slashes make an empty prefix. */
@@ -153,6 +165,7 @@ public record S3Settings(String bucket, String prefix, Optional<String> region, 
         return "S3Settings[" + describe() + ", region=" + region.orElse("(asked of the bucket)") + ", accessKey="
                 + accessKey + ", secretKey=****, sessionToken=" + (sessionToken.isPresent() ? "****" : "(none)")
                 + ", pathStyle=" + pathStyle + ", storageClass=" + storageClass.orElse("(default)") + ", maxRetries="
-                + maxRetries + ", partSize=" + partSize + ", sse=" + sse.orElse("(bucket default)") + "]";
+                + maxRetries + ", partSize=" + partSize + ", sse=" + sse.orElse("(bucket default)") + ", objectLock="
+                + objectLock.map(mode -> mode + " + " + lockGrace).orElse("(none)") + "]";
     }
 }

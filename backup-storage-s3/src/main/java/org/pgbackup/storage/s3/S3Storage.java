@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import org.pgbackup.spi.ObjectLocks;
 import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
@@ -36,6 +37,7 @@ final class S3Storage implements Storage {
     private final S3Settings settings;
     private final MinioAsyncClient client;
     private final OkHttpClient http;
+    private final Optional<S3ObjectLocks> locks;
 
     S3Storage(S3Settings settings) {
         this.settings = settings;
@@ -59,6 +61,7 @@ final class S3Storage implements Storage {
         } else {
             client.enableVirtualStyleEndpoint();
         }
+        this.locks = settings.objectLock().map(mode -> new S3ObjectLocks(this));
     }
 
     @Override
@@ -164,8 +167,45 @@ final class S3Storage implements Storage {
     public void delete(String service, String name) throws IOException {
         Storage.checkNames(service, name);
         String key = settings.key(service, name);
+        if (locks.isPresent()) {
+            deleteVersions(key);
+            return;
+        }
         Await.result(settings, "deleting " + key, () -> client.removeObject(RemoveObjectArgs.builder()
                 .bucket(settings.bucket()).object(key).build()));
+    }
+
+    /**
+     * Removes every version of a key: a bucket with Object Lock keeps versions, and a plain
+     * delete would only hide the archive behind a delete marker while it still takes space.
+     * A version still locked makes the server refuse, and the error says so.
+     */
+    private void deleteVersions(String key) throws IOException {
+        List<String> versions = new ArrayList<>();
+        try {
+            for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(settings.bucket())
+                    .prefix(key).includeVersions(true).recursive(false).build())) {
+                Item item = result.get();
+                if (item.objectName().equals(key)) {
+                    versions.add(item.versionId());
+                }
+            }
+        } catch (IOException | RuntimeException | java.security.GeneralSecurityException
+                | io.minio.errors.MinioException e) {
+            throw S3Errors.describe(e, "listing the versions of " + key, settings);
+        }
+        for (String version : versions) {
+            // A bucket that never had versioning lists the single version as "null".
+            String id = version == null || version.equals("null") ? null : version;
+            Await.result(settings, "deleting " + key + (id == null ? "" : " version " + id), () -> client
+                    .removeObject(RemoveObjectArgs.builder().bucket(settings.bucket()).object(key).versionId(id)
+                            .build()));
+        }
+    }
+
+    @Override
+    public Optional<ObjectLocks> objectLocks() {
+        return locks.map(l -> l);
     }
 
     @Override

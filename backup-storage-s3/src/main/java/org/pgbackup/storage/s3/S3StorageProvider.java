@@ -30,7 +30,7 @@ public final class S3StorageProvider implements StorageProvider {
     public Set<String> settings() {
         return Set.of("S3_BUCKET", "S3_PREFIX", "S3_REGION", "S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
                 "S3_SESSION_TOKEN", "S3_USE_TLS", "S3_FORCE_PATH_STYLE", "S3_STORAGE_CLASS", "S3_MAX_RETRIES",
-                "S3_PART_SIZE_MB", "S3_SSE", "S3_SSE_KMS_KEY_ID");
+                "S3_PART_SIZE_MB", "S3_SSE", "S3_SSE_KMS_KEY_ID", "S3_OBJECT_LOCK", "S3_OBJECT_LOCK_GRACE");
     }
 
     @Override

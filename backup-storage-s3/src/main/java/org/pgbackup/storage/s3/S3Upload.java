@@ -1,5 +1,7 @@
 package org.pgbackup.storage.s3;
 
+import com.google.common.collect.HashMultimap;
+import com.google.common.collect.Multimap;
 import io.minio.PutObjectArgs;
 import io.minio.UploadPartResponse;
 import io.minio.messages.Part;
@@ -7,7 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,11 +48,28 @@ final class S3Upload extends AbstractPendingObject {
     private record SentPart(Part part, byte[] buffer) {
     }
 
+    /** Runs once the object is committed, such as setting its lock again. */
+    @FunctionalInterface
+    interface AfterCommit {
+        void run() throws IOException;
+    }
+
+    private final Multimap<String, String> headers;
+    private final AfterCommit afterCommit;
+
     S3Upload(S3Storage storage, String key) {
+        this(storage, key, HashMultimap.create(), () -> { });
+    }
+
+    /** An upload with more headers than the storage's own, such as an Object Lock's. */
+    S3Upload(S3Storage storage, String key, Multimap<String, String> extraHeaders, AfterCommit afterCommit) {
         this.storage = storage;
         this.settings = storage.settings();
         this.key = key;
         this.buffer = new byte[settings.partSize()];
+        this.headers = HashMultimap.create(storage.uploadHeaders());
+        this.headers.putAll(extraHeaders);
+        this.afterCommit = afterCommit;
     }
 
     @Override
@@ -88,7 +110,7 @@ final class S3Upload extends AbstractPendingObject {
         String region = settings.region().orElse(null);
         if (uploadId == null) {
             uploadId = Await.result(settings, "starting the upload of " + key, () -> storage.client()
-                    .createMultipartUploadAsync(settings.bucket(), region, key, storage.uploadHeaders(), null))
+                    .createMultipartUploadAsync(settings.bucket(), region, key, headers, null))
                     .result().uploadId();
             sender = Executors.newSingleThreadExecutor(task -> new Thread(task, "s3-upload"));
         }
@@ -150,9 +172,13 @@ final class S3Upload extends AbstractPendingObject {
     @Override
     protected void publish() throws IOException {
         if (uploadId == null) {
+            Multimap<String, String> single = HashMultimap.create(headers);
+            // S3 insists on a checksum of the body of an upload that carries a lock.
+            single.put("Content-MD5", Base64.getEncoder().encodeToString(md5(buffer, filled)));
             Await.result(settings, "uploading " + key, () -> storage.client().putObject(PutObjectArgs.builder()
-                    .bucket(settings.bucket()).object(key).headers(storage.uploadHeaders())
+                    .bucket(settings.bucket()).object(key).headers(single)
                     .stream(new ByteArrayInputStream(buffer, 0, filled), filled, -1).build()));
+            afterCommit.run();
             return;
         }
         try {
@@ -166,6 +192,17 @@ final class S3Upload extends AbstractPendingObject {
         Await.result(settings, "completing the upload of " + key, () -> storage.client().completeMultipartUploadAsync(
                 settings.bucket(), settings.region().orElse(null), key, uploadId, parts.toArray(Part[]::new), null,
                 null));
+        afterCommit.run();
+    }
+
+    private static byte[] md5(byte[] bytes, int length) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("MD5");
+            digest.update(bytes, 0, length);
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has MD5", e);
+        }
     }
 
     @Override

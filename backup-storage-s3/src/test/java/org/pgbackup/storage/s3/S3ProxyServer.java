@@ -81,12 +81,18 @@ public final class S3ProxyServer implements AutoCloseable {
      * @param extra more variables, as name-value pairs, overriding these
      */
     public Map<String, String> environment(String bucket, String prefix, String... extra) {
+        return environmentOf(endpoint(), ACCESS_KEY, secretKey, bucket, prefix, extra);
+    }
+
+    /** The {@code S3_*} variables that reach a bucket of a server on the loopback address, path style, no TLS. */
+    static Map<String, String> environmentOf(String endpoint, String accessKey, String secretKey, String bucket,
+            String prefix, String... extra) {
         Map<String, String> env = new HashMap<>();
         env.put("S3_BUCKET", bucket);
         env.put("S3_PREFIX", prefix);
-        env.put("S3_ENDPOINT", endpoint());
+        env.put("S3_ENDPOINT", endpoint);
         env.put("S3_REGION", "us-east-1");
-        env.put("S3_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("S3_ACCESS_KEY_ID", accessKey);
         env.put("S3_SECRET_ACCESS_KEY", secretKey);
         env.put("S3_FORCE_PATH_STYLE", "true");
         for (int i = 0; i < extra.length; i += 2) {
