@@ -47,7 +47,7 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
                 .help("How long the service's last backup run took").labelNames("service").register(registry);
         lastSize = Gauge.builder().name("pgbackup_last_size_bytes")
                 .help("The size of the service's last archive").labelNames("service").register(registry);
-        runs = Counter.builder().name("pgbackup_runs_total").help("Backup runs by result (ok, incomplete, failed)")
+        runs = Counter.builder().name("pgbackup_runs_total").help("Backup runs by result (ok, incomplete, failed, skipped: another controller took the slot)")
                 .labelNames("service", "result").register(registry);
         archives = Gauge.builder().name("pgbackup_archives").help("Archives kept, per destination")
                 .labelNames("service", "destination").register(registry);
@@ -130,6 +130,11 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
     public void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
         lastDuration.labelValues(service).set(duration.toMillis() / 1000.0);
         runs.labelValues(service, "failed").inc();
+    }
+
+    @Override
+    public void serviceSkipped(String service, BackupKind kind, BackupException reason) {
+        runs.labelValues(service, "skipped").inc();
     }
 
     @Override

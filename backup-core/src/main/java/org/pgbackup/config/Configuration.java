@@ -53,6 +53,7 @@ public final class Configuration {
     private final List<NotificationChannel> notificationChannels;
     private final Optional<Integer> metricsPort;
     private final boolean verifyAfterDump;
+    private final boolean serverLock;
     private final boolean rolePasswords;
     private final ConfigurationSource source;
     private final Compression compression;
@@ -89,6 +90,7 @@ public final class Configuration {
         this.notificationChannels = b.channels;
         this.metricsPort = b.metricsPort;
         this.verifyAfterDump = b.verifyAfterDump;
+        this.serverLock = b.serverLock;
         this.rolePasswords = b.rolePasswords;
         this.source = b.source;
         this.compression = b.compression;
@@ -295,6 +297,11 @@ public final class Configuration {
     /** Where this configuration came from, which decides how its messages name settings. */
     public ConfigurationSource source() {
         return source;
+    }
+
+    /** {@code SERVER_LOCK}: whether each dump first takes its database's advisory lock on the server. */
+    public boolean serverLock() {
+        return serverLock;
     }
 
     /** {@code VERIFY_AFTER_DUMP}: whether every dump is read back in full and checked. */

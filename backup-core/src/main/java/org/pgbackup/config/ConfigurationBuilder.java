@@ -69,6 +69,7 @@ public final class ConfigurationBuilder {
     ChannelProviders channelProviders;
     Optional<Integer> metricsPort = Optional.empty();
     boolean verifyAfterDump;
+    boolean serverLock = true;
     boolean rolePasswords = true;
     DrillPolicy drills = DrillPolicy.defaults();
     HookSettings hooks = HookSettings.none();
@@ -299,6 +300,17 @@ public final class ConfigurationBuilder {
     /** {@code METRICS_PORT}: where {@code start} serves Prometheus metrics. */
     public ConfigurationBuilder metricsPort(int port) {
         this.metricsPort = Optional.of(port);
+        return this;
+    }
+
+    /**
+     * {@code SERVER_LOCK} (default true): before each dump, take the database's advisory lock
+     * on its own server, so that controllers on other hosts never dump it at the same time.
+     * Turn it off only where session locks do not hold, such as behind a connection pooler in
+     * transaction mode.
+     */
+    public ConfigurationBuilder serverLock(boolean lock) {
+        this.serverLock = lock;
         return this;
     }
 

@@ -85,6 +85,7 @@ final class EnvironmentReader {
         builder.lockWait(Duration.ofSeconds(variables.whole("LOCK_WAIT_SECONDS", 60, 0, MAX_WHOLE,
                 "a whole number of seconds, 0 or more")));
         builder.verifyAfterDump(variables.bool("VERIFY_AFTER_DUMP", false));
+        builder.serverLock(variables.bool("SERVER_LOCK", true));
         builder.rolePasswords(variables.bool("ROLE_PASSWORDS", true));
         variables.text("BACKUP_COMPRESSION").ifPresent(text -> {
             try {

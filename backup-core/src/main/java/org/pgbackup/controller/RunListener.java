@@ -42,6 +42,13 @@ public interface RunListener extends ProgressListener {
     default void archivesMissing(String service, Map<String, Integer> missing) {
     }
 
+    /**
+     * A service's slot was left to another controller, which holds the database's backup lock
+     * ({@link org.pgbackup.error.HeldByOtherControllerException}): not a failure.
+     */
+    default void serviceSkipped(String service, BackupKind kind, BackupException reason) {
+    }
+
     /** A service's dump failed. */
     default void serviceFailed(String service, BackupKind kind, Duration duration, BackupException failure) {
     }

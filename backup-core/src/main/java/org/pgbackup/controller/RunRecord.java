@@ -36,7 +36,9 @@ public record RunRecord(String service, Instant started, Duration duration, Outc
         /** Some destinations stored it, others failed. */
         INCOMPLETE,
         /** Nothing was stored. */
-        FAILED
+        FAILED,
+        /** Another controller was backing the database up: this one left the slot to it. */
+        SKIPPED
     }
 
     /** Copies the collections, in their order, so that the record stays as it was made. */

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
 import org.pgbackup.error.BackupException;
+import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.internal.operation.ServiceRuns;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
@@ -167,6 +168,12 @@ public final class ScheduledBackups {
                 tell(service + "'s verification", l -> l.serviceVerified(service));
             }
             return result.complete();
+        } catch (HeldByOtherControllerException e) {
+            BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
+            Logger.warn("{}: run {} kind={} result=skipped: {}", service,
+                    TIME.format(ZonedDateTime.ofInstant(start, config.zone())), kind.label(), e.getMessage());
+            tell(service + "'s skip", l -> l.serviceSkipped(service, kind, e));
+            return true;
         } catch (BackupException e) {
             BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
             Duration took = Duration.between(start, clock.instant());

@@ -15,6 +15,8 @@ public enum NoticeEvent {
     BACKUP_INCOMPLETE("backup.incomplete", true),
     /** A service's archive is in every destination. */
     BACKUP_SUCCEEDED("backup.succeeded", false),
+    /** Another controller was backing the database up, so this one left the slot to it. */
+    BACKUP_SKIPPED("backup.skipped", false),
     /** A restore drill failed. */
     DRILL_FAILED("drill.failed", true),
     /** A restore drill passed. */

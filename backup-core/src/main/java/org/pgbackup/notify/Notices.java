@@ -89,6 +89,22 @@ public final class Notices {
                 }));
     }
 
+    /** A slot left to another controller, which holds the database's backup lock. */
+    public Notice backupSkipped(String service, BackupKind kind, BackupException reason) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        NoticeEvent event = NoticeEvent.BACKUP_SKIPPED;
+        String text = "Another controller is backing up '" + service + "', so this one left the slot to it.\n"
+                + firstLine(reason.getMessage());
+        return new Notice(event.id(), service, now, false, "Backup of '" + service + "' skipped", text,
+                JsonBody.of(json -> {
+                    json.writeStringField("event", event.id());
+                    json.writeStringField("service", service);
+                    json.writeStringField("kind", kind.label());
+                    json.writeStringField("reason", reason.getMessage());
+                    json.writeStringField("time", now.toString());
+                }));
+    }
+
     /** A restore drill that passed. */
     public Notice drill(DrillResult result) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);

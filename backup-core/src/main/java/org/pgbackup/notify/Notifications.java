@@ -117,6 +117,11 @@ public final class Notifications implements RunListener, AutoCloseable {
     }
 
     @Override
+    public void serviceSkipped(String service, BackupKind kind, BackupException reason) {
+        tell(notices.backupSkipped(service, kind, reason));
+    }
+
+    @Override
     public void drillSucceeded(DrillResult result) {
         tell(notices.drill(result));
     }

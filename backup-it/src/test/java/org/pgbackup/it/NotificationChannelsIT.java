@@ -190,4 +190,18 @@ class NotificationChannelsIT {
             }
         }
     }
+
+    @Test
+    void aTypoInAChannelsSchemeStopsStartWithTheUrlMasked() {
+        Map<String, String> env = app.env(root);
+        env.put("MODE", "production");
+        env.put("DATABASES_ROOT", root.resolve("databases").toString());
+        env.put("NOTIFY_URLS", "ntfy://ntfy.sh/backups,slakc://T0/B0/typo-token-8");
+        ControllerProcess.Run run = ControllerProcess.fromSystemProperty().run(env, "start");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errorLines()).containsExactly("error: Invalid value for NOTIFY_URLS entry 2 (slakc://****): no"
+                + " notification channel has the scheme 'slakc'; use one of discord, generic+http, generic+https,"
+                + " ntfy, slack, smtp, smtps, teams, telegram");
+        assertThat(run.output()).doesNotContain("typo-token-8");
+    }
 }

@@ -26,6 +26,7 @@ import org.pgbackup.controller.VerifyResult;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.StorageException;
+import org.pgbackup.internal.postgres.AdvisoryLock;
 import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgDump;
@@ -116,6 +117,19 @@ public final class DumpOperation {
         progress.phase(Phase.CONNECTING);
         PgConnection connection = new PgConnection(settings, progress.runner());
         PgVersion server = connection.serverVersion(binaries);
+        if (!config.serverLock()) {
+            return dumpClaimed(scope, toShared, progress, connection, server);
+        }
+        // Another controller with another volume may back up the same database: they meet on its server.
+        try (AdvisoryLock claim = AdvisoryLock.take(settings, config.lockWait(), clock)) {
+            return dumpClaimed(scope, toShared, progress, connection, server);
+        }
+    }
+
+    private DumpResult dumpClaimed(DumpScope scope, boolean toShared, Progress progress, PgConnection connection,
+            PgVersion server) {
+        ServiceSettings settings = scope.settings();
+        String service = scope.directory();
         Path program = binaries.dumpClientFor("pg_dump", server);
         PgVersion client = binaries.versionOf(program);
         destinations.forEach((id, storage) -> {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunRecord;
 import org.tinylog.Logger;
@@ -56,7 +57,7 @@ public final class RunHistory {
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             record(directory, new RunRecord(service, started, Duration.between(started, ctx.clock().instant()),
-                    RunRecord.Outcome.FAILED, Optional.empty(), 0, List.of(), Map.of(),
+                    e instanceof HeldByOtherControllerException ? RunRecord.Outcome.SKIPPED : RunRecord.Outcome.FAILED, Optional.empty(), 0, List.of(), Map.of(),
                     Optional.of(message.lines().findFirst().orElse(message))));
             throw e;
         }

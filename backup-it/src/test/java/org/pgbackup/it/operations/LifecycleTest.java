@@ -60,7 +60,7 @@ class LifecycleTest {
     }
 
     private BackupController client() {
-        return PgBackup.configure().backupRoot(root.resolve("backup")).pgBinDir(bin)
+        return PgBackup.configure().backupRoot(root.resolve("backup")).pgBinDir(bin).serverLock(false)
                 .service("users", s -> s.host("db.invalid").password("pw".toCharArray()))
                 .service("orders", s -> s.host("db.invalid").password("pw".toCharArray()))
                 .storageProviders(List.of(memory)).storage("memory").load();

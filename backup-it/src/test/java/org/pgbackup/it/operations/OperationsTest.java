@@ -61,7 +61,9 @@ class OperationsTest {
     }
 
     private ConfigurationBuilder client(String... targets) {
+        // No server to take a lock on: the programs are fakes.
         ConfigurationBuilder builder = PgBackup.configure().backupRoot(root.resolve("backup")).pgBinDir(bin)
+                .serverLock(false)
                 .service("users", s -> s.host("db.invalid").password("pw".toCharArray()))
                 .storageProviders(List.of(memory, broken));
         for (String target : targets) {

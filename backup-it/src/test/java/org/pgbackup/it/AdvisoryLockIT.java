@@ -1,0 +1,165 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two controllers, each with its own volume, one calling the database {@code app} and the
+ * other {@code orders}: they meet on the database's server, through its advisory lock, and
+ * never dump it at once. The first controller's dump is held mid-way by a table lock the test
+ * takes, so that it holds the backup lock for as long as the test needs.
+ */
+class AdvisoryLockIT {
+    private static final Duration BOUND = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    ClusterExtension app = new ClusterExtension("app", "pete", "pete-pw", "app", 100);
+    final ControllerProcess controller = ControllerProcess.fromSystemProperty();
+
+    @TempDir
+    Path rootA;
+    @TempDir
+    Path rootB;
+    @TempDir
+    Path output;
+
+    /** The second controller: the same database as service {@code orders}, on a volume of its own. */
+    private Map<String, String> other(String... extra) {
+        Map<String, String> env = app.env(rootB);
+        env.putAll(app.cluster().serviceEnvironment("orders"));
+        env.put("DATABASE_LIST", "orders");
+        env.put("LOCK_WAIT_SECONDS", "2");
+        for (int i = 0; i < extra.length; i += 2) {
+            env.put(extra[i], extra[i + 1]);
+        }
+        return env;
+    }
+
+    /** A transaction that holds every table of the sample data, so that a dump that started waits mid-way. */
+    private Connection holdTables() throws SQLException {
+        Map<String, String> env = app.cluster().serviceEnvironment("x");
+        Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + env.get("X_POSTGRES_PORT")
+                + "/app", env.get("X_POSTGRES_USER"), env.get("X_POSTGRES_PASSWORD"));
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("LOCK TABLE customers, sales.orders IN ACCESS EXCLUSIVE MODE");
+        }
+        return connection;
+    }
+
+    /** How many sessions hold an advisory lock in the database, as the server reports it. */
+    private int advisoryHolders() {
+        return Integer.parseInt(app.cluster().psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND granted").strip());
+    }
+
+    private static List<Path> archives(Path root, String service) throws IOException {
+        Path directory = root.resolve("data").resolve(service);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".dump.zst")).toList();
+        }
+    }
+
+    @Test
+    void aSecondControllerWaitsThenFailsNamingTheHolderAndDumpsOnceItIsFree() throws Exception {
+        Connection tables = holdTables();
+        try (ControllerProcess.Background first = controller.start(output, app.env(rootA), "dump", "app")) {
+            Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1,
+                    first::log);
+
+            ControllerProcess.Run second = controller.run(other(), "dump", "orders");
+
+            assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+            assertThat(second.errorLines()).singleElement().satisfies(line -> assertThat(line)
+                    .startsWith("error: Database 'app' at 127.0.0.1:" + app.cluster().port() + " is being backed up"
+                            + " by another controller: 'pg-backup-controller' from 127.0.0.1, connected since ")
+                    .contains("holds its backup lock, and did not let go within LOCK_WAIT_SECONDS (2s). That"
+                            + " controller is taking this backup"));
+            assertThat(archives(rootB, "orders")).isEmpty();
+
+            tables.rollback();
+            assertThat(first.waitFor(BOUND)).as(first.log()).isZero();
+        } finally {
+            tables.close();
+        }
+        assertThat(archives(rootA, "app")).hasSize(1);
+        assertThat(advisoryHolders()).isZero();
+        ControllerProcess.Run again = controller.run(other(), "dump", "orders");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(archives(rootB, "orders")).hasSize(1);
+    }
+
+    @Test
+    void aScheduledSlotFindingTheLockHeldIsSkippedNotFailedAndTheNextOneDumps() throws Exception {
+        int port = Metrics.freePort();
+        String metrics = "http://127.0.0.1:" + port + "/metrics";
+        Map<String, String> scheduled = other("MODE", "production", "DATABASES_ROOT", rootB.resolve("databases")
+                .toString(), "BACKUP_SCHEDULE", "*/3 * * * * *", "LOCK_WAIT_SECONDS", "1", "METRICS_PORT",
+                Integer.toString(port));
+        Connection tables = holdTables();
+        try (ControllerProcess.Background first = controller.start(Files.createDirectories(output.resolve("a")), app.env(rootA), "dump",
+                "app")) {
+            Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1,
+                    first::log);
+            try (ControllerProcess.Background second = controller.start(Files.createDirectories(output.resolve("b")), scheduled,
+                    "start")) {
+                String skipped = "pgbackup_runs_total{result=\"skipped\",service=\"orders\"}";
+                Waiting.until("a skipped slot", BOUND, () -> Metrics.value(Metrics.get(metrics), skipped) >= 1,
+                        second::log);
+                assertThat(second.log()).contains("orders: run ").contains("result=skipped: Database 'app' at")
+                        .contains("'pg-backup-controller' from 127.0.0.1").doesNotContain("result=failed");
+                assertThat(Metrics.value(Metrics.get(metrics), "pgbackup_runs_total{result=\"failed\","
+                        + "service=\"orders\"}")).isEqualTo(-1);
+
+                tables.rollback();
+                assertThat(first.waitFor(BOUND)).as(first.log()).isZero();
+                String ok = "pgbackup_runs_total{result=\"ok\",service=\"orders\"}";
+                Waiting.until("the next slot to dump", BOUND, () -> Metrics.value(Metrics.get(metrics), ok) >= 1,
+                        second::log);
+                second.terminate();
+                second.waitFor(BOUND);
+            }
+        } finally {
+            tables.close();
+        }
+        assertThat(archives(rootB, "orders")).isNotEmpty();
+    }
+
+    @Test
+    void aControllerKilledWhileHoldingTheLockLosesItWithItsSession() throws Exception {
+        Connection tables = holdTables();
+        try (ControllerProcess.Background first = controller.start(output, app.env(rootA), "dump", "app")) {
+            Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1,
+                    first::log);
+            first.handle().descendants().forEach(ProcessHandle::destroyForcibly);
+            first.kill();
+            first.waitFor(BOUND);
+            Waiting.until("the server to end the killed controller's session", BOUND, () -> advisoryHolders() == 0,
+                    first::log);
+        } finally {
+            tables.rollback();
+            tables.close();
+        }
+        ControllerProcess.Run second = controller.run(other(), "dump", "orders");
+        assertThat(second.exitCode()).as(second.output()).isZero();
+        assertThat(archives(rootB, "orders")).hasSize(1);
+        assertThat(archives(rootA, "app")).isEmpty();
+    }
+}
