@@ -89,9 +89,10 @@ class AdvisoryLockIT {
             assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
             assertThat(second.errorLines()).singleElement().satisfies(line -> assertThat(line)
                     .startsWith("error: Database 'app' at 127.0.0.1:" + app.cluster().port() + " is being backed up"
-                            + " by another controller: 'pg-backup-controller' from 127.0.0.1, connected since ")
+                            + " or restored by another controller: 'pg-backup-controller' from 127.0.0.1, connected"
+                            + " since ")
                     .contains("holds its backup lock, and did not let go within LOCK_WAIT_SECONDS (2s). That"
-                            + " controller is taking this backup"));
+                            + " controller is taking this backup, so this one stores nothing"));
             assertThat(archives(rootB, "orders")).isEmpty();
 
             tables.rollback();
@@ -104,6 +105,42 @@ class AdvisoryLockIT {
         ControllerProcess.Run again = controller.run(other(), "dump", "orders");
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(archives(rootB, "orders")).hasSize(1);
+    }
+
+    @Test
+    void aDumpThatFoundTheLockHeldLeavesTheSlotToTheHolderEvenWhenItFinishesWithinTheWait() throws Exception {
+        Connection tables = holdTables();
+        try (ControllerProcess.Background first = controller.start(Files.createDirectories(output.resolve("a")),
+                app.env(rootA), "dump", "app");
+                ControllerProcess.Background second = waitingSecond(first)) {
+            tables.rollback();
+            assertThat(first.waitFor(BOUND)).as(first.log()).isZero();
+            assertThat(second.waitFor(BOUND)).as(second.log()).isEqualTo(1);
+            assertThat(second.log()).contains("error: Database 'app' at 127.0.0.1:" + app.cluster().port()
+                    + " was being backed up by another controller when this dump began: 'pg-backup-controller' from"
+                    + " 127.0.0.1").contains("held its backup lock and has finished since. That controller took this"
+                            + " slot's backup, so this one stores nothing");
+        } finally {
+            tables.close();
+        }
+        assertThat(archives(rootA, "app")).as("one archive for the slot").hasSize(1);
+        assertThat(archives(rootB, "orders")).as("never a second one").isEmpty();
+    }
+
+    /** The second controller's dump, started once the first holds the lock, waiting up to a minute. */
+    private ControllerProcess.Background waitingSecond(ControllerProcess.Background first) throws IOException {
+        Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1, first::log);
+        ControllerProcess.Background second = controller.start(Files.createDirectories(output.resolve("b")),
+                other("LOCK_WAIT_SECONDS", "60"), "dump", "orders");
+        // Both sessions have asked for the lock once the second shows in pg_stat_activity with it.
+        Waiting.until("the second controller to find the lock held", BOUND, () -> sessions() >= 2, second::log);
+        return second;
+    }
+
+    /** The controllers' sessions on the server that have asked for the backup lock. */
+    private int sessions() {
+        return Integer.parseInt(app.cluster().psql("SELECT count(*) FROM pg_stat_activity WHERE application_name"
+                + " = 'pg-backup-controller' AND (query LIKE '%advisory_lock%' OR query LIKE '%pg_locks%')").strip());
     }
 
     @Test
@@ -161,5 +198,31 @@ class AdvisoryLockIT {
         assertThat(second.exitCode()).as(second.output()).isZero();
         assertThat(archives(rootB, "orders")).hasSize(1);
         assertThat(archives(rootA, "app")).isEmpty();
+    }
+
+    @Test
+    void aRestoreWaitsForAnotherControllersDumpAndChangesNothingWhenItGivesUp() throws Exception {
+        ControllerProcess.Run dumped = controller.run(other(), "dump", "orders");
+        assertThat(dumped.exitCode()).as(dumped.output()).isZero();
+        String archive = archives(rootB, "orders").get(0).getFileName().toString();
+        app.cluster().psql("INSERT INTO customers (name) SELECT 'after the dump ' || g FROM generate_series(1, 3) g");
+        String before = app.cluster().psql("SELECT count(*) FROM customers");
+        Connection tables = holdTables();
+        try (ControllerProcess.Background first = controller.start(output, app.env(rootA), "dump", "app")) {
+            Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1,
+                    first::log);
+
+            ControllerProcess.Run restore = controller.run(other(), "restore", "orders", archive);
+
+            assertThat(restore.exitCode()).as(restore.output()).isEqualTo(1);
+            assertThat(restore.errorLines()).singleElement().satisfies(line -> assertThat(line)
+                    .startsWith("error: Database 'app' at 127.0.0.1:" + app.cluster().port() + " is being backed up"
+                            + " or restored by another controller: 'pg-backup-controller' from 127.0.0.1"));
+            tables.rollback();
+            assertThat(first.waitFor(BOUND)).as(first.log()).isZero();
+        } finally {
+            tables.close();
+        }
+        assertThat(app.cluster().psql("SELECT count(*) FROM customers")).isEqualTo(before);
     }
 }

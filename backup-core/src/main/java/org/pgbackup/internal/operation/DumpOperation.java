@@ -121,7 +121,7 @@ public final class DumpOperation {
             return dumpClaimed(scope, toShared, progress, connection, server);
         }
         // Another controller with another volume may back up the same database: they meet on its server.
-        try (AdvisoryLock claim = AdvisoryLock.take(settings, config.lockWait(), clock)) {
+        try (AdvisoryLock claim = AdvisoryLock.forDump(settings, config.lockWait(), clock)) {
             return dumpClaimed(scope, toShared, progress, connection, server);
         }
     }

@@ -29,6 +29,7 @@ import org.pgbackup.error.BackupException;
 import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.PgBinaries;
+import org.pgbackup.internal.postgres.AdvisoryLock;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgRestore;
 import org.pgbackup.internal.postgres.PgRoles;
@@ -172,10 +173,23 @@ public final class RestoreOperation {
     private RestoreResult restoreChecked(Storage storage, RestoreTarget target, String object,
             Verifier.CheckedArchive checked, RestoreOptions options, Progress progress, long started) {
         ServiceSettings settings = target.settings();
-        String service = target.directory();
-        ArchiveForm form = checked.form();
         PgConnection connection = new PgConnection(settings, progress.runner());
         PgVersion server = connection.serverVersion(binaries);
+        if (!config.serverLock()) {
+            return restoreClaimed(storage, target, object, checked, options, progress, started, connection, server);
+        }
+        // A dump of this database by another controller must not read it half restored.
+        try (AdvisoryLock claim = AdvisoryLock.forRestore(settings, config.lockWait(), ctx.clock())) {
+            return restoreClaimed(storage, target, object, checked, options, progress, started, connection, server);
+        }
+    }
+
+    private RestoreResult restoreClaimed(Storage storage, RestoreTarget target, String object,
+            Verifier.CheckedArchive checked, RestoreOptions options, Progress progress, long started,
+            PgConnection connection, PgVersion server) {
+        ServiceSettings settings = target.settings();
+        String service = target.directory();
+        ArchiveForm form = checked.form();
         Path program = binaries.clientFor("pg_restore", server);
         if (options.appliesRoles() && !target.wholeServer()) {
             applyRoles(storage, target, object, progress);

@@ -15,7 +15,7 @@ import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.error.ServiceBusyException;
 
 /**
- * The lock that makes one controller, of however many, back up a database at a time: a
+ * The lock that makes one controller, of however many, back up or restore a database at a time: a
  * PostgreSQL session-level advisory lock in the database itself, under a fixed namespace and a
  * key derived from the database's name, so that controllers on different hosts, with different
  * volumes and different service names for the same database, meet on the server. The server
@@ -48,14 +48,30 @@ public final class AdvisoryLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock of a service's database, waiting up to {@code wait} for another holder
-     * to let go.
+     * Takes the lock for a dump. A dump that finds it held leaves its slot to the holder,
+     * another controller dumping the same database now, even if the holder finishes within
+     * {@code wait}: otherwise the slot would get two archives. It waits up to {@code wait} only
+     * to say whether the holder finished.
      *
-     * @throws HeldByOtherControllerException if another session still holds it, naming that
-     *     session's application, address and start
+     * @throws HeldByOtherControllerException if another session held it when the dump began,
+     *     naming that session's application, address and start
      * @throws DumpFailedException if the lock's session cannot be opened
      */
-    public static AdvisoryLock take(ServiceSettings settings, Duration wait, Clock clock) {
+    public static AdvisoryLock forDump(ServiceSettings settings, Duration wait, Clock clock) {
+        return take(settings, wait, clock, true);
+    }
+
+    /**
+     * Takes the lock for a restore, waiting up to {@code wait} for a holder to let go.
+     *
+     * @throws HeldByOtherControllerException if another session still holds it after the wait
+     * @throws DumpFailedException if the lock's session cannot be opened
+     */
+    public static AdvisoryLock forRestore(ServiceSettings settings, Duration wait, Clock clock) {
+        return take(settings, wait, clock, false);
+    }
+
+    private static AdvisoryLock take(ServiceSettings settings, Duration wait, Clock clock, boolean leaveSlot) {
         PgSession session;
         try {
             session = PgSession.open(settings.host(), settings.port(), settings.user(), settings.password(),
@@ -66,31 +82,39 @@ public final class AdvisoryLock implements AutoCloseable {
         }
         int key = keyOf(settings.database());
         Instant deadline = clock.instant().plus(wait);
+        String database = "Database '" + settings.database() + "' at " + settings.address();
         try {
-            while (true) {
-                if (tryLock(session.connection(), key)) {
-                    return new AdvisoryLock(session, key);
-                }
-                if (!clock.instant().isBefore(deadline)) {
-                    String holder = holder(session.connection(), key);
-                    session.close();
-                    throw new HeldByOtherControllerException("Database '" + settings.database() + "' at "
-                            + settings.address() + " is being backed up by another controller: " + holder
-                            + " holds its backup lock, and did not let go within LOCK_WAIT_SECONDS ("
-                            + wait.toSeconds() + "s). That controller is taking this backup; if none should be,"
-                            + " end its session on the server (SELECT pg_terminate_backend(<pid>))");
-                }
-                Thread.sleep(POLL.toMillis());
+            if (tryLock(session.connection(), key)) {
+                return new AdvisoryLock(session, key);
             }
+            String holder = holder(session.connection(), key);
+            while (clock.instant().isBefore(deadline)) {
+                Thread.sleep(POLL.toMillis());
+                if (tryLock(session.connection(), key)) {
+                    if (!leaveSlot) {
+                        return new AdvisoryLock(session, key);
+                    }
+                    session.close();
+                    throw new HeldByOtherControllerException(database + " was being backed up by another"
+                            + " controller when this dump began: " + holder + " held its backup lock and has"
+                            + " finished since. That controller took this slot's backup, so this one stores"
+                            + " nothing");
+                }
+            }
+            session.close();
+            throw new HeldByOtherControllerException(database + " is being backed up or restored by another"
+                    + " controller: " + holder + " holds its backup lock, and did not let go within"
+                    + " LOCK_WAIT_SECONDS (" + wait.toSeconds() + "s). " + (leaveSlot ? "That controller is taking"
+                            + " this backup, so this one stores nothing" : "Try again when it is done")
+                    + "; if no other controller should be at work, end its session on the server (SELECT"
+                    + " pg_terminate_backend(<pid>))");
         } catch (SQLException e) {
             session.close();
-            throw new DumpFailedException("Cannot take the backup lock of database '" + settings.database() + "' at "
-                    + settings.address() + ": " + e.getMessage());
+            throw new DumpFailedException("Cannot take the backup lock of " + database + ": " + e.getMessage());
         } catch (InterruptedException e) {
             session.close();
             Thread.currentThread().interrupt();
-            throw new ServiceBusyException("Interrupted while waiting for the backup lock of database '"
-                    + settings.database() + "'");
+            throw new ServiceBusyException("Interrupted while waiting for the backup lock of " + database);
         }
     }
 
