@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +16,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.pgbackup.config.Configuration;
 import org.pgbackup.controller.DrillResult;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
+import org.pgbackup.internal.channel.WebhookChannels;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.spi.channel.Channel;
+import org.pgbackup.spi.channel.ChannelUrl;
 import org.pgbackup.spi.channel.Notice;
 import org.tinylog.Logger;
 
@@ -81,6 +85,34 @@ public final class Notifications implements RunListener, AutoCloseable {
         for (NotificationChannel channel : channels) {
             this.channels.add(new Opened(channel, channel.open()));
         }
+    }
+
+    /**
+     * The form of earlier releases: one webhook, as a {@code generic+} channel.
+     *
+     * @param webhook where to POST events
+     * @param onSuccess whether successes are posted too ({@code NOTIFY_ON=all})
+     * @param ping the run-wide healthchecks.io-style ping URL
+     * @param servicePings each service's own ping URL, for those that have one
+     * @deprecated give {@link Configuration#notificationChannels()} to
+     *     {@link #Notifications(List, Optional, Map, Clock, Outcomes)}
+     */
+    @Deprecated(since = "0.2")
+    public Notifications(Optional<URI> webhook, boolean onSuccess, Optional<URI> ping, Map<String, URI> servicePings,
+            Clock clock) {
+        this(webhook.map(url -> new NotificationChannel(new WebhookChannels(), ChannelUrl.parse("generic+" + url),
+                onSuccess ? EnumSet.allOf(NoticeEvent.class) : NoticeEvent.failures())).stream().toList(), ping,
+                servicePings, clock, (channel, delivered) -> { });
+    }
+
+    /**
+     * The form of earlier releases, without per-service pings.
+     *
+     * @deprecated see {@link #Notifications(Optional, boolean, Optional, Map, Clock)}
+     */
+    @Deprecated(since = "0.2")
+    public Notifications(Optional<URI> webhook, boolean onSuccess, Optional<URI> ping, Clock clock) {
+        this(webhook, onSuccess, ping, Map.of(), clock);
     }
 
     @Override
