@@ -40,7 +40,7 @@ class ContainerS3IT {
     }
 
     /** A key store for the server named {@code s3}, and a trust store holding its certificate. */
-    private static Path certificates(Path dir) throws IOException {
+    static Path certificates(Path dir) throws IOException {
         Path certs = Files.createDirectory(dir.resolve("certs"));
         keytool("-genkeypair", "-alias", "s3", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=s3",
                 "-ext", "SAN=dns:s3", "-validity", "2", "-storetype", "PKCS12", "-keystore",
@@ -61,7 +61,7 @@ class ContainerS3IT {
     }
 
     /** The S3 server, reachable as {@code s3} over TLS, with the bucket {@code backups}. */
-    private static GenericContainer<?> s3Server(Path certs) throws Exception {
+    static GenericContainer<?> s3Server(Lab lab, Path certs) throws Exception {
         @SuppressWarnings("resource")
         GenericContainer<?> s3 = new GenericContainer<>(DockerImageName.parse(ContainerEngine.S3PROXY_IMAGE))
                 .withNetwork(lab.network()).withNetworkAliases("s3")
@@ -79,22 +79,28 @@ class ContainerS3IT {
 
     /** The controller's settings for {@code app} to {@code BACKUP_TARGET=local,s3}, trusting the server's certificate. */
     private static Map<String, String> env(Pg app, String schedule) {
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_LIST", "app-db", "MODE", "production",
-                "BACKUP_SCHEDULE", schedule, "BACKUP_TARGET", "local,s3", "S3_BUCKET", "backups",
-                "S3_PREFIX", "proj", "S3_ENDPOINT", "https://s3:9443", "S3_REGION", "us-east-1",
-                "S3_FORCE_PATH_STYLE", "true"));
+        Map<String, String> env = scheduledToLocalAndS3(schedule, "proj");
+        env.put("DATABASE_LIST", "app-db");
+        env.putAll(app.env("app-db"));
+        return env;
+    }
+
+    /** {@code start} in production on a schedule, to {@code local,s3} (the bucket {@code backups} of {@link #s3Server}). */
+    static Map<String, String> scheduledToLocalAndS3(String schedule, String prefix) {
+        Map<String, String> env = new HashMap<>(Map.of("MODE", "production", "BACKUP_SCHEDULE", schedule,
+                "BACKUP_TARGET", "local,s3", "S3_BUCKET", "backups", "S3_PREFIX", prefix, "S3_ENDPOINT",
+                "https://s3:9443", "S3_REGION", "us-east-1", "S3_FORCE_PATH_STYLE", "true"));
         env.put("S3_ACCESS_KEY_ID", "backup-writer");
         env.put("S3_SECRET_ACCESS_KEY", "s3-secret-key");
         env.put("JAVA_OPTS", "-Djavax.net.ssl.trustStore=/certs/truststore.p12 -Djavax.net.ssl.trustStorePassword="
                 + STORE_PASSWORD + " -Djavax.net.ssl.trustStoreType=PKCS12");
-        env.putAll(app.env("app-db"));
         return env;
     }
 
     @Test
     void localAndS3OverTlsFromTheImageThenListAndRestoreFromTheBucketAlone(@TempDir Path dir) throws Exception {
         Path certs = certificates(dir);
-        GenericContainer<?> s3 = s3Server(certs);
+        GenericContainer<?> s3 = s3Server(lab, certs);
         try {
             Pg app = lab.postgres("app-db", "app", "app-secret", "app", null);
             app.fill(2500);
@@ -142,7 +148,7 @@ class ContainerS3IT {
     void theBucketStoppedForTwoScheduledRunsGetsTheirArchivesOnTheRunAfterItIsBack(@TempDir Path dir)
             throws Exception {
         Path certs = certificates(dir);
-        GenericContainer<?> s3 = s3Server(certs);
+        GenericContainer<?> s3 = s3Server(lab, certs);
         try {
             Pg app = lab.postgres("lag-db", "app", "app-secret", "app", null);
             app.fill(500);
