@@ -151,12 +151,12 @@ class AdvisoryLockIT {
                 .toString(), "BACKUP_SCHEDULE", "*/3 * * * * *", "LOCK_WAIT_SECONDS", "1", "METRICS_PORT",
                 Integer.toString(port));
         Connection tables = holdTables();
-        try (ControllerProcess.Background first = controller.start(Files.createDirectories(output.resolve("a")), app.env(rootA), "dump",
-                "app")) {
+        try (ControllerProcess.Background first = controller.start(Files.createDirectories(output.resolve("a")),
+                app.env(rootA), "dump", "app")) {
             Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1,
                     first::log);
-            try (ControllerProcess.Background second = controller.start(Files.createDirectories(output.resolve("b")), scheduled,
-                    "start")) {
+            try (ControllerProcess.Background second = controller.start(Files.createDirectories(output.resolve("b")),
+                    scheduled, "start")) {
                 String skipped = "pgbackup_runs_total{result=\"skipped\",service=\"orders\"}";
                 Waiting.until("a skipped slot", BOUND, () -> Metrics.value(Metrics.get(metrics), skipped) >= 1,
                         second::log);
@@ -176,7 +176,10 @@ class AdvisoryLockIT {
         } finally {
             tables.close();
         }
-        assertThat(archives(rootB, "orders")).isNotEmpty();
+        // What the next slot stored is whole: each archive's bytes are those its manifest records.
+        assertThat(archives(rootB, "orders")).isNotEmpty().allSatisfy(archive -> assertThat(
+                archive.resolveSibling(archive.getFileName() + ".manifest.json")).content()
+                .contains("\"sha256\" : \"" + Sha256Sum.of(archive) + "\""));
     }
 
     @Test
