@@ -128,4 +128,57 @@ class ContainerFleetIT {
             s3.stop();
         }
     }
+
+    @Test
+    void aControllerKilledWhileHoldingTheAdvisoryLockLosesItAndTheOtherDumpsTheNextSlot() throws Exception {
+        Pg pg = lab.postgres("kill-db", "app", "app-secret", "app", null);
+        pg.fill(2000);
+        Map<String, String> env = new TreeMap<>(Map.of("MODE", "production", "BACKUP_SCHEDULE", "*/15 * * * * *",
+                "LOCK_WAIT_SECONDS", "2"));
+        Map<String, String> holderEnv = new TreeMap<>(env);
+        holderEnv.put("DATABASE_LIST", "holder");
+        holderEnv.putAll(pg.env("holder"));
+        Map<String, String> otherEnv = new TreeMap<>(env);
+        otherEnv.put("DATABASE_LIST", "other");
+        otherEnv.putAll(pg.env("other"));
+        String advisoryHolders = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted";
+
+        // The holder's pg_dump waits on a table lock, so its controller holds the advisory lock for as long as it lives.
+        Blocker blocker = Blocker.hold(pg, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600)");
+        try (Controller holder = lab.controller("holder", holderEnv,
+                Map.of(lab.volume("kill-holder"), "/var/lib/postgresql/backup/data/holder"), c -> { })) {
+            blocker.awaitWaitingDump();
+            assertThat(pg.sql(advisoryHolders)).isEqualTo("1");
+            // Started only now, so that the holder is the one holding the lock when the other's first slot comes.
+            try (Controller other = lab.controller("other", otherEnv,
+                    Map.of(lab.volume("kill-other"), "/var/lib/postgresql/backup/data/other"), c -> { })) {
+                killHolderAndWatchTheOther(pg, blocker, holder, other, advisoryHolders);
+            }
+        } finally {
+            blocker.release();
+        }
+    }
+
+    private static void killHolderAndWatchTheOther(Pg pg, Blocker blocker, Controller holder, Controller other,
+            String advisoryHolders) throws InterruptedException {
+        await("a slot skipped by the other controller", () -> runLines(other, "other", "skipped") >= 1, holder,
+                other);
+        assertThat(other.logs()).contains("result=skipped: Database 'app' at kill-db")
+                .contains("is being backed up or restored by another controller: 'pg-backup-controller' from ");
+        assertThat(other.archives("other")).isEmpty();
+
+        String id = holder.container().getContainerId();
+        Steps.say("docker kill --signal KILL " + id);
+        lab.client().killContainerCmd(id).withSignal("KILL").exec();
+        // The server ends the killed controller's idle lock session as soon as its socket closes.
+        await("the server to release the killed controller's advisory lock",
+                () -> pg.sql(advisoryHolders).equals("0"), other);
+        blocker.release();
+
+        await("the other controller's next slot", () -> runLines(other, "other", "ok") >= 1, other);
+        List<String> archives = other.archives("other");
+        assertThat(archives).hasSize(1);
+        Controller.Run verify = other.run("verify", "other");
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+    }
 }
