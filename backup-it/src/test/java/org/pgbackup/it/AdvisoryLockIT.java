@@ -3,6 +3,7 @@ package org.pgbackup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +13,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,5 +230,38 @@ class AdvisoryLockIT {
             tables.close();
         }
         assertThat(app.cluster().psql("SELECT count(*) FROM customers")).isEqualTo(before);
+    }
+
+    @Test
+    void aDrillWaitsForAnotherControllersDrillOfTheDatabaseWhichHoldsUpNoDump() throws Exception {
+        ControllerProcess.Run dumped = controller.run(other(), "dump", "orders");
+        assertThat(dumped.exitCode()).as(dumped.output()).isZero();
+        // Another controller drilling database 'app' into this server: its drill lock, keyed by the
+        // scratch databases' prefix, in the server's maintenance database.
+        CRC32 crc = new CRC32();
+        crc.update("app_drill_".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> env = app.cluster().serviceEnvironment("x");
+        Properties login = new Properties();
+        login.setProperty("user", env.get("X_POSTGRES_USER"));
+        login.setProperty("password", env.get("X_POSTGRES_PASSWORD"));
+        login.setProperty("ApplicationName", "other-drill");
+        try (Connection drill = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + env.get("X_POSTGRES_PORT")
+                + "/postgres", login); Statement s = drill.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(" + 0x50474244 + ", " + (int) crc.getValue() + ")");
+
+            ControllerProcess.Run refused = controller.run(other(), "drill", "orders");
+
+            assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+            assertThat(refused.errorLines()).singleElement().satisfies(line -> assertThat(line)
+                    .startsWith("error: Drills into 'app_drill_*' at 127.0.0.1:" + app.cluster().port() + " are being"
+                            + " run by another controller: 'other-drill' from 127.0.0.1")
+                    .contains("did not let go within LOCK_WAIT_SECONDS (2s)"));
+            ControllerProcess.Run dump = controller.run(other(), "dump", "orders");
+            assertThat(dump.exitCode()).as("a drill's lock holds up no dump: " + dump.output()).isZero();
+        }
+        ControllerProcess.Run drill = controller.run(other(), "drill", "orders");
+        assertThat(drill.exitCode()).as(drill.output()).isZero();
+        assertThat(app.cluster().psql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'app_drill_%'"))
+                .as("no scratch database left").isEqualTo("0");
     }
 }

@@ -25,6 +25,7 @@ import org.pgbackup.controller.DrillResult;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.DrillFailedException;
+import org.pgbackup.internal.postgres.AdvisoryLock;
 import org.pgbackup.internal.postgres.DrillServer;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgRestore;
@@ -39,8 +40,9 @@ import org.tinylog.Logger;
  * {@code drill}: the newest complete archive of a service restored into a scratch database
  * on the drill server, checked ({@link DrillChecks}) and dropped whatever happens. The
  * service's lock is held only while the archive is copied out, so a long drill never holds
- * up a scheduled dump; drills of one service take their own lock, so that one never drops
- * the scratch database of another as a leftover.
+ * up a scheduled dump; drills of one service take their own lock, and drills of one database
+ * into one drill server, from whichever controller, a lock on that server, so that one never
+ * drops the scratch database of another as a leftover.
  */
 public final class DrillOperation {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
@@ -148,7 +150,9 @@ public final class DrillOperation {
                     + " server " + drill.address() + " as '" + drill.user() + "': " + e.getMessage() + " (check "
                     + settings.drillSettings() + ", or the service's own)", e);
         }
-        try (server) {
+        // Another controller's drill of this database would take this one's scratch database for a leftover.
+        try (server; AdvisoryLock claim = config.serverLock() ? AdvisoryLock.forDrill(drill, prefix,
+                config.lockWait(), clock) : null) {
             dropLeftovers(service, server, prefix, scratch);
             create(settings, server, scratch);
             try {

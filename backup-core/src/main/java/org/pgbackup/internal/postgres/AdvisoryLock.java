@@ -9,7 +9,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.zip.CRC32;
+import org.pgbackup.config.DrillSettings;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.DrillFailedException;
 import org.pgbackup.error.DumpFailedException;
 import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.error.ServiceBusyException;
@@ -32,11 +34,16 @@ public final class AdvisoryLock implements AutoCloseable {
             + " AND l.objid = ?::bigint::oid AND l.database = (SELECT oid FROM pg_catalog.pg_database"
             + " WHERE datname = current_database())";
 
+    /** The first half of the drills' keys: "PGBD", apart from the backups', which drills must not hold up. */
+    static final int DRILL_NAMESPACE = 0x50474244;
+
     private final PgSession session;
+    private final int namespace;
     private final int key;
 
-    private AdvisoryLock(PgSession session, int key) {
+    private AdvisoryLock(PgSession session, int namespace, int key) {
         this.session = session;
+        this.namespace = namespace;
         this.key = key;
     }
 
@@ -58,7 +65,8 @@ public final class AdvisoryLock implements AutoCloseable {
      * @throws DumpFailedException if the lock's session cannot be opened
      */
     public static AdvisoryLock forDump(ServiceSettings settings, Duration wait, Clock clock) {
-        return take(settings, wait, clock, true);
+        return take(backupSession(settings), NAMESPACE, keyOf(settings.database()), backupWords(settings), wait,
+                clock, true);
     }
 
     /**
@@ -68,59 +76,95 @@ public final class AdvisoryLock implements AutoCloseable {
      * @throws DumpFailedException if the lock's session cannot be opened
      */
     public static AdvisoryLock forRestore(ServiceSettings settings, Duration wait, Clock clock) {
-        return take(settings, wait, clock, false);
+        return take(backupSession(settings), NAMESPACE, keyOf(settings.database()), backupWords(settings), wait,
+                clock, false);
     }
 
-    private static AdvisoryLock take(ServiceSettings settings, Duration wait, Clock clock, boolean leaveSlot) {
+    /**
+     * Takes the lock of a database's drills on the drill server, waiting up to {@code wait}
+     * for another controller's drill of it to end: two drills of one database into one server
+     * would take each other's scratch database for a leftover. A key of its own, so that a
+     * drill never makes a dump elsewhere give up its slot.
+     *
+     * @param scratchPrefix the prefix of the drill's scratch databases, which names the database
+     * @throws HeldByOtherControllerException if another session still holds it after the wait
+     * @throws DrillFailedException if the lock's session cannot be opened
+     */
+    public static AdvisoryLock forDrill(DrillSettings drill, String scratchPrefix, Duration wait, Clock clock) {
         PgSession session;
         try {
-            session = PgSession.open(settings.host(), settings.port(), settings.user(), settings.password(),
+            session = PgSession.openMaintenance(drill.host(), drill.port(), drill.user(), drill.password());
+        } catch (SQLException e) {
+            throw new DrillFailedException("Cannot open the session that holds the drill lock of '" + scratchPrefix
+                    + "*' at " + drill.address() + ": " + e.getMessage());
+        }
+        Words words = new Words("Drills into '" + scratchPrefix + "*' at " + drill.address(), "drill lock",
+                "are being run by another controller", "Try again when it is done");
+        return take(session, DRILL_NAMESPACE, keyOf(scratchPrefix), words, wait, clock, false);
+    }
+
+    /** How a lock's messages name what it guards. */
+    private record Words(String subject, String lock, String busy, String advice) {
+    }
+
+    private static Words backupWords(ServiceSettings settings) {
+        return new Words("Database '" + settings.database() + "' at " + settings.address(), "backup lock",
+                "is being backed up or restored by another controller", "");
+    }
+
+    private static PgSession backupSession(ServiceSettings settings) {
+        try {
+            return PgSession.open(settings.host(), settings.port(), settings.user(), settings.password(),
                     settings.database());
         } catch (SQLException e) {
             throw new DumpFailedException("Cannot open the session that holds the backup lock of database '"
                     + settings.database() + "' at " + settings.address() + ": " + e.getMessage());
         }
-        int key = keyOf(settings.database());
+    }
+
+    private static AdvisoryLock take(PgSession session, int namespace, int key, Words words, Duration wait,
+            Clock clock, boolean leaveSlot) {
         Instant deadline = clock.instant().plus(wait);
-        String database = "Database '" + settings.database() + "' at " + settings.address();
         try {
-            if (tryLock(session.connection(), key)) {
-                return new AdvisoryLock(session, key);
+            if (tryLock(session.connection(), namespace, key)) {
+                return new AdvisoryLock(session, namespace, key);
             }
-            String holder = holder(session.connection(), key);
+            String holder = holder(session.connection(), namespace, key);
             while (clock.instant().isBefore(deadline)) {
                 Thread.sleep(POLL.toMillis());
-                if (tryLock(session.connection(), key)) {
+                if (tryLock(session.connection(), namespace, key)) {
                     if (!leaveSlot) {
-                        return new AdvisoryLock(session, key);
+                        return new AdvisoryLock(session, namespace, key);
                     }
                     session.close();
-                    throw new HeldByOtherControllerException(database + " was being backed up by another"
+                    throw new HeldByOtherControllerException(words.subject() + " was being backed up by another"
                             + " controller when this dump began: " + holder + " held its backup lock and has"
                             + " finished since. That controller took this slot's backup, so this one stores"
                             + " nothing");
                 }
             }
             session.close();
-            throw new HeldByOtherControllerException(database + " is being backed up or restored by another"
-                    + " controller: " + holder + " holds its backup lock, and did not let go within"
-                    + " LOCK_WAIT_SECONDS (" + wait.toSeconds() + "s). " + (leaveSlot ? "That controller is taking"
-                            + " this backup, so this one stores nothing" : "Try again when it is done")
-                    + "; if no other controller should be at work, end its session on the server (SELECT"
-                    + " pg_terminate_backend(<pid>))");
+            String advice = leaveSlot ? "That controller is taking this backup, so this one stores nothing"
+                    : words.advice().isEmpty() ? "Try again when it is done" : words.advice();
+            throw new HeldByOtherControllerException(words.subject() + " " + words.busy() + ": " + holder
+                    + " holds its " + words.lock() + ", and did not let go within LOCK_WAIT_SECONDS ("
+                    + wait.toSeconds() + "s). " + advice + "; if no other controller should be at work, end its"
+                    + " session on the server (SELECT pg_terminate_backend(<pid>))");
         } catch (SQLException e) {
             session.close();
-            throw new DumpFailedException("Cannot take the backup lock of " + database + ": " + e.getMessage());
+            throw new DumpFailedException("Cannot take the " + words.lock() + " of " + words.subject() + ": "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             session.close();
             Thread.currentThread().interrupt();
-            throw new ServiceBusyException("Interrupted while waiting for the backup lock of " + database);
+            throw new ServiceBusyException("Interrupted while waiting for the " + words.lock() + " of "
+                    + words.subject());
         }
     }
 
-    private static boolean tryLock(Connection connection, int key) throws SQLException {
+    private static boolean tryLock(Connection connection, int namespace, int key) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
-            s.setInt(1, NAMESPACE);
+            s.setInt(1, namespace);
             s.setInt(2, key);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
@@ -130,9 +174,9 @@ public final class AdvisoryLock implements AutoCloseable {
     }
 
     /** Who holds the lock, as pg_stat_activity tells it; a session that left in between is said so. */
-    private static String holder(Connection connection, int key) throws SQLException {
+    private static String holder(Connection connection, int namespace, int key) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(HOLDER)) {
-            s.setLong(1, NAMESPACE & 0xFFFFFFFFL);
+            s.setLong(1, namespace & 0xFFFFFFFFL);
             s.setLong(2, key & 0xFFFFFFFFL);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
@@ -151,7 +195,7 @@ public final class AdvisoryLock implements AutoCloseable {
     public void close() {
         try (PreparedStatement s = session.connection().prepareStatement(
                 "SELECT pg_catalog.pg_advisory_unlock(?, ?)")) {
-            s.setInt(1, NAMESPACE);
+            s.setInt(1, namespace);
             s.setInt(2, key);
             s.execute();
         } catch (SQLException e) {
