@@ -152,30 +152,44 @@ class ContainerContractIT {
      * JSON logs. It exits 0 once both services are stored, and nothing of it runs on.
      */
     @Test
-    void dumpAllAsTheContainersOwnCommandExitsZeroWithJsonLogsOnAReadOnlyRoot() {
+    void dumpAllAndDrillAllAsTheContainersOwnCommandExitZeroWithJsonLogsOnAReadOnlyRoot() {
+        OneShot dump = oneShot("dump", "--all");
+        assertThat(dump.exitCode()).as(dump.toString()).isZero();
+        assertThat(dump.stdout()).contains("users-db: ", "orders-db: ", "stored in local");
+        JsonLines.assertEachLineIsOneObject(dump.logs());
+        assertThat(dump.logs()).anySatisfy(l -> assertThat(l).contains("\"service\":\"users-db\"").contains("stored"));
+
+        OneShot drill = oneShot("drill", "--all");
+        assertThat(drill.exitCode()).as(drill.toString()).isZero();
+        JsonLines.assertEachLineIsOneObject(drill.logs());
+        assertThat(drill.logs()).anySatisfy(l -> assertThat(l).contains("orders-db: dropped the scratch database"));
+    }
+
+    /** What a one-shot container printed: standard output, its JSON log lines, and how it exited. */
+    private record OneShot(long exitCode, String stdout, List<String> logs) {
+    }
+
+    /** The image's own command, run once as a CronJob would: read-only root, no capabilities, JSON logs. */
+    private OneShot oneShot(String... command) {
         Map<String, String> env = new HashMap<>(env());
         env.put("LOG_FORMAT", "json");
         @SuppressWarnings("resource")
         GenericContainer<?> once = new GenericContainer<>(DockerImageName.parse(ContainerEngine.CONTROLLER_IMAGE))
-                .withNetwork(lab.network()).withEnv(env).withCommand("dump", "--all")
+                .withNetwork(lab.network()).withEnv(env).withCommand(command)
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(3)))
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withReadonlyRootfs(true)
                         .withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"))
                         .withTmpFs(Map.of("/tmp", "rw,size=64m")));
         Lab.mount(once, mounts());
         Steps.say("docker run --rm --read-only --cap-drop ALL --tmpfs /tmp -e LOG_FORMAT=json ... "
-                + ContainerEngine.CONTROLLER_IMAGE + " dump --all");
+                + ContainerEngine.CONTROLLER_IMAGE + " " + String.join(" ", command));
         try {
             once.start();
             var state = lab.client().inspectContainerCmd(once.getContainerId()).exec().getState();
-            assertThat(state.getRunning()).isFalse();
-            assertThat(state.getExitCodeLong()).isZero();
-            assertThat(once.getLogs(OutputFrame.OutputType.STDOUT)).contains("users-db: ", "orders-db: ",
-                    "stored in local");
+            assertThat(state.getRunning()).as("nothing of it runs on").isFalse();
             List<String> logs = once.getLogs(OutputFrame.OutputType.STDERR).lines().filter(l -> !l.isBlank()).toList();
             assertThat(logs).isNotEmpty();
-            JsonLines.assertEachLineIsOneObject(logs);
-            assertThat(logs).anySatisfy(l -> assertThat(l).contains("\"service\":\"users-db\"").contains("stored"));
+            return new OneShot(state.getExitCodeLong(), once.getLogs(OutputFrame.OutputType.STDOUT), logs);
         } finally {
             once.stop();
         }
