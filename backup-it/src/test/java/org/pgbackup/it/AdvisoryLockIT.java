@@ -167,6 +167,11 @@ class AdvisoryLockIT {
                         .contains("'pg-backup-controller' from 127.0.0.1").doesNotContain("result=failed");
                 assertThat(Metrics.value(Metrics.get(metrics), "pgbackup_runs_total{result=\"failed\","
                         + "service=\"orders\"}")).isEqualTo(-1);
+                // Health too: the slot the other controller took leaves this one with no archive, yet not stale.
+                ControllerProcess.Run health = controller.run(scheduled, "health");
+                assertThat(health.exitCode()).as(health.output()).isZero();
+                assertThat(health.output()).contains("orders: fresh: the slot of ").contains(
+                        "was taken by another controller; no complete archive here");
 
                 tables.rollback();
                 assertThat(first.waitFor(BOUND)).as(first.log()).isZero();

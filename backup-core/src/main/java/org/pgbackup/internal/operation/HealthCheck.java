@@ -14,6 +14,7 @@ import org.pgbackup.config.Mode;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
+import org.pgbackup.controller.RunRecord;
 import org.pgbackup.controller.ServiceHealth;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.internal.postgres.PgBinaries;
@@ -73,16 +74,39 @@ public final class HealthCheck {
             }
             newest = each.values().stream().max(Comparator.comparing(ArchiveInfo::name));
         }
+        Optional<RunRecord> skipped = takenElsewhere(service, now, limit);
         if (newest.isEmpty()) {
-            return new ServiceHealth(service, false, "stale: no complete archive (limit " + human(limit) + ")");
+            return skipped.map(run -> new ServiceHealth(service, true, "fresh: " + skippedDetail(run, now)
+                    + "; no complete archive here (limit " + human(limit) + ")")).orElseGet(() -> new ServiceHealth(
+                            service, false, "stale: no complete archive (limit " + human(limit) + ")"));
         }
         Duration age = Duration.between(newest.get().name().createdAt(), now);
         String detail = "newest complete archive " + newest.get().path() + " is " + human(age) + " old (limit "
                 + human(limit) + ")";
         boolean fresh = age.compareTo(limit) <= 0;
+        Instant newestAt = newest.get().name().createdAt();
+        if (!fresh && skipped.filter(run -> run.started().isAfter(newestAt)).isPresent()) {
+            fresh = true;
+            detail = skippedDetail(skipped.get(), now) + "; " + detail;
+        }
         Optional<String> lagging = lagging(service, listing);
         return new ServiceHealth(service, fresh && lagging.isEmpty(), (fresh ? "fresh: " : "stale since "
                 + newest.get().name().createdAt().plus(limit) + ": ") + detail + lagging.map(l -> "; " + l).orElse(""));
+    }
+
+    /**
+     * The newest run within the limit that found the database's lock held by another
+     * controller: that controller took the slot, so this one is not stale for having stored nothing.
+     */
+    private Optional<RunRecord> takenElsewhere(String service, Instant now, Duration limit) {
+        return RunHistory.read(config.stateDirectory(service), service).stream()
+                .filter(run -> run.outcome() == RunRecord.Outcome.SKIPPED)
+                .filter(run -> Duration.between(run.started(), now).compareTo(limit) <= 0).findFirst();
+    }
+
+    private static String skippedDetail(RunRecord run, Instant now) {
+        return "the slot of " + run.started() + " (" + human(Duration.between(run.started(), now))
+                + " ago) was taken by another controller";
     }
 
     /**
