@@ -150,11 +150,15 @@ class AdvisoryLockIT {
     void aScheduledSlotFindingTheLockHeldIsSkippedNotFailedAndTheNextOneDumps() throws Exception {
         int port = Metrics.freePort();
         String metrics = "http://127.0.0.1:" + port + "/metrics";
+        HttpRecorder receiver = new HttpRecorder();
+        // Failures only on the webhook, skips on a channel that asks for them, and the run's ping.
         Map<String, String> scheduled = other("MODE", "production", "DATABASES_ROOT", rootB.resolve("databases")
                 .toString(), "BACKUP_SCHEDULE", "*/3 * * * * *", "LOCK_WAIT_SECONDS", "1", "METRICS_PORT",
-                Integer.toString(port));
+                Integer.toString(port), "NOTIFY_WEBHOOK_URL", receiver.url("/failures"), "NOTIFY_URLS",
+                "generic+" + receiver.url("/skips?events=backup.skipped"), "HEALTHCHECK_PING_URL",
+                receiver.url("/ping"));
         Connection tables = holdTables();
-        try (ControllerProcess.Background first = controller.start(Files.createDirectories(output.resolve("a")),
+        try (receiver; ControllerProcess.Background first = controller.start(Files.createDirectories(output.resolve("a")),
                 app.env(rootA), "dump", "app")) {
             Waiting.until("the first controller to hold the backup lock", BOUND, () -> advisoryHolders() == 1,
                     first::log);
@@ -167,6 +171,10 @@ class AdvisoryLockIT {
                         .contains("'pg-backup-controller' from 127.0.0.1").doesNotContain("result=failed");
                 assertThat(Metrics.value(Metrics.get(metrics), "pgbackup_runs_total{result=\"failed\","
                         + "service=\"orders\"}")).isEqualTo(-1);
+                Waiting.until("the skipped slot's notice", BOUND, () -> receiver.requests.stream()
+                        .anyMatch(r -> r.startsWith("POST /skips") && r.contains("backup.skipped")), second::log);
+                assertThat(receiver.requests).as("no failure told, no failed ping")
+                        .noneMatch(r -> r.startsWith("POST /failures")).noneMatch(r -> r.contains("/ping/fail"));
                 // Health too: the slot the other controller took leaves this one with no archive, yet not stale.
                 ControllerProcess.Run health = controller.run(scheduled, "health");
                 assertThat(health.exitCode()).as(health.output()).isZero();

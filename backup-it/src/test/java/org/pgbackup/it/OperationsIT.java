@@ -2,18 +2,13 @@ package org.pgbackup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,36 +86,9 @@ class OperationsIT {
         }
     }
 
-    /** A local HTTP server that records what it is sent. */
-    private static final class Receiver implements AutoCloseable {
-        final List<String> requests = new CopyOnWriteArrayList<>();
-        final HttpServer server;
-
-        Receiver() throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
-            server.createContext("/", exchange -> {
-                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-                        + (body.isEmpty() ? "" : " " + body));
-                exchange.sendResponseHeaders(200, -1);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        String url(String path) {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
     @Test
     void webhookAndPingsTellOfASuccessAndAFailure() throws IOException {
-        try (Receiver receiver = new Receiver()) {
+        try (HttpRecorder receiver = new HttpRecorder()) {
             Map<String, String> env = production();
             env.put("DATABASE_LIST", "app,gone");
             env.put("GONE_POSTGRES_HOST", "127.0.0.1");
@@ -156,7 +124,7 @@ class OperationsIT {
                 REVOKE CONNECT ON DATABASE secret FROM PUBLIC;
                 """);
         int port = freePort();
-        try (Receiver receiver = new Receiver()) {
+        try (HttpRecorder receiver = new HttpRecorder()) {
             Map<String, String> env = production();
             env.put("APP_POSTGRES_DB", "*");
             env.put("APP_POSTGRES_USER", "reader");
@@ -187,7 +155,7 @@ class OperationsIT {
 
     @Test
     void eachServicePingsItsOwnUrl() throws IOException {
-        try (Receiver receiver = new Receiver()) {
+        try (HttpRecorder receiver = new HttpRecorder()) {
             Map<String, String> env = production();
             env.put("DATABASE_LIST", "app,gone");
             env.put("GONE_POSTGRES_HOST", "127.0.0.1");
@@ -214,7 +182,7 @@ class OperationsIT {
     void scheduledDrillsReachTheMetricsAndTheWebhookBothWays() throws IOException {
         int port = freePort();
         String url = "http://127.0.0.1:" + port + "/metrics";
-        try (Receiver receiver = new Receiver()) {
+        try (HttpRecorder receiver = new HttpRecorder()) {
             Map<String, String> env = production();
             // The same server twice: "copy" drills on a server that is down.
             env.putAll(app.cluster().serviceEnvironment("copy"));
