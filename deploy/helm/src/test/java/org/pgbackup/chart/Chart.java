@@ -44,6 +44,13 @@ final class Chart {
         return List.of((HasMetadata) parsed);
     }
 
+    /** An object as YAML, as {@code kubectl get -o yaml} would write it. */
+    static String yaml(HasMetadata object) {
+        String yaml = KUBERNETES.asYaml(object);
+        // One document each: the caller joins them.
+        return yaml.startsWith("---\n") ? yaml.substring(4) : yaml;
+    }
+
     static <T extends HasMetadata> List<T> ofKind(List<HasMetadata> objects, Class<T> kind) {
         return objects.stream().filter(kind::isInstance).map(kind::cast).toList();
     }

@@ -2,20 +2,30 @@ package org.pgbackup.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,16 +103,22 @@ class ChartOnPodmanIT {
         }
     }
 
-    @Test
-    void theRenderedDeploymentsPodRunsHardenedOnPodmanAndItsArchiveRestoresTheRows() throws Exception {
+    /** A PostgreSQL container on a network of the test's own, 5000 rows in it, and the password's Secret. */
+    private String serverAndSecret() throws InterruptedException {
         Podman.run("network", "create", id).ok();
         Podman.run("run", "-d", "--name", database, "--network", id, "-e", "POSTGRES_USER=app", "-e",
                 "POSTGRES_PASSWORD=app-secret", "-e", "POSTGRES_DB=app", POSTGRES_IMAGE).ok();
         awaitServer();
         sql("CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2));"
                 + " INSERT INTO items SELECT g, 'item ' || md5(g::text), g * 1.25 FROM generate_series(1, 5000) g");
-        String before = fingerprint();
+        String password = Base64.getEncoder().encodeToString("app-secret".getBytes(StandardCharsets.UTF_8));
+        Podman.run(("{\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8), "secret", "create",
+                secret, "-").ok();
+        return fingerprint();
+    }
 
+    /** {@code helm template} of the chart for the test's server and Secret, with more values. */
+    private List<HasMetadata> render(String more) throws IOException {
         Path values = dir.resolve("values.yaml");
         Files.writeString(values, """
                 image: {repository: %s, tag: %s, pullPolicy: IfNotPresent}
@@ -115,19 +131,25 @@ class ChartOnPodmanIT {
                     passwordSecret: {name: %s, key: password}
                 persistence: {size: 1Gi}
                 """.formatted(CONTROLLER_IMAGE.substring(0, CONTROLLER_IMAGE.lastIndexOf(':')),
-                CONTROLLER_IMAGE.substring(CONTROLLER_IMAGE.lastIndexOf(':') + 1), database, secret));
-        String rendered = new com.marcnuri.helm.Helm(Chart.DIR).template().withName(id).withNamespace("backups")
-                .withKubeVersion(Chart.KUBERNETES_VERSION).withValuesFile(values).call();
-        List<HasMetadata> objects = Chart.parse(rendered);
+                CONTROLLER_IMAGE.substring(CONTROLLER_IMAGE.lastIndexOf(':') + 1), database, secret) + more);
+        return Chart.parse(new Helm(Chart.DIR).template().withName(id).withNamespace("backups")
+                .withKubeVersion(Chart.KUBERNETES_VERSION).withValuesFile(values).call());
+    }
+
+    /** {@code podman kube play} of these objects, on the test's network. */
+    private void play(List<HasMetadata> objects) throws IOException {
+        manifests = dir.resolve("play.yaml");
+        Files.writeString(manifests, objects.stream().map(Chart::yaml).collect(Collectors.joining("---\n")));
+        Podman.run("kube", "play", "--network", id, manifests.toString()).ok();
+    }
+
+    @Test
+    void theRenderedDeploymentsPodRunsHardenedOnPodmanAndItsArchiveRestoresTheRows() throws Exception {
+        String before = serverAndSecret();
+        List<HasMetadata> objects = render("");
         Deployment deployment = Chart.ofKind(objects, Deployment.class).get(0);
         String claim = Chart.ofKind(objects, PersistentVolumeClaim.class).get(0).getMetadata().getName();
-        manifests = dir.resolve("rendered.yaml");
-        Files.writeString(manifests, rendered);
-
-        String password = Base64.getEncoder().encodeToString("app-secret".getBytes(StandardCharsets.UTF_8));
-        Podman.run(("{\"password\":\"" + password + "\"}").getBytes(StandardCharsets.UTF_8), "secret", "create",
-                secret, "-").ok();
-        Podman.run("kube", "play", "--network", id, manifests.toString()).ok();
+        play(objects);
 
         String pod = deployment.getMetadata().getName() + "-pod-0";
         String container = pod + "-" + deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
@@ -143,11 +165,55 @@ class ChartOnPodmanIT {
         String stored = Podman.run("exec", container, "sha256sum", path).ok().stdout().split("\\s+")[0];
         assertThat(Podman.run("exec", container, "cat", path + ".manifest.json").ok().stdout())
                 .contains("\"sha256\" : \"" + stored + "\"");
+        // The probes' command, as the kubelet would run it.
+        Podman.Run health = Podman.run("exec", container, "/controller", "health");
+        assertThat(health.exitCode()).as(health.toString()).isZero();
+        assertThat(health.stdout()).startsWith("app-db: fresh: ");
 
         sql("DELETE FROM items WHERE id % 2 = 0");
         assertThat(fingerprint()).isNotEqualTo(before);
         Podman.run("exec", container, "/controller", "restore", "app-db", archive).ok();
         assertThat(fingerprint()).as("the rows restored from the pod's archive").isEqualTo(before);
+    }
+
+    /**
+     * podman runs no CronJob, so the test runs what the CronJob would start: a Pod of its
+     * {@code jobTemplate}'s pod template, once, with the rendered claim.
+     */
+    @Test
+    void theRenderedCronJobsPodRunsOnceOnPodmanDumpsItsServiceAndExitsZero() throws Exception {
+        String before = serverAndSecret();
+        List<HasMetadata> objects = render("shape: cronjob\n");
+        CronJob cronJob = Chart.ofKind(objects, CronJob.class).get(0);
+        PersistentVolumeClaim claim = Chart.ofKind(objects, PersistentVolumeClaim.class).get(0);
+        Pod job = new PodBuilder().withNewMetadata().withName(cronJob.getMetadata().getName()).endMetadata()
+                .withSpec(cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()).build();
+        play(List.of(claim, job));
+
+        String container = job.getMetadata().getName() + "-" + job.getSpec().getContainers().get(0).getName();
+        Podman.Run waited = Podman.run("wait", container);
+        assertThat(waited.ok().stdout().strip()).as("the job's exit code; its log:\n%s",
+                Podman.run("logs", container).stderr()).isEqualTo("0");
+        Podman.Run logs = Podman.run("logs", container);
+        String printed = logs.stdout() + logs.stderr();
+        List<String> json = printed.lines().filter(l -> l.startsWith("{")).toList();
+        assertThat(json).as("its JSON log lines").isNotEmpty();
+        for (String line : json) {
+            assertThat(new ObjectMapper().readTree(line).isObject()).as(line).isTrue();
+        }
+        assertThat(printed).contains("app-db: stored file_");
+
+        Path volume = Path.of(Podman.run("volume", "inspect", claim.getMetadata().getName(), "--format",
+                "{{.Mountpoint}}").ok().stdout().strip()).resolve("app-db");
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(volume)) {
+            archives = files.filter(f -> f.getFileName().toString().endsWith(".dump.zst")).toList();
+        }
+        assertThat(archives).singleElement().satisfies(archive -> assertThat(Files.readString(
+                archive.resolveSibling(archive.getFileName() + ".manifest.json"))).contains("\"sha256\" : \""
+                        + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                                Files.readAllBytes(archive))) + "\""));
+        assertThat(fingerprint()).isEqualTo(before);
     }
 
     /** The newest archive of the pod's schedule, once {@code list} shows one. */
