@@ -1,7 +1,6 @@
 package org.pgbackup.internal.operation;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -186,9 +185,10 @@ public final class DumpOperation {
             try {
                 result = pgDump.run(compression.pgDumpOption(), settings.tables(), counts.snapshot(), in -> {
                     // Closed twice when all goes well (the compressor closes it): a no-op.
-                    try (OutputStream sealed = encrypted(encryption, digest.writing(progress.counting(out)), service);
+                    try (OutputStream sealed = ArchiveStream.encrypted(encryption,
+                            digest.writing(progress.counting(out)), service);
                             OutputStream sink = compression.compressing(sealed)) {
-                        head[0] = transfer(in, sink);
+                        head[0] = ArchiveStream.transfer(in, sink);
                     }
                 });
             } catch (IOException e) {
@@ -262,33 +262,6 @@ public final class DumpOperation {
         } catch (IOException e) {
             throw new StorageException("Closing the shared directory failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Copies {@code pg_dump}'s output into the sink and returns its first bytes, which show
-     * whether it wrote an archive at all.
-     */
-    private static byte[] transfer(InputStream in, OutputStream sink) throws IOException {
-        byte[] head = in.readNBytes(ArchiveForm.HEAD_LENGTH);
-        sink.write(head);
-        // Large writes: each one crosses into the native compressor.
-        byte[] buffer = new byte[OperationContext.TRANSFER_BUFFER];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            sink.write(buffer, 0, n);
-        }
-        return head;
-    }
-
-    /**
-     * The stream that encrypts into {@code stored}: on a thread of its own, so that age's
-     * cipher runs beside the compressor instead of after it; {@code stored} itself when the
-     * archive is not encrypted.
-     */
-    private static OutputStream encrypted(Encryption encryption, OutputStream stored, String service)
-            throws IOException {
-        return encryption.encryptsNewArchives()
-                ? new HandOff(encryption.encrypting(stored), "encrypt-" + service) : stored;
     }
 
     private void verifyAfterDump(String service, BackupName name, List<String> complete, Map<String, String> failed,

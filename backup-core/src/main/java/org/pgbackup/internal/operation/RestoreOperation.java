@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +31,6 @@ import org.pgbackup.internal.postgres.PgBinaries;
 import org.pgbackup.internal.postgres.AdvisoryLock;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgRestore;
-import org.pgbackup.internal.postgres.PgRoles;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.naming.BackupName;
@@ -157,7 +155,7 @@ public final class RestoreOperation {
         progress.phase(Phase.CONNECTING);
         if (options.appliesRoles() && target.wholeServer()) {
             // Before the database is created: its owner may be one of them.
-            applyRoles(storage, target, object, progress);
+            new SavedRoles(config, binaries).apply(storage, target, object, progress);
         }
         boolean created = target.wholeServer() && WholeServerRestore.createIfMissing(settings, checked.owner());
         try {
@@ -192,7 +190,7 @@ public final class RestoreOperation {
         ArchiveForm form = checked.form();
         Path program = binaries.clientFor("pg_restore", server);
         if (options.appliesRoles() && !target.wholeServer()) {
-            applyRoles(storage, target, object, progress);
+            new SavedRoles(config, binaries).apply(storage, target, object, progress);
         }
         Logger.info("{}: restoring {} from {} into database '{}' at {} (PostgreSQL {}){}{}", service, object,
                 storage.describe(), settings.database(), settings.address(), server, options.parallel()
@@ -295,33 +293,5 @@ public final class RestoreOperation {
             Progress progress) throws IOException {
         return config.encryption().open(form, new BufferedInputStream(progress.counting(storage.open(service,
                 object)), OperationContext.TRANSFER_BUFFER), object + " of service '" + service + "'");
-    }
-
-    /**
-     * Creates the roles saved beside an archive. Roles that exist already are left as they
-     * are; any other error stops the restore before the database is touched.
-     */
-    private void applyRoles(Storage storage, RestoreTarget target, String archive, Progress progress) {
-        String service = target.settings().name();
-        // A whole-server service's database may not exist yet: its roles go in through the maintenance database.
-        PgConnection connection = new PgConnection(target.wholeServer()
-                ? target.settings().forDatabase("postgres") : target.settings(), progress.runner());
-        String sql;
-        String rolesFile = Sidecar.ROLES.of(archive);
-        try (InputStream stored = storage.open(target.rolesDirectory(), rolesFile);
-                InputStream in = rolesFile.endsWith(".age")
-                        ? config.encryption().decrypting(stored, rolesFile + " of service '" + service + "'") : stored) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new RestoreFailedException(archive + " of service '" + service + "' has no saved roles ("
-                    + Sidecar.ROLES.of(archive) + " cannot be read: " + e.getMessage() + "); nothing was restored."
-                    + " Restore without --with-roles");
-        }
-        String errors = new PgRoles(connection, binaries.find("psql"), config.operationTimeout()).apply(sql);
-        if (!errors.isEmpty()) {
-            throw new RestoreFailedException("Creating the roles saved with " + archive + " failed for service '"
-                    + service + "'; the database was not touched: " + errors);
-        }
-        Logger.info("{}: applied the roles saved with {}", service, archive);
     }
 }
