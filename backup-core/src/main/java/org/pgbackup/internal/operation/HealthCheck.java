@@ -74,9 +74,8 @@ public final class HealthCheck {
             }
             newest = each.values().stream().max(Comparator.comparing(ArchiveInfo::name));
         }
-        Optional<RunRecord> skipped = takenElsewhere(service, now, limit);
         if (newest.isEmpty()) {
-            return skipped.map(run -> new ServiceHealth(service, true, "fresh: " + skippedDetail(run, now)
+            return takenElsewhere(service, now, limit).map(run -> new ServiceHealth(service, true, "fresh: " + skippedDetail(run, now)
                     + "; no complete archive here (limit " + human(limit) + ")")).orElseGet(() -> new ServiceHealth(
                             service, false, "stale: no complete archive (limit " + human(limit) + ")"));
         }
@@ -84,8 +83,11 @@ public final class HealthCheck {
         String detail = "newest complete archive " + newest.get().path() + " is " + human(age) + " old (limit "
                 + human(limit) + ")";
         boolean fresh = age.compareTo(limit) <= 0;
+        // The run history is read only for a service that would otherwise be stale.
         Instant newestAt = newest.get().name().createdAt();
-        if (!fresh && skipped.filter(run -> run.started().isAfter(newestAt)).isPresent()) {
+        Optional<RunRecord> skipped = fresh ? Optional.empty() : takenElsewhere(service, now, limit)
+                .filter(run -> run.started().isAfter(newestAt));
+        if (skipped.isPresent()) {
             fresh = true;
             detail = skippedDetail(skipped.get(), now) + "; " + detail;
         }
