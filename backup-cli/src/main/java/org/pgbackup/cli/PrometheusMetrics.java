@@ -2,13 +2,16 @@ package org.pgbackup.cli;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.pgbackup.notify.Notifications;
 import org.pgbackup.controller.ArchiveInfo;
@@ -21,10 +24,14 @@ import org.pgbackup.error.BackupException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.naming.BackupKind;
 
-/** The Prometheus metrics of scheduled runs, served on {@code METRICS_PORT} at {@code /metrics}. */
+/**
+ * The Prometheus metrics of scheduled runs, at {@code /metrics}: on a server of their own on
+ * {@code METRICS_PORT}, or through {@link #handler()} beside the status page when it shares the port.
+ */
 final class PrometheusMetrics implements RunListener, Notifications.Outcomes, AutoCloseable {
     private final Clock clock;
-    private final HTTPServer server;
+    private final PrometheusRegistry registry;
+    private final Optional<HTTPServer> server;
     private final Gauge lastSuccess;
     private final Gauge lastDuration;
     private final Gauge lastSize;
@@ -37,9 +44,9 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
     private final Counter drills;
     private final Counter notifications;
 
-    private PrometheusMetrics(int port, Clock clock) throws IOException {
+    private PrometheusMetrics(Optional<Integer> port, Clock clock) throws IOException {
         this.clock = clock;
-        PrometheusRegistry registry = new PrometheusRegistry();
+        registry = new PrometheusRegistry();
         lastSuccess = Gauge.builder().name("pgbackup_last_success_timestamp_seconds")
                 .help("When the last successful backup of the service finished").labelNames("service")
                 .register(registry);
@@ -67,16 +74,32 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
         notifications = Counter.builder().name("pgbackup_notifications_total")
                 .help("Notices sent to each kind of channel, by result (ok, failed)").labelNames("channel", "result")
                 .register(registry);
-        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        server = port.isPresent() ? Optional.of(HTTPServer.builder().port(port.get()).registry(registry)
+                .buildAndStart()) : Optional.empty();
     }
 
+    /** Metrics on a server of their own. */
     static PrometheusMetrics serve(int port, Clock clock) {
         try {
-            return new PrometheusMetrics(port, clock);
+            return new PrometheusMetrics(Optional.of(port), clock);
         } catch (IOException e) {
             throw new StorageException("Cannot serve metrics on METRICS_PORT=" + port + ": " + e.getMessage()
                     + ". Pick a free port", e);
         }
+    }
+
+    /** Metrics served by another server, through {@link #handler()}. */
+    static PrometheusMetrics unserved(Clock clock) {
+        try {
+            return new PrometheusMetrics(Optional.empty(), clock);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** What answers {@code /metrics} on another server. */
+    HttpHandler handler() {
+        return new MetricsHandler(registry);
     }
 
     @Override
@@ -160,6 +183,6 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
 
     @Override
     public void close() {
-        server.stop();
+        server.ifPresent(HTTPServer::stop);
     }
 }

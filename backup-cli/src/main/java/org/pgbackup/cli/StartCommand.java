@@ -9,11 +9,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.pgbackup.config.Configuration;
+import org.pgbackup.config.StatusPageSettings;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.notify.Notifications;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.ScheduledBackups;
+import org.pgbackup.status.StatusBoard;
+import org.pgbackup.status.StatusServer;
 import org.tinylog.Logger;
 
 @Parameters(commandNames = "start", commandDescription = "Run until stopped: with MODE=production, dump every"
@@ -34,18 +38,26 @@ final class StartCommand extends Command {
         List<RunListener> listeners = new ArrayList<>();
         Map<String, URI> servicePings = new HashMap<>();
         config.services().forEach(s -> s.healthcheckPing().ifPresent(url -> servicePings.put(s.name(), url)));
-        PrometheusMetrics metrics = config.metricsPort().map(port -> PrometheusMetrics.serve(port, clock))
-                .orElse(null);
+        Optional<StatusPageSettings> page = config.statusPage();
+        boolean sharedPort = page.isPresent() && config.metricsPort().equals(Optional.of(page.get().port()));
+        PrometheusMetrics metrics = config.metricsPort().map(port -> sharedPort ? PrometheusMetrics.unserved(clock)
+                : PrometheusMetrics.serve(port, clock)).orElse(null);
         if (metrics != null) {
             listeners.add(metrics);
             Logger.info("Serving Prometheus metrics on port {} at /metrics", config.metricsPort().orElseThrow());
         }
         Notifications.Outcomes outcomes = metrics != null ? metrics : (channel, delivered) -> { };
         try (Notifications notifications = new Notifications(config.notificationChannels(), config.healthcheckPing(),
-                servicePings, clock, outcomes)) {
+                servicePings, clock, outcomes); StatusBoard board = page.isPresent() ? new StatusBoard(controller, clock) : null) {
             listeners.add(0, notifications);
+            if (board != null) {
+                listeners.add(board);
+            }
             loop = new ScheduledBackups(controller, clock, listeners);
-            loop.run();
+            try (StatusServer status = page.map(settings -> StatusServer.start(settings, board, loop,
+                    sharedPort ? Optional.of(metrics.handler()) : Optional.empty(), clock)).orElse(null)) {
+                loop.run();
+            }
             return 0;
         } finally {
             if (metrics != null) {

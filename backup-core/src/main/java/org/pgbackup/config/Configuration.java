@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import org.pgbackup.spi.StorageProvider;
 public final class Configuration {
     /** {@code DESTINATION_MAX_LAG} when unset: one day. */
     public static final Duration DEFAULT_DESTINATION_MAX_LAG = Duration.ofDays(1);
-    private final Map<String, ServiceSettings> services;    private final Mode mode;
+    private final Map<String, ServiceSettings> services;
+    private final Mode mode;
     private final Mode server;
     private final boolean copyToShared;
     private final Map<String, StorageTarget> targets;
@@ -52,6 +54,7 @@ public final class Configuration {
     private final Optional<URI> healthcheckPing;
     private final List<NotificationChannel> notificationChannels;
     private final Optional<Integer> metricsPort;
+    private final Optional<StatusPageSettings> statusPage;
     private final boolean verifyAfterDump;
     private final boolean serverLock;
     private final boolean rolePasswords;
@@ -89,6 +92,7 @@ public final class Configuration {
         this.healthcheckPing = b.healthcheckPing;
         this.notificationChannels = b.channels;
         this.metricsPort = b.metricsPort;
+        this.statusPage = b.statusPage;
         this.verifyAfterDump = b.verifyAfterDump;
         this.serverLock = b.serverLock;
         this.rolePasswords = b.rolePasswords;
@@ -293,6 +297,23 @@ public final class Configuration {
     public Optional<Integer> metricsPort() {
         return metricsPort;
     }
+
+    /** Where {@code start} serves its status page and API: {@code HTTP_PORT}, or else {@code METRICS_PORT}. */
+    public Optional<StatusPageSettings> statusPage() {
+        return statusPage;
+    }
+
+    /**
+     * How old a service's newest complete archive may be and still be fresh, at a time:
+     * {@code HEALTH_MAX_AGE}, or in production the schedule's longest gap around then plus
+     * an hour; empty outside production without {@code HEALTH_MAX_AGE}, where nothing is due.
+     */
+    public Optional<Duration> freshnessLimit(Instant now) {
+        return healthMaxAge.or(() -> mode == Mode.PRODUCTION
+                ? Optional.of(schedule.longestGap(now).plus(HEALTH_GRACE)) : Optional.empty());
+    }
+
+    private static final Duration HEALTH_GRACE = Duration.ofHours(1);
 
     /** Where this configuration came from, which decides how its messages name settings. */
     public ConfigurationSource source() {

@@ -68,6 +68,7 @@ public final class ConfigurationBuilder {
     final List<Map.Entry<String, String>> notifyUrls = new ArrayList<>();
     ChannelProviders channelProviders;
     Optional<Integer> metricsPort = Optional.empty();
+    Optional<StatusPageSettings> statusPage = Optional.empty();
     boolean verifyAfterDump;
     boolean serverLock = true;
     boolean rolePasswords = true;
@@ -300,6 +301,12 @@ public final class ConfigurationBuilder {
     /** {@code METRICS_PORT}: where {@code start} serves Prometheus metrics. */
     public ConfigurationBuilder metricsPort(int port) {
         this.metricsPort = Optional.of(port);
+        return this;
+    }
+
+    /** {@code HTTP_PORT} and its companions: where {@code start} serves the status page and API. */
+    public ConfigurationBuilder statusPage(StatusPageSettings settings) {
+        this.statusPage = Optional.of(settings);
         return this;
     }
 

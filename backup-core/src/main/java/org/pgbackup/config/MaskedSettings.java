@@ -49,7 +49,7 @@ final class MaskedSettings {
         shown.forEach((name, value) -> {
             // Webhook, ping and channel URLs carry tokens and passwords.
             boolean masked = secret.contains(name) || name.endsWith("PASSWORD") || name.endsWith("_URL")
-                    || name.endsWith("_URLS");
+                    || name.endsWith("_URLS") || name.endsWith("_TOKEN");
             pairs.add(name + "=" + (masked ? MASK : value));
         });
         return String.join(" ", pairs);

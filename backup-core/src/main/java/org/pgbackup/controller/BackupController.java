@@ -302,6 +302,15 @@ public final class BackupController implements AutoCloseable {
      * lock is not a run.
      */
     public List<RunRecord> runs(String service) {
+        return runLog(service).runs();
+    }
+
+    /**
+     * A service's run history as {@link #runs} gives it, with the number of records that could
+     * not be read: a history cut short gives the runs before the cut and says so, and the next
+     * run writes a whole history again.
+     */
+    public RunLog runLog(String service) {
         running.ensureOpen();
         ctx.config().service(service);
         return RunHistory.read(ctx.config().stateDirectory(service), service);

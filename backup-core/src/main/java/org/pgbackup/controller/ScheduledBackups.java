@@ -147,11 +147,33 @@ public final class ScheduledBackups {
 
     /** Dumps one service of a run; whether its archive is complete everywhere. */
     private boolean runService(String service) {
-        Configuration config = controller.configuration();
         if (stopRequested()) {
             Logger.info("{}: skipped, stopping", service);
             return true;
         }
+        try {
+            return dumpNow(service).complete();
+        } catch (HeldByOtherControllerException e) {
+            return true;
+        } catch (BackupException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Dumps one service now, outside the schedule, as a slot of the schedule would: the same
+     * log line, the listeners hear it (metrics, notifications), shared copy and verification
+     * as configured. For "back up now" requests; it may run beside {@link #run()}, and the
+     * service's lock keeps two dumps of one service apart.
+     *
+     * @return the dump's result
+     * @throws org.pgbackup.error.UnknownServiceException if there is no such service
+     * @throws HeldByOtherControllerException if another controller was dumping the database
+     * @throws BackupException if the dump failed
+     */
+    public DumpResult dumpNow(String service) {
+        Configuration config = controller.configuration();
+        config.service(service);
         Instant start = clock.instant();
         tell(service + "'s start", l -> l.serviceStarted(service));
         try {
@@ -167,13 +189,13 @@ public final class ScheduledBackups {
             if (config.verifyAfterDump() && result.complete()) {
                 tell(service + "'s verification", l -> l.serviceVerified(service));
             }
-            return result.complete();
+            return result;
         } catch (HeldByOtherControllerException e) {
             BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
             Logger.warn("{}: run {} kind={} result=skipped: {}", service,
                     TIME.format(ZonedDateTime.ofInstant(start, config.zone())), kind.label(), e.getMessage());
             tell(service + "'s skip", l -> l.serviceSkipped(service, kind, e));
-            return true;
+            throw e;
         } catch (BackupException e) {
             BackupKind kind = BackupName.startedAt(start, config.zone()).kind();
             Duration took = Duration.between(start, clock.instant());
@@ -181,7 +203,7 @@ public final class ScheduledBackups {
                     TIME.format(ZonedDateTime.ofInstant(start, config.zone())), kind.label(), seconds(took),
                     e.getMessage());
             tell(service + "'s failure", l -> l.serviceFailed(service, kind, took, e));
-            return false;
+            throw e;
         }
     }
 

@@ -41,8 +41,7 @@ public final class HealthCheck {
 
     public List<ServiceHealth> health() {
         Instant now = clock.instant();
-        Optional<Duration> limit = config.healthMaxAge().or(() -> config.mode() == Mode.PRODUCTION
-                ? Optional.of(config.schedule().longestGap(now).plus(HEALTH_GRACE)) : Optional.empty());
+        Optional<Duration> limit = config.freshnessLimit(now);
         List<ServiceHealth> report = new ArrayList<>();
         for (ServiceSettings settings : config.services()) {
             String service = settings.name();
@@ -55,8 +54,6 @@ public final class HealthCheck {
         }
         return report;
     }
-
-    private static final Duration HEALTH_GRACE = Duration.ofHours(1);
 
     private ServiceHealth freshness(ServiceSettings settings, Instant now, Duration limit) {
         String service = settings.name();
@@ -101,7 +98,7 @@ public final class HealthCheck {
      * controller: that controller took the slot, so this one is not stale for having stored nothing.
      */
     private Optional<RunRecord> takenElsewhere(String service, Instant now, Duration limit) {
-        return RunHistory.read(config.stateDirectory(service), service).stream()
+        return RunHistory.read(config.stateDirectory(service), service).runs().stream()
                 .filter(run -> run.outcome() == RunRecord.Outcome.SKIPPED)
                 .filter(run -> Duration.between(run.started(), now).compareTo(limit) <= 0).findFirst();
     }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.controller.DumpResult;
+import org.pgbackup.controller.RunLog;
 import org.pgbackup.controller.RunRecord;
 import org.tinylog.Logger;
 
@@ -65,7 +66,7 @@ public final class RunHistory {
 
     /** Adds a run at the front and drops what falls past the limit; a failure to write is logged, the run stands. */
     static void record(Path directory, RunRecord run) {
-        List<RunRecord> runs = new ArrayList<>(read(directory, run.service()));
+        List<RunRecord> runs = new ArrayList<>(read(directory, run.service()).runs());
         runs.add(0, run);
         Path file = directory.resolve(FILE);
         Path next = directory.resolve(FILE + ".new");
@@ -85,25 +86,36 @@ public final class RunHistory {
         }
     }
 
-    /** The runs kept, newest first; none when there is no history or it cannot be read (logged). */
-    public static List<RunRecord> read(Path directory, String service) {
+    /**
+     * The runs kept, newest first, and how many records could not be read: a history cut
+     * short (written by hand, or by an older controller killed mid-write) gives the runs before
+     * the cut and one unreadable record; no history gives none. An unreadable record is logged.
+     */
+    public static RunLog read(Path directory, String service) {
         Path file = directory.resolve(FILE);
         List<RunRecord> runs = new ArrayList<>();
-        try (JsonParser json = JSON.createParser(Files.readAllBytes(file))) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new RunLog(List.of(), 0);
+        } catch (IOException e) {
+            Logger.warn("{}: the run history in {} cannot be read: {}", service, file, e.getMessage());
+            return new RunLog(List.of(), 1);
+        }
+        try (JsonParser json = JSON.createParser(content)) {
             if (json.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("not a list of runs");
             }
             while (json.nextToken() == JsonToken.START_OBJECT) {
                 runs.add(readOne(json, service));
             }
-        } catch (NoSuchFileException e) {
-            return List.of();
+            return new RunLog(runs, 0);
         } catch (IOException | RuntimeException e) {
-            Logger.warn("{}: the run history in {} cannot be read, so it starts anew: {}", service, file,
-                    e.getMessage());
-            return List.of();
+            Logger.warn("{}: the run history in {} is cut short after {} runs; the next run writes it whole: {}",
+                    service, file, runs.size(), e.getMessage().lines().findFirst().orElse(""));
+            return new RunLog(runs, 1);
         }
-        return runs;
     }
 
     private static void write(JsonGenerator json, RunRecord run) throws IOException {

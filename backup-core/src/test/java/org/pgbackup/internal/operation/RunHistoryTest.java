@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.controller.RunLog;
 import org.pgbackup.controller.RunRecord;
 import org.pgbackup.controller.RunRecord.Outcome;
 
@@ -36,7 +37,7 @@ class RunHistoryTest {
         for (int i = 1; i <= 3; i++) {
             RunHistory.record(dir, run(i));
         }
-        assertThat(RunHistory.read(dir, "users")).containsExactly(run(3), run(2), run(1));
+        assertThat(RunHistory.read(dir, "users").runs()).containsExactly(run(3), run(2), run(1));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("runs.json"))))
                 .isEqualTo("rw-------");
         assertThat(dir.resolve("runs.json.new")).doesNotExist();
@@ -47,7 +48,7 @@ class RunHistoryTest {
         for (int i = 1; i <= RunHistory.LIMIT + 5; i++) {
             RunHistory.record(dir, run(i));
         }
-        List<RunRecord> runs = RunHistory.read(dir, "users");
+        List<RunRecord> runs = RunHistory.read(dir, "users").runs();
         assertThat(runs).hasSize(500);
         assertThat(runs.get(0)).isEqualTo(run(505));
         assertThat(runs.get(499)).isEqualTo(run(6));
@@ -55,10 +56,26 @@ class RunHistoryTest {
 
     @Test
     void anUnreadableHistoryStartsAnewAndNoHistoryIsEmpty() throws IOException {
-        assertThat(RunHistory.read(dir, "users")).isEmpty();
+        assertThat(RunHistory.read(dir, "users")).isEqualTo(new RunLog(List.of(), 0));
         Files.writeString(dir.resolve("runs.json"), "{\"half\": ");
-        assertThat(RunHistory.read(dir, "users")).isEmpty();
+        assertThat(RunHistory.read(dir, "users")).isEqualTo(new RunLog(List.of(), 1));
         RunHistory.record(dir, run(7));
-        assertThat(RunHistory.read(dir, "users")).containsExactly(run(7));
+        assertThat(RunHistory.read(dir, "users")).isEqualTo(new RunLog(List.of(run(7)), 0));
+    }
+
+    @Test
+    void aHistoryCutInHalfGivesTheRunsBeforeTheCutAndTheNextRunWritesItWhole() throws IOException {
+        for (int i = 1; i <= 4; i++) {
+            RunHistory.record(dir, run(i));
+        }
+        Path file = dir.resolve("runs.json");
+        String whole = Files.readString(file);
+        int third = whole.indexOf("{\"started\"", whole.indexOf("{\"started\"", whole.indexOf("{\"started\"") + 1) + 1);
+        Files.writeString(file, whole.substring(0, third + 20));
+        RunLog cut = RunHistory.read(dir, "users");
+        assertThat(cut.unreadable()).isEqualTo(1);
+        assertThat(cut.runs()).containsExactly(run(4), run(3));
+        RunHistory.record(dir, run(5));
+        assertThat(RunHistory.read(dir, "users")).isEqualTo(new RunLog(List.of(run(5), run(4), run(3)), 0));
     }
 }
