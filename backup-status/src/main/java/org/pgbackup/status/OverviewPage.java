@@ -87,6 +87,13 @@ final class OverviewPage {
         return bad == 0 ? "all fine" : bad + " need attention";
     }
 
+    /** The service page has the whole line; the overview, enough of it to recognise. */
+    private static String shortened(String error) {
+        return error.length() <= ERROR_CHARS ? error : error.substring(0, ERROR_CHARS - 1) + "\u2026";
+    }
+
+    private static final int ERROR_CHARS = 200;
+
     private static void row(StringBuilder page, ServiceStatus row, Instant now, ZoneId zone) {
         String label = row.status().label();
         page.append("<tr class=").append(label).append(row.database().isPresent() ? " db" : "").append("><td>");
@@ -105,6 +112,7 @@ final class OverviewPage {
         page.append("<td>").append(row.database().isPresent() ? "" : row.nextRun()
                 .map(n -> Text.relative(n, now)).orElse("off")).append("<td>")
                 .append(row.lastDrill().map(d -> Text.relative(d, now)).orElse("")).append("<td class=err>")
-                .append(row.database().isPresent() ? "" : row.error().map(Html::escape).orElse(""));
+                .append(row.database().isPresent() ? "" : row.error().map(OverviewPage::shortened).map(Html::escape)
+                        .orElse(""));
     }
 }

@@ -14,7 +14,9 @@ document.addEventListener('DOMContentLoaded', () => {
     button.disabled = true;
     state.textContent = 'Starting…';
     try {
-      const started = await fetch(button.dataset.href, { method: 'POST', headers, credentials: 'omit' });
+      // Resolved against the origin: a page opened as http://user:token@host/ would lend the URL its credentials,
+      // which fetch refuses.
+      const started = await fetch(new URL(button.dataset.href, location.origin), { method: 'POST', headers, credentials: 'omit' });
       const run = await started.json();
       if (started.status !== 202) {
         state.textContent = run.error || ('HTTP ' + started.status);
@@ -23,7 +25,7 @@ document.addEventListener('DOMContentLoaded', () => {
       }
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        const now = await (await fetch(run.href, { headers, credentials: 'omit' })).json();
+        const now = await (await fetch(new URL(run.href, location.origin), { headers, credentials: 'omit' })).json();
         if (now.state !== 'running') {
           state.textContent = 'Dump ' + now.state + (now.archive ? ': ' + now.archive : '') + (now.error ? ': ' + now.error : '');
           setTimeout(() => location.reload(), 1500);
