@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,10 +44,16 @@ import org.tinylog.Logger;
 public final class StatusBoard implements RunListener, AutoCloseable {
     /** How old a service's listing may be when one service's page or API asks for it. */
     static final Duration RELISTING = Duration.ofMinutes(1);
+    /**
+     * How old listings may grow while only the overview is read: older ones are listed again in
+     * the background, so that archives another controller stored show up without slowing the page.
+     */
+    static final Duration OVERVIEW_RELISTING = Duration.ofMinutes(5);
 
     private final BackupController controller;
     private final Clock clock;
     private final Map<String, ServiceState> states = new ConcurrentHashMap<>();
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ExecutorService relister = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "status-relist");
         thread.setDaemon(true);
@@ -108,10 +115,22 @@ public final class StatusBoard implements RunListener, AutoCloseable {
 
     private void afterRun(String service) {
         update(service, s -> withNewestRun(s.running(Optional.empty()), service));
+        relistLater(service);
+    }
+
+    /** Lists the service again on the board's thread, unless that is queued already. */
+    private void relistLater(String service) {
+        if (!queued.add(service)) {
+            return;
+        }
         try {
-            relister.execute(() -> relist(service));
+            relister.execute(() -> {
+                queued.remove(service);
+                relist(service);
+            });
         } catch (RejectedExecutionException e) {
             // Closed: the page is gone too.
+            queued.remove(service);
         }
     }
 
@@ -170,8 +189,13 @@ public final class StatusBoard implements RunListener, AutoCloseable {
         Optional<Instant> next = config.mode() == Mode.PRODUCTION ? Optional.of(config.schedule().next(now))
                 : Optional.empty();
         List<ServiceStatus> rows = new ArrayList<>();
+        Instant old = now.minus(OVERVIEW_RELISTING);
         for (String service : config.serviceNames()) {
-            rows.addAll(rows(service, states.get(service), now, limit, next));
+            ServiceState state = states.get(service);
+            if (state.listedAt().isBefore(old)) {
+                relistLater(service);
+            }
+            rows.addAll(rows(service, state, now, limit, next));
         }
         return rows;
     }

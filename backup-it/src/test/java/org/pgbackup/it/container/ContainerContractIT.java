@@ -147,6 +147,86 @@ class ContainerContractIT {
     }
 
     /**
+     * The status page from the image: {@code curl} on the host, its header read from a file so
+     * that the token is in no command line, sees both services after a dump started with the admin
+     * token; without a token it gets 401.
+     */
+    @Test
+    void theImageServesTheStatusPageAndCurlWithTheReadTokenSeesEveryService(@TempDir Path host) throws IOException {
+        Map<String, String> env = env();
+        env.put("METRICS_PORT", "9187");
+        env.put("HTTP_READ_TOKEN", STATUS_TOKEN);
+        env.put("HTTP_ADMIN_TOKEN", STATUS_ADMIN_TOKEN);
+        try (Controller controller = lab.controller("status", env, mounts(), c -> c.withExposedPorts(9187))) {
+            String base = "http://" + controller.container().getHost() + ":"
+                    + controller.container().getMappedPort(9187);
+            Path header = host.resolve("authorization");
+            Files.writeString(header, "Authorization: Bearer " + STATUS_TOKEN + "\n");
+            Path admin = host.resolve("admin");
+            Files.writeString(admin, "Authorization: Bearer " + STATUS_ADMIN_TOKEN + "\n");
+            String[] none = curl("GET", base + "/api/v1/services", null);
+            assertThat(none[1]).as(none[0]).isEqualTo("401");
+            Map<String, Integer> before = Map.of("users-db", controller.archives("users-db").size(), "orders-db",
+                    controller.archives("orders-db").size());
+            for (String service : List.of("users-db", "orders-db")) {
+                String[] started = curl("POST", base + "/api/v1/services/" + service + "/dumps", admin);
+                assertThat(started[1]).as(started[0]).isEqualTo("202");
+                java.util.regex.Matcher href = java.util.regex.Pattern.compile("\"href\":\"(/api/v1/runs/[0-9a-f-]+)\"")
+                        .matcher(started[0]);
+                assertThat(href.find()).as(started[0]).isTrue();
+                long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                String[] run = curl("GET", base + href.group(1), header);
+                while (run[0].contains("\"state\":\"running\"") && System.nanoTime() < until) {
+                    sleep(500);
+                    run = curl("GET", base + href.group(1), header);
+                }
+                assertThat(run[0]).as(run[0]).contains("\"state\":\"ok\"");
+                assertThat(controller.archives(service)).hasSize(before.get(service) + 1);
+            }
+            String[] services = curl("GET", base + "/api/v1/services", header);
+            assertThat(services[1]).isEqualTo("200");
+            assertThat(services[0]).contains("\"name\":\"users-db\",\"status\":\"fresh\"")
+                    .contains("\"name\":\"orders-db\",\"status\":\"fresh\"");
+            String[] page = curl("GET", base + "/", header);
+            assertThat(page[1]).isEqualTo("200");
+            assertThat(page[0]).contains(">users-db</a>", ">orders-db</a>").doesNotContain("users-secret");
+        }
+    }
+
+    private static final String STATUS_TOKEN = "status-token-5c0e7d21b9a84f36";
+    private static final String STATUS_ADMIN_TOKEN = "status-admin-93b1f0e6c2d74a58";
+
+    /** {@code curl} on the host: the body and the status code. */
+    private static String[] curl(String method, String url, Path header) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "-X", method, "-o", "-", "-w",
+                "\n%{http_code}"));
+        if (header != null) {
+            command.addAll(List.of("-H", "@" + header));
+        }
+        command.add(url);
+        Steps.say(String.join(" ", command));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            curl.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        int last = out.lastIndexOf('\n');
+        return new String[] {out.substring(0, last), out.substring(last + 1).strip()};
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * The one-shot form a Kubernetes CronJob or a host's cron runs (README, "Running once"):
      * {@code dump --all} as the container's own command, read-only root, no capabilities,
      * JSON logs. It exits 0 once both services are stored, and nothing of it runs on.

@@ -28,12 +28,14 @@ final class StatusController implements AutoCloseable {
     static final String ADMIN_TOKEN = "admin-token-c81e0d4f9a2b7356";
     static final String SCRIPT_DB = "<script>alert(1)</script>";
     static final String IMG_DB = "\"><img src=x onerror=alert(1)>";
+    static final String CLUSTER_PASSWORD = "olga-pw-secret";
 
     private final PgCluster cluster;
     private final Path root;
     private final Path slow;
     private final ControllerProcess.Background start;
     private final int port;
+    private boolean ownsCluster;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private StatusController(PgCluster cluster, Path root, Path slow, ControllerProcess.Background start, int port) {
@@ -42,6 +44,23 @@ final class StatusController implements AutoCloseable {
         this.slow = slow;
         this.start = start;
         this.port = port;
+    }
+
+    /**
+     * A new cluster whose database {@code app} holds a table of {@code rows} rows, dumped and
+     * served as {@link #start} does; {@link #close()} stops both.
+     */
+    static StatusController withNewCluster(Path work, int rows) throws IOException {
+        PgCluster cluster = PgCluster.start("olga", CLUSTER_PASSWORD, "app");
+        try {
+            cluster.psql("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, " + rows + ") g");
+            StatusController status = start(cluster, work, Map.of());
+            status.ownsCluster = true;
+            return status;
+        } catch (RuntimeException | IOException e) {
+            cluster.close();
+            throw e;
+        }
     }
 
     /** Dumps every service once (broken fails), then starts the controller and waits for its page. */
@@ -183,5 +202,8 @@ final class StatusController implements AutoCloseable {
         start.terminate();
         start.waitFor(Duration.ofSeconds(30));
         start.close();
+        if (ownsCluster) {
+            cluster.close();
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +27,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.pgbackup.it.PgCluster;
 
 /**
  * The status page in a real headless browser (Debian's chromium, driven by chromium-driver
@@ -42,15 +40,12 @@ class StatusPageBrowserIT {
 
     @TempDir
     static Path work;
-    static PgCluster cluster;
     static StatusController status;
     static ChromeDriver browser;
 
     @BeforeAll
     static void start() throws IOException {
-        cluster = PgCluster.start("olga", "olga-pw-secret", "app");
-        cluster.psql("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 20000) g");
-        status = StatusController.start(cluster, work, Map.of());
+        status = StatusController.withNewCluster(work, 20000);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort().build();
@@ -69,9 +64,6 @@ class StatusPageBrowserIT {
         }
         if (status != null) {
             status.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pgbackup.it.PgCluster;
 import org.pgbackup.it.Sha256Sum;
 
 /**
@@ -42,23 +40,17 @@ class StatusPageIT {
 
     @TempDir
     static Path work;
-    static PgCluster cluster;
     static StatusController status;
 
     @BeforeAll
     static void startController() throws IOException {
-        cluster = PgCluster.start("olga", "olga-pw-secret", "app");
-        cluster.psql("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 5000) g");
-        status = StatusController.start(cluster, work, Map.of());
+        status = StatusController.withNewCluster(work, 5000);
     }
 
     @AfterAll
     static void stop() throws IOException {
         if (status != null) {
             status.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
@@ -252,9 +244,9 @@ class StatusPageIT {
             assertThat(answer.statusCode()).as(path).isEqualTo(200);
             bodies.add(answer.body());
         }
-        assertThat(bodies).allSatisfy(body -> assertThat(body).doesNotContain("olga-pw-secret")
+        assertThat(bodies).allSatisfy(body -> assertThat(body).doesNotContain(StatusController.CLUSTER_PASSWORD)
                 .doesNotContain("broken-secret-pw").doesNotContain(READ_TOKEN).doesNotContain(ADMIN_TOKEN));
-        assertThat(status.log()).doesNotContain("olga-pw-secret").doesNotContain(READ_TOKEN)
+        assertThat(status.log()).doesNotContain(StatusController.CLUSTER_PASSWORD).doesNotContain(READ_TOKEN)
                 .doesNotContain(ADMIN_TOKEN);
     }
 
