@@ -2,6 +2,7 @@ package org.pgbackup.controller;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.pgbackup.internal.operation.HookedOperation;
 import org.pgbackup.internal.operation.OperationContext;
 import org.pgbackup.internal.operation.RestoreOperation;
 import org.pgbackup.internal.operation.RunHistory;
+import org.pgbackup.internal.operation.LastDrill;
 import org.pgbackup.internal.operation.RunningOperations;
 import org.pgbackup.internal.operation.ServiceRuns;
 import org.pgbackup.internal.operation.SyncOperation;
@@ -314,6 +316,16 @@ public final class BackupController implements AutoCloseable {
         running.ensureOpen();
         ctx.config().service(service);
         return RunHistory.read(ctx.config().stateDirectory(service), service);
+    }
+
+    /**
+     * When the service's last restore drill passed, as its volume records it (the same record
+     * {@code health} reads for {@code DRILL_MAX_AGE}); empty when none has.
+     */
+    public Optional<Instant> lastDrill(String service) {
+        running.ensureOpen();
+        ctx.config().service(service);
+        return LastDrill.read(DrillOperation.directory(ctx.config(), service));
     }
 
     /**

@@ -234,29 +234,8 @@ public final class FleetBenchmark {
 
     /** VmRSS, threads, open files and VmHWM (peak RSS) of a process, from {@code /proc}. */
     private static long[] sample(long pid) {
-        Path proc = Path.of("/proc", Long.toString(pid));
-        long rss = 0;
-        long hwm = 0;
-        long threads = 0;
-        try {
-            for (String line : Files.readAllLines(proc.resolve("status"))) {
-                String[] fields = line.split("\\s+");
-                switch (fields[0]) {
-                    case "VmRSS:" -> rss = Long.parseLong(fields[1]);
-                    case "VmHWM:" -> hwm = Long.parseLong(fields[1]);
-                    case "Threads:" -> threads = Long.parseLong(fields[1]);
-                    default -> { }
-                }
-            }
-            long files;
-            try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-                files = fds.count();
-            }
-            return new long[] {rss, threads, files, hwm};
-        } catch (IOException e) {
-            // The process ended between two samples.
-            return new long[] {0, 0, 0, 0};
-        }
+        ProcStatus status = ProcStatus.of(pid);
+        return new long[] {status.rssKib(), status.threads(), status.files(), status.peakRssKib()};
     }
 
     private static long countArchives(Path data) throws IOException {

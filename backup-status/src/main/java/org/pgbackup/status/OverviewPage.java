@@ -101,8 +101,8 @@ final class OverviewPage {
                 .append(Html.escape(row.label())).append("</a><td><b>").append(label).append("</b>");
         row.running().ifPresent(r -> page.append(' ').append(Text.bytes(r.bytes())));
         page.append("<td>");
-        row.newest().ifPresentOrElse(a -> page.append("<span title=\"").append(Html.escape(a.path())).append("\">")
-                .append(Text.relative(a.name().createdAt(), now)).append("</span>"), () -> page.append("none"));
+        // The archive's name is on the service's page; a title here would double the overview's size.
+        page.append(row.newest().map(a -> Text.relative(a.name().createdAt(), now)).orElse("none"));
         page.append("<td>").append(row.newest().map(a -> Text.bytes(a.size())).orElse("")).append("<td>");
         row.newest().ifPresent(a -> {
             a.locations().stream().filter(l -> !row.missingFrom().contains(l))

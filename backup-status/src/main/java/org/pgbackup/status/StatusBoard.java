@@ -65,7 +65,8 @@ public final class StatusBoard implements RunListener, AutoCloseable {
         this.controller = requireNonNull(controller, "controller is null");
         this.clock = requireNonNull(clock, "clock is null");
         for (String service : controller.configuration().serviceNames()) {
-            states.put(service, withNewestRun(ServiceState.unknown(), service));
+            ServiceState state = withNewestRun(ServiceState.unknown(), service);
+            states.put(service, state.drilled(controller.lastDrill(service), Optional.empty()));
         }
     }
 

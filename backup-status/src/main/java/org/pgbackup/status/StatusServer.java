@@ -51,6 +51,8 @@ public final class StatusServer implements AutoCloseable {
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
     private static final String REALM = "realm=\"pg-backup-controller\"";
+    /** Answers are mostly copies of pages drawn once a second; four threads keep a slow one from holding up the rest. */
+    private static final int THREADS = 4;
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -58,6 +60,7 @@ public final class StatusServer implements AutoCloseable {
     private final ManualDumps dumps;
     private final AccessTokens tokens;
     private final Map<String, byte[]> assets;
+    private final RenderedPages pages = new RenderedPages(System::nanoTime);
 
     private StatusServer(HttpServer server, ExecutorService threads, StatusBoard board, ManualDumps dumps,
             AccessTokens tokens) {
@@ -82,7 +85,7 @@ public final class StatusServer implements AutoCloseable {
             Optional<HttpHandler> metrics, Clock clock) {
         requireNonNull(settings, "settings is null");
         AtomicInteger count = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(4, r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS, r -> {
             Thread thread = new Thread(r, "status-http-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -168,8 +171,10 @@ public final class StatusServer implements AutoCloseable {
         if (path.equals("/")) {
             Map<String, String> query = query(exchange);
             Optional<Status> filter = Optional.ofNullable(query.get("status")).flatMap(StatusServer::status);
-            html(exchange, 200, OverviewPage.render(board.statuses(), filter,
-                    OverviewPage.Order.parse(Optional.ofNullable(query.get("sort"))), board.now(), config.zone()));
+            OverviewPage.Order order = OverviewPage.Order.parse(Optional.ofNullable(query.get("sort")));
+            send(exchange, "text/html; charset=utf-8", pages.get(filter.map(Status::label).orElse("all") + "/" + order,
+                    () -> OverviewPage.render(board.statuses(), filter, order, board.now(), config.zone())
+                            .getBytes(StandardCharsets.UTF_8)));
             return;
         }
         Matcher page = SERVICE_PAGE.matcher(path);
@@ -181,7 +186,8 @@ public final class StatusServer implements AutoCloseable {
             return;
         }
         if (path.equals("/api/v1/services")) {
-            json(exchange, 200, ApiJson.of(json -> ApiJson.services(json, board.statuses())));
+            send(exchange, "application/json", pages.get("api", () -> ApiJson.of(json -> ApiJson.services(json,
+                    board.statuses()))));
             return;
         }
         Matcher serviceApi = SERVICE_API.matcher(path);
@@ -302,15 +308,33 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
+        send(exchange, code, type, new RenderedPages.Page(0, body, gzip(body)));
+    }
+
+    /** A page as rendered in the last second: at 200 requests a second it is drawn about once. */
+    private static void send(HttpExchange exchange, String type, RenderedPages.Page page) throws IOException {
+        send(exchange, 200, type, page);
+    }
+
+    static byte[] gzip(byte[] body) {
+        if (body.length <= 1024) {
+            return body;
+        }
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream(body.length / 4);
+        try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+            gzip.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return zipped.toByteArray();
+    }
+
+    private static void send(HttpExchange exchange, int code, String type, RenderedPages.Page page) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         String accepts = exchange.getRequestHeaders().getFirst("Accept-Encoding");
-        byte[] sent = body;
-        if (body.length > 1024 && accepts != null && accepts.contains("gzip")) {
-            ByteArrayOutputStream zipped = new ByteArrayOutputStream(body.length / 4);
-            try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
-                gzip.write(body);
-            }
-            sent = zipped.toByteArray();
+        byte[] sent = page.plain();
+        if (page.gzip() != page.plain() && accepts != null && accepts.contains("gzip")) {
+            sent = page.gzip();
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
         }
         exchange.getResponseHeaders().set("Vary", "Accept-Encoding, Authorization");

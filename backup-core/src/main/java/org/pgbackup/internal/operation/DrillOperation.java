@@ -88,7 +88,7 @@ public final class DrillOperation {
     }
 
     /** Where a service's drills keep their lock, their copy of the archive and the last good drill's time. */
-    static Path directory(Configuration config, String service) {
+    public static Path directory(Configuration config, String service) {
         return config.stateDirectory(service).resolve("drill");
     }
 

@@ -34,7 +34,7 @@ public final class LastDrill {
     }
 
     /** When the last good drill finished, if one is recorded. */
-    static Optional<Instant> read(Path directory) {
+    public static Optional<Instant> read(Path directory) {
         try {
             String text = Files.readString(directory.resolve(FILE), StandardCharsets.UTF_8).strip();
             return Optional.of(Instant.parse(text.split(" ", 2)[0]));

@@ -50,11 +50,11 @@ final class StatusController implements AutoCloseable {
      * A new cluster whose database {@code app} holds a table of {@code rows} rows, dumped and
      * served as {@link #start} does; {@link #close()} stops both.
      */
-    static StatusController withNewCluster(Path work, int rows) throws IOException {
+    static StatusController withNewCluster(Path work, int rows, Map<String, String> extra) throws IOException {
         PgCluster cluster = PgCluster.start("olga", CLUSTER_PASSWORD, "app");
         try {
             cluster.psql("CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, " + rows + ") g");
-            StatusController status = start(cluster, work, Map.of());
+            StatusController status = start(cluster, work, extra);
             status.ownsCluster = true;
             return status;
         } catch (RuntimeException | IOException e) {

@@ -45,7 +45,7 @@ class StatusPageBrowserIT {
 
     @BeforeAll
     static void start() throws IOException {
-        status = StatusController.withNewCluster(work, 20000);
+        status = StatusController.withNewCluster(work, 20000, java.util.Map.of());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort().build();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.it.ControllerProcess;
 import org.pgbackup.it.Sha256Sum;
 
 /**
@@ -44,7 +46,8 @@ class StatusPageIT {
 
     @BeforeAll
     static void startController() throws IOException {
-        status = StatusController.withNewCluster(work, 5000);
+        status = StatusController.withNewCluster(work, 5000, Map.of("MODE", "production", "TZ", "UTC",
+                "BACKUP_SCHEDULE", "0 0 1 1 *"));
     }
 
     @AfterAll
@@ -107,6 +110,9 @@ class StatusPageIT {
                 .contains("{\"database\":\"<script>alert(1)</script>\",\"status\":\"fresh\"")
                 .contains("{\"database\":\"\\\"><img src=x onerror=alert(1)>\",\"status\":\"fresh\"");
         assertThat(body.substring(body.indexOf("\"name\":\"broken\""))).contains("Cannot connect to service 'broken'");
+        // MODE=production with BACKUP_SCHEDULE="0 0 1 1 *" in UTC: the next run is the coming first of January.
+        String nextYear = java.time.Year.now(java.time.ZoneOffset.UTC).plusYears(1) + "-01-01T00:00:00Z";
+        assertThat(field(body, "nextRun")).isEqualTo(nextYear);
     }
 
     @Test
@@ -233,6 +239,32 @@ class StatusPageIT {
         int after = runsIn(file);
         assertThat(after).as("the readable half and the new run").isBetween(2, before);
         assertThat(status.get("/services/app", READ_TOKEN).body()).doesNotContain("could not be read");
+    }
+
+    @Test
+    void withoutTokensThePageIsOpenWithAWarningAndNothingCanBeStarted(@TempDir Path output) throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(status.cluster().serviceEnvironment("app"));
+        int port = StatusController.freePort();
+        env.putAll(Map.of("DATABASE_LIST", "app", "BACKUP_ROOT", status.root().toString(), "HTTP_PORT",
+                Integer.toString(port)));
+        try (ControllerProcess.Background open = ControllerProcess.fromSystemProperty().start(output, env, "start")) {
+            long until = System.nanoTime() + BOUND.toNanos();
+            while (!open.log().contains("Serving the status page")) {
+                assertThat(System.nanoTime()).as(open.log()).isLessThan(until);
+                StatusController.sleep(100);
+            }
+            assertThat(open.log()).contains("The status page and API on port " + port + " are open to anyone who can"
+                    + " reach it: set HTTP_READ_TOKEN, or HTTP_ADDRESS=127.0.0.1 behind a proxy");
+            HttpRequest.Builder page = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"));
+            assertThat(status.send(page.GET(), Optional.empty()).statusCode()).isEqualTo(200);
+            HttpResponse<String> post = status.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + port + "/api/v1/services/app/dumps")).POST(HttpRequest.BodyPublishers.noBody()),
+                    Optional.of("Bearer " + ADMIN_TOKEN));
+            assertThat(post.statusCode()).isEqualTo(403);
+            assertThat(post.body()).contains("Starting dumps over HTTP is off: set HTTP_ADMIN_TOKEN");
+            open.terminate();
+            assertThat(open.waitFor(BOUND)).as("it stops on SIGTERM").isNotEqualTo(-1);
+        }
     }
 
     @Test
