@@ -35,9 +35,10 @@ import org.tinylog.Logger;
 /**
  * What the status page shows, kept in memory and brought up to date by the runs' events, so
  * that a page for hundreds of services is drawn without touching storage. After each run the
- * service's archives are listed again on the board's own thread; a page or API call for one
- * service lists them again when the last listing is older than {@link #RELISTING}, which also
- * catches archives another controller stored.
+ * service's archives are listed again on the run's own thread; a page or API call for one
+ * service lists them again when the last listing is older than {@link #RELISTING}, and the
+ * overview has listings older than {@link #OVERVIEW_RELISTING} redone on the board's thread,
+ * which catches archives another controller stored.
  *
  * <p>Thread-safe. {@link #close()} ends its thread.
  */
@@ -114,9 +115,13 @@ public final class StatusBoard implements RunListener, AutoCloseable {
         }
     }
 
+    /**
+     * Lists the service again on the run's own thread, as the loop counts archives after each
+     * run, so that whoever learns the run ended (the API's run, the next page) sees its archive.
+     */
     private void afterRun(String service) {
+        relist(service);
         update(service, s -> withNewestRun(s.running(Optional.empty()), service));
-        relistLater(service);
     }
 
     /** Lists the service again on the board's thread, unless that is queued already. */
