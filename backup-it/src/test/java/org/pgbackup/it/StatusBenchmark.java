@@ -187,6 +187,11 @@ public final class StatusBenchmark {
             log(String.format(Locale.ROOT, "200 requests a second for 10 s: %d answered, %d wrong; RSS idle %d MiB,"
                     + " after %d MiB, peak %d MiB", load.answered, load.wrong, idle.rssKib() / 1024,
                     loaded.rssKib() / 1024, loaded.peakRssKib() / 1024));
+            // Flat, not growing: the same load again, and the resident set where it was.
+            Load again = load(overview, Duration.ofSeconds(10));
+            ProcStatus twice = ProcStatus.of(page.pid());
+            log(String.format(Locale.ROOT, "Another 10 s: %d answered, %d wrong; RSS %d MiB, peak %d MiB",
+                    again.answered, again.wrong, twice.rssKib() / 1024, twice.peakRssKib() / 1024));
 
             List<Double> quiet = new ArrayList<>();
             List<Double> busy = new ArrayList<>();
@@ -221,8 +226,10 @@ public final class StatusBenchmark {
                     + " `start` without it | <= 16 MiB | %+d MiB (%d - %d; peak %d) |",
                     (loaded.rssKib() - without.rssKib()) / 1024, loaded.rssKib() / 1024, without.rssKib() / 1024,
                     loaded.peakRssKib() / 1024));
-            report.add(String.format(Locale.ROOT, "| Requests answered correctly at 200 req/s for 10 s | all | %d of %d |",
-                    load.answered - load.wrong, load.sent));
+            report.add(String.format(Locale.ROOT, "| RSS after another 10 s of the same | | %d MiB"
+                    + " (peak %d) |", twice.rssKib() / 1024, twice.peakRssKib() / 1024));
+            report.add(String.format(Locale.ROOT, "| Requests answered correctly at 200 req/s for 2 x 10 s | all | %d of %d |",
+                    load.answered - load.wrong + again.answered - again.wrong, load.sent + again.sent));
             report.add(String.format(Locale.ROOT, "| CPU of the controller over those 10 s (per request) | | %.2f s"
                     + " (%.2f ms) |", controllerCpu, controllerCpu * 1000 / Math.max(1, load.answered)));
             report.add(String.format(Locale.ROOT, "| Dump of `big` beside 200 req/s, against without (median of %d) |"
