@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,10 +136,23 @@ public final class StatusServer implements AutoCloseable {
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
             exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-            route(exchange);
-        } catch (RuntimeException e) {
-            Logger.warn("The status page failed to answer {} {}: {}", exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(), e.toString());
+            try {
+                route(exchange);
+            } catch (RuntimeException e) {
+                Logger.warn("The status page failed to answer {} {}: {}", exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(), e.toString());
+                answerFailure(exchange);
+            }
+        }
+    }
+
+    /** The cause stays in the log: whoever asked learns only that it failed. */
+    private static void answerFailure(HttpExchange exchange) {
+        try {
+            fail(exchange, exchange.getRequestURI().getPath().startsWith("/api/"), 500,
+                    "The controller failed to answer; its log says why");
+        } catch (IOException | RuntimeException alreadyAnswering) {
+            // Headers went out before the failure: closing the exchange is all that is left.
         }
     }
 
@@ -271,7 +285,7 @@ public final class StatusServer implements AutoCloseable {
 
     private static Map<String, String> query(HttpExchange exchange) {
         String raw = exchange.getRequestURI().getRawQuery();
-        Map<String, String> query = new java.util.HashMap<>();
+        Map<String, String> query = new HashMap<>();
         if (raw != null) {
             for (String pair : raw.split("&")) {
                 int equals = pair.indexOf('=');
