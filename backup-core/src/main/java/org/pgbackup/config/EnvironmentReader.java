@@ -117,7 +117,7 @@ final class EnvironmentReader {
         if (variables.text("METRICS_PORT").isPresent()) {
             builder.metricsPort((int) variables.whole("METRICS_PORT", 9187, 1, 65535, "a port from 1 to 65535"));
         }
-        readStatusPage();
+        StatusPageReader.read(variables, builder.metricsPort).ifPresent(builder::statusPage);
         readDrills();
         Duration hookTimeout = variables.text("HOOK_TIMEOUT").flatMap(text -> {
             Optional<Duration> parsed = parseDuration(text);
@@ -132,27 +132,6 @@ final class EnvironmentReader {
         readEncryption();
         readServices();
         readTargets();
-    }
-
-    /** The status page is on the metrics port unless {@code HTTP_PORT} moves it; tokens without a port are a mistake. */
-    private void readStatusPage() {
-        Optional<Integer> port = variables.text("HTTP_PORT").isPresent()
-                ? Optional.of((int) variables.whole("HTTP_PORT", 9187, 1, 65535, "a port from 1 to 65535"))
-                : builder.metricsPort;
-        Optional<String> read = variables.text("HTTP_READ_TOKEN");
-        Optional<String> admin = variables.text("HTTP_ADMIN_TOKEN");
-        for (String name : List.of("HTTP_READ_TOKEN", "HTTP_ADMIN_TOKEN")) {
-            variables.text(name).filter(t -> t.length() < StatusPageSettings.MIN_TOKEN_LENGTH || t.isBlank())
-                    .ifPresent(t -> variables.invalid(name, "a token of at least " + StatusPageSettings.MIN_TOKEN_LENGTH
-                            + " characters, such as the output of `openssl rand -hex 32`", "(" + t.length()
-                            + " characters)"));
-        }
-        if (port.isEmpty() && (read.isPresent() || admin.isPresent())) {
-            variables.invalid(read.isPresent() ? "HTTP_READ_TOKEN" : "HTTP_ADMIN_TOKEN",
-                    "set only with HTTP_PORT or METRICS_PORT, where the status page is served", "(set)");
-        }
-        port.ifPresent(p -> builder.statusPage(new StatusPageSettings(p, variables.text("HTTP_ADDRESS")
-                .orElse("0.0.0.0"), read, admin)));
     }
 
     private void readEncryption() {

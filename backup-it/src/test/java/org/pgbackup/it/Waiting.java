@@ -6,11 +6,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Polls for a condition that a background controller makes true; fails with a description after a bound. */
-final class Waiting {
+public final class Waiting {
     private Waiting() {
     }
 
-    static void until(String what, Duration bound, BooleanSupplier condition, Supplier<String> context) {
+    /** Polls every 100 ms until the condition holds; fails naming what it waited for, with the context, after the bound. */
+    public static void until(String what, Duration bound, BooleanSupplier condition, Supplier<String> context) {
         Instant deadline = Instant.now().plus(bound);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.it.JsonLines;
+import org.pgbackup.it.Waiting;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
@@ -174,12 +175,10 @@ class ContainerContractIT {
                 java.util.regex.Matcher href = java.util.regex.Pattern.compile("\"href\":\"(/api/v1/runs/[0-9a-f-]+)\"")
                         .matcher(started[0]);
                 assertThat(href.find()).as(started[0]).isTrue();
-                long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                String[] run = curl("GET", base + href.group(1), header);
-                while (run[0].contains("\"state\":\"running\"") && System.nanoTime() < until) {
-                    sleep(500);
-                    run = curl("GET", base + href.group(1), header);
-                }
+                String runPath = base + href.group(1);
+                Waiting.until("the dump of " + service + " to end", Duration.ofSeconds(90),
+                        () -> !curlQuietly(runPath, header).contains("\"state\":\"running\""), controller::logs);
+                String[] run = curl("GET", runPath, header);
                 assertThat(run[0]).as(run[0]).contains("\"state\":\"ok\"");
                 assertThat(controller.archives(service)).hasSize(before.get(service) + 1);
             }
@@ -217,12 +216,11 @@ class ContainerContractIT {
         return new String[] {out.substring(0, last), out.substring(last + 1).strip()};
     }
 
-    private static void sleep(long millis) {
+    private static String curlQuietly(String url, Path header) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return curl("GET", url, header)[0];
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.it.ControllerProcess;
 import org.pgbackup.it.PgCluster;
+import org.pgbackup.it.Waiting;
 
 /**
  * A controller running {@code start} with its status page against one real cluster: service
@@ -98,12 +99,10 @@ final class StatusController implements AutoCloseable {
         Path output = Files.createDirectories(work.resolve("start"));
         ControllerProcess.Background background = controller.start(output, env, "start");
         StatusController status = new StatusController(cluster, root, slow, background, port);
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!status.ready()) {
-            if (System.nanoTime() > until || !background.alive()) {
-                throw new IllegalStateException("The status page did not come up: " + background.log());
-            }
-            sleep(200);
+        Waiting.until("the status page to come up", Duration.ofSeconds(60),
+                () -> status.ready() || !background.alive(), background::log);
+        if (!background.alive()) {
+            throw new IllegalStateException("The controller ended before its page came up: " + background.log());
         }
         return status;
     }

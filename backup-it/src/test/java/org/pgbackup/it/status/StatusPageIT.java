@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.it.ControllerProcess;
 import org.pgbackup.it.Sha256Sum;
+import org.pgbackup.it.Waiting;
 
 /**
  * The status page and API of {@code start} over real HTTP, against a real cluster: what each
@@ -73,15 +74,9 @@ class StatusPageIT {
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String href = started.headers().firstValue("Location").orElseThrow();
         assertThat(href).isEqualTo("/api/v1/runs/" + field(started.body(), "id"));
-        long until = System.nanoTime() + BOUND.toNanos();
-        while (System.nanoTime() < until) {
-            String run = status.get(href, READ_TOKEN).body();
-            if (!field(run, "state").equals("running")) {
-                return run;
-            }
-            StatusController.sleep(200);
-        }
-        throw new AssertionError("the dump did not end: " + status.log());
+        Waiting.until("the dump to end", BOUND, () -> !field(status.get(href, READ_TOKEN).body(), "state")
+                .equals("running"), status::log);
+        return status.get(href, READ_TOKEN).body();
     }
 
     /** The runs in a history file, counted by a parser of its own. */
@@ -102,11 +97,8 @@ class StatusPageIT {
      * are kept for a second, so one drawn as another test's dump ended may still show it.
      */
     private static void settled() {
-        long until = System.nanoTime() + BOUND.toNanos();
-        while (status.get("/api/v1/services", READ_TOKEN).body().contains("\"status\":\"running\"")) {
-            assertThat(System.nanoTime()).as("no dump running").isLessThan(until);
-            StatusController.sleep(200);
-        }
+        Waiting.until("no dump running", BOUND, () -> !status.get("/api/v1/services", READ_TOKEN).body()
+                .contains("\"status\":\"running\""), status::log);
     }
 
     @Test
@@ -206,19 +198,13 @@ class StatusPageIT {
             HttpResponse<String> second = status.post("/api/v1/services/app/dumps", ADMIN_TOKEN);
             assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
             assertThat(second.body()).contains("A dump of app is running");
-            long until = System.nanoTime() + BOUND.toNanos();
-            while (!status.get("/", READ_TOKEN).body().contains("<tr class=running><td><a href=\"/services/app\">")) {
-                assertThat(System.nanoTime()).as("app shown as running").isLessThan(until);
-                StatusController.sleep(100);
-            }
+            Waiting.until("app shown as running", BOUND, () -> status.get("/", READ_TOKEN).body()
+                    .contains("<tr class=running><td><a href=\"/services/app\">"), status::log);
         } finally {
             status.release();
         }
-        long until = System.nanoTime() + BOUND.toNanos();
-        while (status.get("/api/v1/services/app", READ_TOKEN).body().contains("\"status\":\"running\"")) {
-            assertThat(System.nanoTime()).as("the held dump to end").isLessThan(until);
-            StatusController.sleep(100);
-        }
+        Waiting.until("the held dump to end", BOUND, () -> !status.get("/api/v1/services/app", READ_TOKEN).body()
+                .contains("\"status\":\"running\""), status::log);
     }
 
     @Test
@@ -263,11 +249,8 @@ class StatusPageIT {
         env.putAll(Map.of("DATABASE_LIST", "app", "BACKUP_ROOT", status.root().toString(), "HTTP_PORT",
                 Integer.toString(port), "HEALTH_MAX_AGE", "1"));
         try (ControllerProcess.Background open = ControllerProcess.fromSystemProperty().start(output, env, "start")) {
-            long until = System.nanoTime() + BOUND.toNanos();
-            while (!open.log().contains("Serving the status page")) {
-                assertThat(System.nanoTime()).as(open.log()).isLessThan(until);
-                StatusController.sleep(100);
-            }
+            Waiting.until("the page to be served", BOUND, () -> open.log().contains("Serving the status page"),
+                    open::log);
             assertThat(open.log()).contains("The status page and API on port " + port + " are open to anyone who can"
                     + " reach it: set HTTP_READ_TOKEN, or HTTP_ADDRESS=127.0.0.1 behind a proxy");
             HttpRequest.Builder page = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/"));
@@ -333,10 +316,8 @@ class StatusPageIT {
             status.release();
         }
         // The others see no dump of whole running once this test is over.
-        long until = System.nanoTime() + BOUND.toNanos();
-        while (field(status.get(href, READ_TOKEN).body(), "state").equals("running")) {
-            assertThat(System.nanoTime()).as("the held dump to end").isLessThan(until);
-            StatusController.sleep(100);
-        }
+        String run = href;
+        Waiting.until("the held dump to end", BOUND, () -> !field(status.get(run, READ_TOKEN).body(), "state")
+                .equals("running"), status::log);
     }
 }
