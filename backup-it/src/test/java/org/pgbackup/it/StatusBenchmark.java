@@ -37,6 +37,7 @@ public final class StatusBenchmark {
     private static final String PASSWORD = "Bench-Pa55-not-secret";
     private static final String READ = "bench-read-token-0123456789";
     private static final String ADMIN = "bench-admin-token-0123456789";
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length: *(\\d+)");
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\"([^\"]*)\"");
 
     private final Path repository;
@@ -56,7 +57,7 @@ public final class StatusBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("--services", "500", "--big-rows", "10000000",
-                "--repository", ".", "--pairs", "3"));
+                "--repository", ".", "--pairs", "10"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!options.containsKey(args[i])) {
                 throw new IllegalArgumentException("Unknown option " + args[i] + "; known: " + options.keySet()
@@ -188,21 +189,45 @@ public final class StatusBenchmark {
                     + " after %d MiB, peak %d MiB", load.answered, load.wrong, idle.rssKib() / 1024,
                     loaded.rssKib() / 1024, loaded.peakRssKib() / 1024));
             // Flat, not growing: the same load again, and the resident set where it was.
+            double warmCpu = cpuSeconds(page.pid());
             Load again = load(overview, Duration.ofSeconds(10));
             ProcStatus twice = ProcStatus.of(page.pid());
+            warmCpu = cpuSeconds(page.pid()) - warmCpu;
             log(String.format(Locale.ROOT, "Another 10 s: %d answered, %d wrong; RSS %d MiB, peak %d MiB",
                     again.answered, again.wrong, twice.rssKib() / 1024, twice.peakRssKib() / 1024));
 
+            // The dumps below meet the controller as it runs for days: its server compiled by the JIT,
+            // which takes about half a minute of load. The first 10 s above show the cost before that.
+            load(overview, Duration.ofSeconds(20));
+            double steadyCpu = cpuSeconds(page.pid());
+            Load steady = load(overview, Duration.ofSeconds(10));
+            ProcStatus minute = ProcStatus.of(page.pid());
+            steadyCpu = cpuSeconds(page.pid()) - steadyCpu;
+            log(String.format(Locale.ROOT, "After a minute of it: CPU %.2f s over 10 s, RSS %d MiB", steadyCpu,
+                    minute.rssKib() / 1024));
+
             List<Double> quiet = new ArrayList<>();
             List<Double> busy = new ArrayList<>();
+            int besideAnswered = 0;
+            int besideWrong = 0;
             for (int i = 0; i < pairs; i++) {
-                quiet.add(dumpBig(port));
+                // Every other pair the loaded dump goes first, so that what a second dump in a row
+                // gains or loses (caches, retention's work) falls on both sides alike.
+                boolean loadedFirst = i % 2 == 1;
+                if (!loadedFirst) {
+                    quiet.add(dumpBig(port));
+                }
                 ExecutorService background = Executors.newSingleThreadExecutor();
                 Future<Load> during = background.submit(() -> load(overview, Duration.ofSeconds(600)));
                 Thread.sleep(500);
                 busy.add(dumpBig(port));
                 background.shutdownNow();
                 Load busyLoad = during.get();
+                besideAnswered += busyLoad.answered;
+                besideWrong += busyLoad.wrong;
+                if (loadedFirst) {
+                    quiet.add(dumpBig(port));
+                }
                 log(String.format(Locale.ROOT, "  dump of big: %.2f s quiet, %.2f s beside %d requests (%d wrong)",
                         quiet.get(i), busy.get(i), busyLoad.answered, busyLoad.wrong));
             }
@@ -212,7 +237,8 @@ public final class StatusBenchmark {
             report.add("");
             report.add("`bench/run --status` on " + Runtime.getRuntime().availableProcessors() + " cores: one"
                     + " controller's `start` with " + (services + 1) + " services (" + services + " small databases"
-                    + " and `big`) on one real cluster, the page on 127.0.0.1 with a read token. Latencies are"
+                    + " and `big`) on one real cluster, the page on 127.0.0.1 with a read token. The dumps beside the load"
+                    + " come after a minute of it, as a controller that has served its page for a while meets them. Latencies are"
                     + " measured at the client over loopback, so they include the HTTP exchange; the load is `curl --rate 200/s`"
                     + ", one request at a time, every answer checked in full.");
             report.add("");
@@ -222,21 +248,29 @@ public final class StatusBenchmark {
                     rows, nanos[20] / 1e6, nanos[38] / 1e6));
             report.add(String.format(Locale.ROOT, "| Overview size, as sent with gzip (plain) | <= 100 KiB | %.1f KiB"
                     + " (%.1f KiB) |", zipped.body().length / 1024.0, raw.body().length / 1024.0));
-            report.add(String.format(Locale.ROOT, "| RSS with the page served after 200 req/s for 10 s, minus RSS of"
-                    + " `start` without it | <= 16 MiB | %+d MiB (%d - %d; peak %d) |",
-                    (loaded.rssKib() - without.rssKib()) / 1024, loaded.rssKib() / 1024, without.rssKib() / 1024,
-                    loaded.peakRssKib() / 1024));
-            report.add(String.format(Locale.ROOT, "| RSS after another 10 s of the same | | %d MiB"
-                    + " (peak %d) |", twice.rssKib() / 1024, twice.peakRssKib() / 1024));
-            report.add(String.format(Locale.ROOT, "| Requests answered correctly at 200 req/s for 2 x 10 s | all | %d of %d |",
-                    load.answered - load.wrong + again.answered - again.wrong, load.sent + again.sent));
-            report.add(String.format(Locale.ROOT, "| CPU of the controller over those 10 s (per request) | | %.2f s"
-                    + " (%.2f ms) |", controllerCpu, controllerCpu * 1000 / Math.max(1, load.answered)));
+            report.add(String.format(Locale.ROOT, "| RSS with the page served minus RSS of `start` serving nothing"
+                    + " (%d MiB), after 10 s, 20 s and a minute of 200 req/s | <= 16 MiB | %s, %s, %s MiB |",
+                    without.rssKib() / 1024, over(loaded, without), over(twice, without), over(minute, without)));
+            report.add(String.format(Locale.ROOT, "| Peak RSS of `start` with the page through that minute (without)"
+                    + " | | %d MiB (%d MiB) |", minute.peakRssKib() / 1024, without.peakRssKib() / 1024));
+            report.add(String.format(Locale.ROOT, "| Requests answered correctly at 200 req/s for 2 x 10 s, 10 s after a"
+                    + " minute, and beside the dumps | all | %d of %d |", load.answered - load.wrong + again.answered
+                    - again.wrong + steady.answered - steady.wrong + besideAnswered - besideWrong, load.sent + again.sent
+                    + steady.sent + besideAnswered));
+            report.add(String.format(Locale.ROOT, "| CPU of the controller per 10 s of it (per request): the first,"
+                    + " the second, the sixth | | %.2f s (%.2f ms), %.2f s (%.2f ms), %.2f s (%.2f ms) |", controllerCpu,
+                    controllerCpu * 1000 / Math.max(1, load.answered), warmCpu, warmCpu * 1000
+                    / Math.max(1, again.answered), steadyCpu, steadyCpu * 1000 / Math.max(1, steady.answered)));
             report.add(String.format(Locale.ROOT, "| Dump of `big` beside 200 req/s, against without (median of %d) |"
                     + " <= 1.05 | %.3f (%.2f s / %.2f s) |", pairs, busyMedian / quietMedian, busyMedian, quietMedian));
         } finally {
             stop(page);
         }
+    }
+
+    /** How far a resident set is over another, in MiB with one decimal and a sign. */
+    private static String over(ProcStatus with, ProcStatus without) {
+        return String.format(Locale.ROOT, "%+.1f", (with.rssKib() - without.rssKib()) / 1024.0);
     }
 
     /** User and system CPU of a process so far, from {@code /proc/<pid>/stat}. */
@@ -291,44 +325,51 @@ public final class StatusBenchmark {
 
     /**
      * Requests the overview 200 times a second with {@code curl --rate} (a light client, so that
-     * the load is the controller's, not the generator's), each answer to a file of its own, until
-     * the time is up or the thread is interrupted; then checks every answer in full.
+     * the load is the controller's, not the generator's), until the time is up or the thread is
+     * interrupted; then checks every answer in full. The answers, headers included, go one after
+     * another into one file, unbuffered ({@code -N}) so that none is lost when curl is stopped: a
+     * file per answer cost a dump beside it 8 % on its own, in creating 200 files a second.
      */
     private Load load(URI overview, Duration length) throws IOException, InterruptedException {
-        Path answers = Files.createTempDirectory(work, "answers-");
+        Path answers = Files.createTempFile(work, "answers-", "");
         Path header = work.resolve("headers");
         Files.writeString(header, "Authorization: Bearer " + READ + "\nAccept-Encoding: gzip\n");
         long count = length.toSeconds() * 200;
-        // Each answer, headers included, goes to a file of its own: curl's own output is buffered
-        // and lost when it is stopped, the files are not.
-        Process curl = new ProcessBuilder("curl", "-s", "-i", "--rate", "200/s", "-H", "@" + header, "-o",
-                answers.resolve("#1").toString(),
-                overview + "?n=[1-" + count + "]").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process curl = new ProcessBuilder("curl", "-N", "-s", "-i", "--rate", "200/s", "-H", "@" + header,
+                overview + "?n=[1-" + count + "]").redirectOutput(answers.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        boolean stopped = false;
         try {
             curl.waitFor();
         } catch (InterruptedException e) {
-            stopped = true;
+            // Stopped: the dump beside it is over.
         } finally {
             curl.destroy();
             curl.waitFor(10, TimeUnit.SECONDS);
         }
+        byte[] all = Files.readAllBytes(answers);
+        Files.delete(answers);
+        byte[] end = "\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         int answered = 0;
         int wrong = 0;
-        while (Files.exists(answers.resolve(Integer.toString(answered + 1)))) {
+        int at = 0;
+        while (true) {
+            int body = indexOf(all, end, at) + 4;
+            if (body < 4) {
+                break;
+            }
+            String head = new String(all, at, body - at, java.nio.charset.StandardCharsets.US_ASCII);
+            Matcher declared = CONTENT_LENGTH.matcher(head);
+            if (!declared.find()) {
+                wrong++;
+                break;
+            }
+            int size = Integer.parseInt(declared.group(1));
+            // The last answer may have been cut off by the stop itself: it is not counted.
+            if (body + size > all.length) {
+                break;
+            }
             answered++;
-        }
-        // When stopped, the last answer may have been cut off by the stop itself: it is not counted.
-        if (stopped && answered > 0) {
-            answered--;
-        }
-        for (int i = 1; i <= answered; i++) {
-            byte[] answer = Files.readAllBytes(answers.resolve(Integer.toString(i)));
-            int body = indexOf(answer, "\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + 4;
-            String head = new String(answer, 0, Math.max(0, body), java.nio.charset.StandardCharsets.US_ASCII);
-            try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(answer, body,
-                    answer.length - body))) {
+            try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(all, body, size))) {
                 String page = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 if (!head.startsWith("HTTP/1.1 200") || !page.contains(">" + service(services - 1) + "</a>")
                         || !page.contains(">big</a>") || !page.endsWith("</html>")) {
@@ -337,8 +378,8 @@ public final class StatusBenchmark {
             } catch (IOException e) {
                 wrong++;
             }
+            at = body + size;
         }
-        PgCluster.deleteTree(answers);
         return new Load(answered, answered, wrong);
     }
 
@@ -350,9 +391,9 @@ public final class StatusBenchmark {
         }
     }
 
-    private static int indexOf(byte[] bytes, byte[] part) {
+    private static int indexOf(byte[] bytes, byte[] part, int from) {
         outer:
-        for (int i = 0; i + part.length <= bytes.length; i++) {
+        for (int i = from; i + part.length <= bytes.length; i++) {
             for (int j = 0; j < part.length; j++) {
                 if (bytes[i + j] != part[j]) {
                     continue outer;

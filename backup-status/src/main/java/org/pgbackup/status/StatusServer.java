@@ -52,7 +52,7 @@ public final class StatusServer implements AutoCloseable {
     private static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
     private static final String REALM = "realm=\"pg-backup-controller\"";
-    /** Answers are mostly copies of pages drawn once a second; four threads keep a slow one from holding up the rest. */
+    /** For the answers that may wait on storage; four keep a slow one from holding up the rest. */
     private static final int THREADS = 4;
 
     private final HttpServer server;
@@ -91,6 +91,12 @@ public final class StatusServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // With no executor (below) the server's own thread reads every request, so a client that
+        // sends half of one, or reads none of its answers, would hold up every other. These are the
+        // JDK server's limits for that, in seconds: the request must arrive within 10, the answer
+        // go out within 60, or the connection is closed. Read when its first server starts.
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(settings.address()), settings.port()),
@@ -102,9 +108,10 @@ public final class StatusServer implements AutoCloseable {
         }
         AccessTokens tokens = new AccessTokens(settings.readToken(), settings.adminToken());
         StatusServer status = new StatusServer(server, threads, board, new ManualDumps(loop, board, clock), tokens);
-        server.setExecutor(threads);
+        // No executor: the server's own thread calls the handlers, which pass on what may be slow.
         server.createContext("/", status::handle);
-        metrics.ifPresent(handler -> server.createContext("/metrics", handler));
+        metrics.ifPresent(handler -> server.createContext("/metrics", exchange -> threads.execute(() ->
+                status.metrics(handler, exchange))));
         server.start();
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         if (tokens.readIsOpen() && !loopback) {
@@ -130,7 +137,24 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /**
+     * Answers from memory (the overview, the services of the API, the style sheet and the
+     * script) come straight from the server's own thread: handing each to a pool costs more
+     * than the answer, and at 200 requests a second that is the CPU a dump beside it loses.
+     * The rest may list storage or start a dump, and go to the pool so that they hold up
+     * nobody.
+     */
+    private void handle(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        if (exchange.getRequestMethod().equals("GET") && (path.equals("/") || path.equals("/api/v1/services")
+                || assets.containsKey(path))) {
+            answer(exchange);
+        } else {
+            threads.execute(() -> answer(exchange));
+        }
+    }
+
+    private void answer(HttpExchange exchange) {
         try (exchange) {
             exchange.getResponseHeaders().set("Content-Security-Policy", POLICY);
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -138,11 +162,21 @@ public final class StatusServer implements AutoCloseable {
             exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
             try {
                 route(exchange);
+            } catch (IOException e) {
+                // The client went away mid-answer: nobody is left to tell.
             } catch (RuntimeException e) {
                 Logger.warn("The status page failed to answer {} {}: {}", exchange.getRequestMethod(),
                         exchange.getRequestURI().getRawPath(), e.toString());
                 answerFailure(exchange);
             }
+        }
+    }
+
+    private void metrics(HttpHandler handler, HttpExchange exchange) {
+        try (exchange) {
+            handler.handle(exchange);
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("Serving /metrics failed: {}", e.toString());
         }
     }
 

@@ -10,8 +10,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -319,5 +323,30 @@ class StatusPageIT {
         String run = href;
         Waiting.until("the held dump to end", BOUND, () -> !field(status.get(run, READ_TOKEN).body(), "state")
                 .equals("running"), status::log);
+    }
+
+    /**
+     * The server reads requests on the thread that answers from memory: one client that sends
+     * half a request holds the others up for at most the server's 10 s, then is cut off.
+     */
+    @Test
+    void aClientThatSendsHalfARequestIsCutOffAndHoldsNobodyUpForLong() throws IOException {
+        try (Socket half = new Socket("127.0.0.1", status.port())) {
+            half.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            half.getOutputStream().flush();
+            HttpResponse<String> page = status.get("/", READ_TOKEN);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains(">app</a>").endsWith("</html>");
+            half.setSoTimeout(30_000);
+            assertThat(closedByServer(half.getInputStream())).as("the half request's connection is closed").isTrue();
+        }
+    }
+
+    private static boolean closedByServer(InputStream in) throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketException reset) {
+            return true;
+        }
     }
 }
