@@ -70,14 +70,8 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("--size-mb", "1024", "--small-mb", "200", "--runs", "3",
-                "--repository", "."));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!options.containsKey(args[i])) {
-                throw new IllegalArgumentException("Unknown option " + args[i] + "; known: " + options.keySet());
-            }
-            options.put(args[i], args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse(args, Map.of("--size-mb", "1024", "--small-mb", "200",
+                "--runs", "3", "--repository", "."), "");
         Path repository = Path.of(options.get("--repository")).toAbsolutePath().normalize();
         int sizeMb = Integer.parseInt(options.get("--size-mb"));
         int smallMb = Integer.parseInt(options.get("--small-mb"));

@@ -62,15 +62,8 @@ public final class FleetBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("--sizes", "50,200,500", "--parallelism", "1,2,4",
-                "--servers", "4", "--repository", "."));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!options.containsKey(args[i])) {
-                throw new IllegalArgumentException("Unknown option " + args[i] + "; known: " + options.keySet()
-                        + " (with --fleet)");
-            }
-            options.put(args[i], args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse(args, Map.of("--sizes", "50,200,500", "--parallelism", "1,2,4",
+                "--servers", "4", "--repository", "."), "--fleet");
         Path repository = Path.of(options.get("--repository")).toAbsolutePath().normalize();
         int[] sizes = numbers(options.get("--sizes"));
         int[] parallelism = numbers(options.get("--parallelism"));

@@ -38,7 +38,6 @@ public final class StatusBenchmark {
     private static final String READ = "bench-read-token-0123456789";
     private static final String ADMIN = "bench-admin-token-0123456789";
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length: *(\\d+)");
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\"([^\"]*)\"");
 
     private final Path repository;
     private final Path work;
@@ -56,15 +55,8 @@ public final class StatusBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>(Map.of("--services", "500", "--big-rows", "10000000",
-                "--repository", ".", "--pairs", "10"));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!options.containsKey(args[i])) {
-                throw new IllegalArgumentException("Unknown option " + args[i] + "; known: " + options.keySet()
-                        + " (with --status)");
-            }
-            options.put(args[i], args[i + 1]);
-        }
+        Map<String, String> options = BenchOptions.parse(args, Map.of("--services", "500", "--big-rows", "10000000",
+                "--repository", ".", "--pairs", "10"), "--status");
         Path repository = Path.of(options.get("--repository")).toAbsolutePath().normalize();
         Path work = Files.createTempDirectory("pgbackup-status-");
         PgCluster server = PgCluster.start(USER, PASSWORD, "status_template");
@@ -255,8 +247,8 @@ public final class StatusBenchmark {
                     + " | | %d MiB (%d MiB) |", minute.peakRssKib() / 1024, without.peakRssKib() / 1024));
             report.add(String.format(Locale.ROOT, "| Requests answered correctly at 200 req/s for 2 x 10 s, 10 s after a"
                     + " minute, and beside the dumps | all | %d of %d |", load.answered - load.wrong + again.answered
-                    - again.wrong + steady.answered - steady.wrong + besideAnswered - besideWrong, load.sent + again.sent
-                    + steady.sent + besideAnswered));
+                    - again.wrong + steady.answered - steady.wrong + besideAnswered - besideWrong, load.answered + again.answered
+                    + steady.answered + besideAnswered));
             report.add(String.format(Locale.ROOT, "| CPU of the controller per 10 s of it (per request): the first,"
                     + " the second, the sixth | | %.2f s (%.2f ms), %.2f s (%.2f ms), %.2f s (%.2f ms) |", controllerCpu,
                     controllerCpu * 1000 / Math.max(1, load.answered), warmCpu, warmCpu * 1000
@@ -295,32 +287,23 @@ public final class StatusBenchmark {
         if (started.statusCode() != 202) {
             throw new IllegalStateException("POST gave " + started.statusCode() + ": " + started.body());
         }
-        URI run = URI.create("http://127.0.0.1:" + port + field(started.body(), "href"));
+        URI run = URI.create("http://127.0.0.1:" + port + JsonField.of(started.body(), "href"));
         while (true) {
             Thread.sleep(100);
             String state = http.send(HttpRequest.newBuilder(run).header("Authorization", "Bearer " + READ).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            if (!field(state, "state").equals("running")) {
-                if (!field(state, "state").equals("ok")) {
+            if (!JsonField.of(state, "state").equals("running")) {
+                if (!JsonField.of(state, "state").equals("ok")) {
                     throw new IllegalStateException("The dump of big ended " + state);
                 }
-                return Duration.between(Instant.parse(field(state, "started")), Instant.parse(field(state, "finished")))
+                return Duration.between(Instant.parse(JsonField.of(state, "started")), Instant.parse(JsonField.of(state, "finished")))
                         .toMillis() / 1000.0;
             }
         }
     }
 
-    private static String field(String json, String name) {
-        Matcher m = FIELD.matcher(json);
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                return m.group(2);
-            }
-        }
-        throw new IllegalStateException("no " + name + " in " + json);
-    }
 
-    record Load(int sent, int answered, int wrong) {
+    record Load(int answered, int wrong) {
     }
 
     /**
@@ -380,7 +363,7 @@ public final class StatusBenchmark {
             }
             at = body + size;
         }
-        return new Load(answered, answered, wrong);
+        return new Load(answered, wrong);
     }
 
     private void check(HttpResponse<byte[]> answer) {

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.it.ControllerProcess;
+import org.pgbackup.it.JsonField;
 import org.pgbackup.it.Sha256Sum;
 import org.pgbackup.it.Waiting;
 
@@ -42,7 +43,6 @@ import org.pgbackup.it.Waiting;
  * secret in any answer, and answers under load while a dump runs.
  */
 class StatusPageIT {
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\"([^\"]*)\"");
     private static final Duration BOUND = Duration.ofSeconds(90);
 
     @TempDir
@@ -62,23 +62,14 @@ class StatusPageIT {
         }
     }
 
-    private static String field(String json, String name) {
-        Matcher m = FIELD.matcher(json);
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                return m.group(2);
-            }
-        }
-        throw new AssertionError("no field " + name + " in " + json);
-    }
 
     /** Starts a dump over HTTP and follows it to its end; the run's final JSON. */
     private static String dumpNow(String service) {
         HttpResponse<String> started = status.post("/api/v1/services/" + service + "/dumps", ADMIN_TOKEN);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String href = started.headers().firstValue("Location").orElseThrow();
-        assertThat(href).isEqualTo("/api/v1/runs/" + field(started.body(), "id"));
-        Waiting.until("the dump to end", BOUND, () -> !field(status.get(href, READ_TOKEN).body(), "state")
+        assertThat(href).isEqualTo("/api/v1/runs/" + JsonField.of(started.body(), "id"));
+        Waiting.until("the dump to end", BOUND, () -> !JsonField.of(status.get(href, READ_TOKEN).body(), "state")
                 .equals("running"), status::log);
         return status.get(href, READ_TOKEN).body();
     }
@@ -121,7 +112,7 @@ class StatusPageIT {
         assertThat(body.substring(body.indexOf("\"name\":\"broken\""))).contains("Cannot connect to service 'broken'");
         // MODE=production with BACKUP_SCHEDULE="0 0 1 1 *" in UTC: the next run is the coming first of January.
         String nextYear = java.time.Year.now(java.time.ZoneOffset.UTC).plusYears(1) + "-01-01T00:00:00Z";
-        assertThat(field(body, "nextRun")).isEqualTo(nextYear);
+        assertThat(JsonField.of(body, "nextRun")).isEqualTo(nextYear);
     }
 
     @Test
@@ -180,13 +171,13 @@ class StatusPageIT {
     @Test
     void backUpNowStoresANewArchiveWhoseDigestIsSha256sumOfTheStoredFile() throws IOException {
         String run = dumpNow("app");
-        assertThat(field(run, "state")).as(run).isEqualTo("ok");
-        String archive = field(run, "archive");
+        assertThat(JsonField.of(run, "state")).as(run).isEqualTo("ok");
+        String archive = JsonField.of(run, "archive");
         Path stored = status.root().resolve("data/app").resolve(archive);
         assertThat(stored).exists();
-        assertThat(field(run, "sha256")).isEqualTo(Sha256Sum.of(stored));
+        assertThat(JsonField.of(run, "sha256")).isEqualTo(Sha256Sum.of(stored));
         String runs = status.get("/api/v1/services/app/runs", READ_TOKEN).body();
-        assertThat(field(runs, "archive")).as("the newest run of the history").isEqualTo(archive);
+        assertThat(JsonField.of(runs, "archive")).as("the newest run of the history").isEqualTo(archive);
         assertThat(status.get("/api/v1/services/app/archives", READ_TOKEN).body()).contains("\"path\":\"" + archive + "\"");
         assertThat(status.get("/api/v1/runs/00000000-0000-0000-0000-000000000000", READ_TOKEN).statusCode())
                 .isEqualTo(404);
@@ -240,7 +231,7 @@ class StatusPageIT {
         assertThat(page).contains("1 record of the run history could not be read");
         assertThat(page).contains("<h2>Run history</h2><table>");
         String run = dumpNow("app");
-        assertThat(field(run, "state")).isEqualTo("ok");
+        assertThat(JsonField.of(run, "state")).isEqualTo("ok");
         int after = runsIn(file);
         assertThat(after).as("the readable half and the new run").isBetween(2, before);
         assertThat(status.get("/services/app", READ_TOKEN).body()).doesNotContain("could not be read");
@@ -321,7 +312,7 @@ class StatusPageIT {
         }
         // The others see no dump of whole running once this test is over.
         String run = href;
-        Waiting.until("the held dump to end", BOUND, () -> !field(status.get(run, READ_TOKEN).body(), "state")
+        Waiting.until("the held dump to end", BOUND, () -> !JsonField.of(status.get(run, READ_TOKEN).body(), "state")
                 .equals("running"), status::log);
     }
 
