@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.Mode;
+import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.internal.operation.ServiceRuns;
+import org.pgbackup.internal.postgres.SlotClaims;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
 import org.tinylog.Logger;
@@ -37,6 +39,8 @@ public final class ScheduledBackups {
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<RunListener> listeners;
+    /** Held from a scheduled dump to the next run, so that a late second controller skips the slot. */
+    private final SlotClaims claims = new SlotClaims();
 
     public ScheduledBackups(BackupController controller, Clock clock) {
         this(controller, clock, List.of());
@@ -88,21 +92,26 @@ public final class ScheduledBackups {
                 config.schedule(), config.copyToShared() ? "on (COPING_TO_SHARED=true)" : "off");
         config.drills().schedule().ifPresent(drills -> Logger.info("Restore drills of {} on {}",
                 String.join(", ", config.serviceNames()), drills));
-        while (!stopRequested()) {
-            Instant now = clock.instant();
-            Instant nextRun = config.schedule().next(now);
-            Optional<Instant> nextDrill = config.drills().schedule().map(drills -> drills.next(now));
-            Instant next = nextDrill.filter(drill -> drill.isBefore(nextRun)).orElse(nextRun);
-            Logger.info("Next {} at {}", next.equals(nextRun) ? "run" : "drill",
-                    TIME.format(ZonedDateTime.ofInstant(next, config.zone())));
-            if (!awaitStop(next)) {
-                if (next.equals(nextRun)) {
-                    runOnce();
-                }
-                if (nextDrill.filter(drill -> !drill.isAfter(next)).isPresent()) {
-                    drillOnce();
+        try {
+            while (!stopRequested()) {
+                Instant now = clock.instant();
+                Instant nextRun = config.schedule().next(now);
+                Optional<Instant> nextDrill = config.drills().schedule().map(drills -> drills.next(now));
+                Instant next = nextDrill.filter(drill -> drill.isBefore(nextRun)).orElse(nextRun);
+                Logger.info("Next {} at {}", next.equals(nextRun) ? "run" : "drill",
+                        TIME.format(ZonedDateTime.ofInstant(next, config.zone())));
+                if (!awaitStop(next)) {
+                    if (next.equals(nextRun)) {
+                        runOnce();
+                    }
+                    if (nextDrill.filter(drill -> !drill.isAfter(next)).isPresent()) {
+                        drillOnce();
+                    }
                 }
             }
+        } finally {
+            // The claims end with the loop: a stopped controller leaves its databases to the others.
+            claims.close();
         }
         Logger.info("Scheduled dumps stopped");
     }
@@ -123,6 +132,7 @@ public final class ScheduledBackups {
     /** One run: every service, {@code BACKUP_PARALLELISM} at a time, each with its own result. */
     void runOnce() {
         Configuration config = controller.configuration();
+        claims.releaseAll();
         tell("the run's start", RunListener::runStarted);
         List<Boolean> succeeded = ServiceRuns.each(config.serviceNames(), config.parallelism(), this::runService);
         boolean ok = !succeeded.contains(false);
@@ -152,7 +162,7 @@ public final class ScheduledBackups {
             return true;
         }
         try {
-            return dumpNow(service).complete();
+            return dump(service, true).complete();
         } catch (HeldByOtherControllerException e) {
             return true;
         } catch (BackupException e) {
@@ -172,11 +182,19 @@ public final class ScheduledBackups {
      * @throws BackupException if the dump failed
      */
     public DumpResult dumpNow(String service) {
+        return dump(service, false);
+    }
+
+    /** A dump of a slot also claims the slot: see {@link SlotClaims}. A dump now claims nothing. */
+    private DumpResult dump(String service, boolean slot) {
         Configuration config = controller.configuration();
-        config.service(service);
+        ServiceSettings settings = config.service(service);
         Instant start = clock.instant();
         tell(service + "'s start", l -> l.serviceStarted(service));
         try {
+            if (slot && config.serverLock()) {
+                claims.claim(settings);
+            }
             DumpOptions options = DumpOptions.defaults().progress(progress);
             DumpResult result = controller.dump(service, config.copyToShared() ? options.toShared() : options);
             Logger.info("{}: run {} kind={} archive={} size={} duration={}s result={}", service,

@@ -54,12 +54,17 @@ class AdvisoryLockIT {
 
     /** A transaction that holds every table of the sample data, so that a dump that started waits mid-way. */
     private Connection holdTables() throws SQLException {
+        return hold("app", "customers, sales.orders");
+    }
+
+    /** A transaction that holds the given tables of a database of the server. */
+    private Connection hold(String database, String tables) throws SQLException {
         Map<String, String> env = app.cluster().serviceEnvironment("x");
         Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + env.get("X_POSTGRES_PORT")
-                + "/app", env.get("X_POSTGRES_USER"), env.get("X_POSTGRES_PASSWORD"));
+                + "/" + database, env.get("X_POSTGRES_USER"), env.get("X_POSTGRES_PASSWORD"));
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
-            s.execute("LOCK TABLE customers, sales.orders IN ACCESS EXCLUSIVE MODE");
+            s.execute("LOCK TABLE " + tables + " IN ACCESS EXCLUSIVE MODE");
         }
         return connection;
     }
@@ -196,6 +201,73 @@ class AdvisoryLockIT {
         assertThat(archives(rootB, "orders")).isNotEmpty().allSatisfy(archive -> assertThat(
                 archive.resolveSibling(archive.getFileName() + ".manifest.json")).content()
                 .contains("\"sha256\" : \"" + Sha256Sum.of(archive) + "\""));
+    }
+
+    /**
+     * The race the backup lock alone lost: two controllers on one schedule, the second held up
+     * by another database of its own until the first has dumped the shared one and let go of its
+     * backup lock. The first's slot claim outlasts that dump, so the second skips the slot.
+     */
+    @Test
+    void aControllerThatComesToADatabaseAfterAnotherDumpedItInTheSameSlotSkipsIt() throws Exception {
+        app.cluster().psql("postgres", "CREATE DATABASE slow");
+        app.cluster().psql("slow", "CREATE TABLE waits (id int); INSERT INTO waits VALUES (1)");
+        Map<String, String> schedule = Map.of("MODE", "production", "BACKUP_SCHEDULE", "*/10 * * * * *");
+        Map<String, String> first = app.env(rootA);
+        first.putAll(schedule);
+        Map<String, String> second = other("DATABASE_LIST", "slow,orders", "BACKUP_PARALLELISM", "1");
+        second.putAll(app.cluster().serviceEnvironment("slow"));
+        second.put("SLOW_POSTGRES_DB", "slow");
+        second.putAll(schedule);
+        Connection slow = hold("slow", "waits");
+        try (ControllerProcess.Background a = controller.start(Files.createDirectories(output.resolve("a")), first,
+                "start"); ControllerProcess.Background b = controller.start(Files.createDirectories(
+                        output.resolve("b")), second, "start")) {
+            Waiting.until("the second controller's dump of 'slow' to begin", BOUND,
+                    () -> b.log().contains("slow: dumping database 'slow'"), b::log);
+            long before = runs(a.log(), "app: run ", "result=ok");
+            Waiting.until("the first controller to dump 'app' in a slot while the second waits on 'slow'", BOUND,
+                    () -> runs(a.log(), "app: run ", "result=ok") > before, a::log);
+            slow.rollback();
+            Waiting.until("the second controller to come to 'orders'", BOUND,
+                    () -> runs(b.log(), "orders: run ", "result=") > 0, b::log);
+
+            assertThat(b.log()).as(b.log()).contains("orders: run ").contains("result=skipped: Database 'app' at"
+                    + " 127.0.0.1:" + app.cluster().port() + " was taken for this slot by another controller:"
+                    + " 'pg-backup-controller' from 127.0.0.1").contains("holds its slot claim");
+            assertThat(archives(rootB, "orders")).as("no second archive of the slot").isEmpty();
+            assertThat(archives(rootB, "slow")).hasSize(1);
+            b.terminate();
+            b.waitFor(BOUND);
+            a.terminate();
+            a.waitFor(BOUND);
+        } finally {
+            slow.close();
+        }
+    }
+
+    @Test
+    void aRoleThatTheMaintenanceDatabaseRefusesIsToldOnceAndDumpsUnderTheBackupLockAlone() throws Exception {
+        app.cluster().psql("CREATE ROLE plain LOGIN PASSWORD 'plain-pw'; GRANT pg_read_all_data TO plain;"
+                + " GRANT CONNECT ON DATABASE app TO plain; REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;"
+                + " REVOKE CONNECT ON DATABASE template1 FROM PUBLIC");
+        Map<String, String> env = other("MODE", "production", "BACKUP_SCHEDULE", "*/3 * * * * *",
+                "ORDERS_POSTGRES_USER", "plain", "ORDERS_POSTGRES_PASSWORD", "plain-pw");
+        try (ControllerProcess.Background scheduled = controller.start(output, env, "start")) {
+            Waiting.until("two slots", BOUND, () -> runs(scheduled.log(), "orders: run ", "result=ok") >= 2,
+                    scheduled::log);
+            assertThat(runs(scheduled.log(), "cannot open the session that holds slot claims at 127.0.0.1:"
+                    + app.cluster().port(), "dumps there rely on the backup lock alone")).as(scheduled.log())
+                    .isEqualTo(1);
+            assertThat(scheduled.log()).doesNotContain("result=failed").doesNotContain("plain-pw");
+            scheduled.terminate();
+            scheduled.waitFor(BOUND);
+        }
+        assertThat(archives(rootB, "orders")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    private static long runs(String log, String service, String result) {
+        return log.lines().filter(l -> l.contains(service) && l.contains(result)).count();
     }
 
     @Test

@@ -162,7 +162,7 @@ public final class AdvisoryLock implements AutoCloseable {
         }
     }
 
-    private static boolean tryLock(Connection connection, int namespace, int key) throws SQLException {
+    static boolean tryLock(Connection connection, int namespace, int key) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
             s.setInt(1, namespace);
             s.setInt(2, key);
@@ -174,7 +174,7 @@ public final class AdvisoryLock implements AutoCloseable {
     }
 
     /** Who holds the lock, as pg_stat_activity tells it; a session that left in between is said so. */
-    private static String holder(Connection connection, int namespace, int key) throws SQLException {
+    static String holder(Connection connection, int namespace, int key) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(HOLDER)) {
             s.setLong(1, namespace & 0xFFFFFFFFL);
             s.setLong(2, key & 0xFFFFFFFFL);

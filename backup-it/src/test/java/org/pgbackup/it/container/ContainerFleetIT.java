@@ -113,8 +113,7 @@ class ContainerFleetIT {
                 // while the engine's DNS learns its name; that is not what this test is about).
                 String logs = a.logs() + b.logs();
                 assertThat(logs).contains("result=skipped: Database 'app' at ")
-                        .contains("was being backed up by another controller when this dump began: 'pg-backup-controller'"
-                                + " from ");
+                        .contains("was taken for this slot by another controller: 'pg-backup-controller' from ");
 
                 Steps.say("docker stop fleet-a");
                 lab.client().stopContainerCmd(a.container().getContainerId()).exec();
@@ -141,7 +140,9 @@ class ContainerFleetIT {
         Map<String, String> otherEnv = new TreeMap<>(env);
         otherEnv.put("DATABASE_LIST", "other");
         otherEnv.putAll(pg.env("other"));
-        String advisoryHolders = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted";
+        // The backup lock's namespace ("PGBK"), not the slot claims' ("PGBS"), which a scheduled controller keeps.
+        String advisoryHolders = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                + " AND classid::bigint = " + 0x5047424BL;
 
         // The holder's pg_dump waits on a table lock, so its controller holds the advisory lock for as long as it lives.
         Blocker blocker = Blocker.hold(pg, "BEGIN; LOCK TABLE items IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600)");
@@ -164,7 +165,7 @@ class ContainerFleetIT {
         await("a slot skipped by the other controller", () -> runLines(other, "other", "skipped") >= 1, holder,
                 other);
         assertThat(other.logs()).contains("result=skipped: Database 'app' at kill-db")
-                .contains("is being backed up or restored by another controller: 'pg-backup-controller' from ");
+                .contains("was taken for this slot by another controller: 'pg-backup-controller' from ");
         assertThat(other.archives("other")).isEmpty();
 
         String id = holder.container().getContainerId();
