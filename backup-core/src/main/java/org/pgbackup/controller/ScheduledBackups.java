@@ -39,7 +39,7 @@ public final class ScheduledBackups {
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<RunListener> listeners;
-    /** Held from a scheduled dump to the next run, so that a late second controller skips the slot. */
+    /** Held from a scheduled dump until the run after next, so that a second controller late to the slot skips it. */
     private final SlotClaims claims = new SlotClaims();
 
     public ScheduledBackups(BackupController controller, Clock clock) {
@@ -102,7 +102,7 @@ public final class ScheduledBackups {
                         TIME.format(ZonedDateTime.ofInstant(next, config.zone())));
                 if (!awaitStop(next)) {
                     if (next.equals(nextRun)) {
-                        runOnce();
+                        runOnce(nextRun);
                     }
                     if (nextDrill.filter(drill -> !drill.isAfter(next)).isPresent()) {
                         drillOnce();
@@ -129,12 +129,17 @@ public final class ScheduledBackups {
         }
     }
 
-    /** One run: every service, {@code BACKUP_PARALLELISM} at a time, each with its own result. */
-    void runOnce() {
+    /**
+     * One run: every service, {@code BACKUP_PARALLELISM} at a time, each with its own result.
+     *
+     * @param slot the time of the schedule that the run is for, which its claims name
+     */
+    void runOnce(Instant slot) {
         Configuration config = controller.configuration();
-        claims.releaseAll();
+        claims.releaseAllButLatest();
         tell("the run's start", RunListener::runStarted);
-        List<Boolean> succeeded = ServiceRuns.each(config.serviceNames(), config.parallelism(), this::runService);
+        List<Boolean> succeeded = ServiceRuns.each(config.serviceNames(), config.parallelism(),
+                service -> runService(service, slot));
         boolean ok = !succeeded.contains(false);
         tell("the run's end", l -> l.runFinished(ok));
     }
@@ -156,13 +161,13 @@ public final class ScheduledBackups {
     }
 
     /** Dumps one service of a run; whether its archive is complete everywhere. */
-    private boolean runService(String service) {
+    private boolean runService(String service, Instant slot) {
         if (stopRequested()) {
             Logger.info("{}: skipped, stopping", service);
             return true;
         }
         try {
-            return dump(service, true).complete();
+            return dump(service, Optional.of(slot)).complete();
         } catch (HeldByOtherControllerException e) {
             return true;
         } catch (BackupException e) {
@@ -182,18 +187,18 @@ public final class ScheduledBackups {
      * @throws BackupException if the dump failed
      */
     public DumpResult dumpNow(String service) {
-        return dump(service, false);
+        return dump(service, Optional.empty());
     }
 
     /** A dump of a slot also claims the slot: see {@link SlotClaims}. A dump now claims nothing. */
-    private DumpResult dump(String service, boolean slot) {
+    private DumpResult dump(String service, Optional<Instant> slot) {
         Configuration config = controller.configuration();
         ServiceSettings settings = config.service(service);
         Instant start = clock.instant();
         tell(service + "'s start", l -> l.serviceStarted(service));
         try {
-            if (slot && config.serverLock()) {
-                claims.claim(settings);
+            if (slot.isPresent() && config.serverLock()) {
+                claims.claim(settings, slot.get());
             }
             DumpOptions options = DumpOptions.defaults().progress(progress);
             DumpResult result = controller.dump(service, config.copyToShared() ? options.toShared() : options);

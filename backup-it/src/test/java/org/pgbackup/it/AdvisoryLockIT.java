@@ -233,8 +233,8 @@ class AdvisoryLockIT {
                     () -> runs(b.log(), "orders: run ", "result=") > 0, b::log);
 
             assertThat(b.log()).as(b.log()).contains("orders: run ").contains("result=skipped: Database 'app' at"
-                    + " 127.0.0.1:" + app.cluster().port() + " was taken for this slot by another controller:"
-                    + " 'pg-backup-controller' from 127.0.0.1").contains("holds its slot claim");
+                    + " 127.0.0.1:" + app.cluster().port() + " was taken for this slot (").contains(") by another"
+                    + " controller: 'pg-backup-controller' from 127.0.0.1").contains("holds its claim on the slot");
             assertThat(archives(rootB, "orders")).as("no second archive of the slot").isEmpty();
             assertThat(archives(rootB, "slow")).hasSize(1);
             b.terminate();
@@ -243,6 +243,25 @@ class AdvisoryLockIT {
             a.waitFor(BOUND);
         } finally {
             slow.close();
+        }
+    }
+
+    /** A claim names its slot's time: controllers whose schedules differ each dump at their own times. */
+    @Test
+    void controllersOnDifferentSchedulesEachDumpTheirOwnSlots() throws Exception {
+        Map<String, String> first = app.env(rootA);
+        first.putAll(Map.of("MODE", "production", "BACKUP_SCHEDULE", "0/6 * * * * *"));
+        Map<String, String> second = other("MODE", "production", "BACKUP_SCHEDULE", "3/6 * * * * *");
+        try (ControllerProcess.Background a = controller.start(Files.createDirectories(output.resolve("a")), first,
+                "start"); ControllerProcess.Background b = controller.start(Files.createDirectories(
+                        output.resolve("b")), second, "start")) {
+            Waiting.until("two slots of each controller", BOUND, () -> runs(a.log(), "app: run ", "result=ok") >= 2
+                    && runs(b.log(), "orders: run ", "result=ok") >= 2, () -> a.log() + b.log());
+            assertThat(a.log() + b.log()).doesNotContain("was taken for this slot");
+            b.terminate();
+            b.waitFor(BOUND);
+            a.terminate();
+            a.waitFor(BOUND);
         }
     }
 

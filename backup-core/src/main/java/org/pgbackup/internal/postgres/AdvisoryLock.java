@@ -173,6 +173,14 @@ public final class AdvisoryLock implements AutoCloseable {
         }
     }
 
+    static void unlock(Connection connection, int namespace, int key) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?, ?)")) {
+            s.setInt(1, namespace);
+            s.setInt(2, key);
+            s.execute();
+        }
+    }
+
     /** Who holds the lock, as pg_stat_activity tells it; a session that left in between is said so. */
     static String holder(Connection connection, int namespace, int key) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(HOLDER)) {
@@ -193,11 +201,8 @@ public final class AdvisoryLock implements AutoCloseable {
     /** Lets go: the session's end releases the lock, whatever else happens. */
     @Override
     public void close() {
-        try (PreparedStatement s = session.connection().prepareStatement(
-                "SELECT pg_catalog.pg_advisory_unlock(?, ?)")) {
-            s.setInt(1, namespace);
-            s.setInt(2, key);
-            s.execute();
+        try {
+            unlock(session.connection(), namespace, key);
         } catch (SQLException e) {
             // Closing the session below releases it anyway.
         } finally {

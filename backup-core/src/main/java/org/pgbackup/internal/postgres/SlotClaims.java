@@ -1,27 +1,32 @@
 package org.pgbackup.internal.postgres;
 
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.HeldByOtherControllerException;
 import org.tinylog.Logger;
 
 /**
- * The claims a scheduled controller keeps on the databases it dumped in its latest run, until
- * its next run begins or it stops. The backup lock ({@link AdvisoryLock}) lasts only as long as
- * a dump, so a second controller on the same schedule that came to a small database a moment
- * after the first had dumped it (a slow name lookup, a queue of other services) found it free and
- * stored the slot twice. A claim outlasts the dump, and the second controller that finds it held
- * skips the slot.
+ * The claims a scheduled controller keeps on the slots it dumped in its latest two runs, until
+ * it stops. The backup lock ({@link AdvisoryLock}) lasts only as long as a
+ * dump, so a second controller on the same schedule that came to a small database a moment
+ * after the first had dumped it (a slow name lookup, a queue of other services) found it free
+ * and stored the slot twice. A claim outlasts the dump, and the second controller that finds it
+ * held skips the slot. A claim names the database and the slot's time of the schedule, so
+ * controllers on different schedules never meet on one: each dumps at its own times.
  *
  * <p>Claims are session-level advisory locks in the server's maintenance database, one session
  * per server and role, not one per database: a controller of 500 databases holds a handful of
  * idle sessions between runs, not 500. Where that database refuses the role, the controller
- * says so once and dumps under the backup lock alone, as before.
+ * says so once and dumps under the backup lock alone.
  */
 public final class SlotClaims implements AutoCloseable {
     /** The first half of every claim's key: "PGBS", apart from the backup lock's. */
@@ -30,17 +35,23 @@ public final class SlotClaims implements AutoCloseable {
     private final Map<String, PgSession> sessions = new HashMap<>();
     /** Servers whose maintenance database refused the role: said once, not at every dump. */
     private final Set<String> refused = new HashSet<>();
+    /** The claims held, by slot; one entry per claim taken, since a session's advisory locks count. */
+    private final NavigableMap<Instant, List<Claim>> held = new TreeMap<>();
+
+    private record Claim(String server, int key) {
+    }
 
     /**
-     * Claims the service's database for this slot, or keeps the claim this controller already
-     * holds on it.
+     * Claims a slot of the service's database, or keeps the claim this controller already holds
+     * on it.
      *
+     * @param slot the time of the schedule the dump is for, the same in every controller on it
      * @throws HeldByOtherControllerException if another controller holds the claim: it dumped
-     *     the database in its latest run, or is dumping it now
+     *     the database for this slot, or is dumping it now
      */
-    public synchronized void claim(ServiceSettings settings) {
+    public synchronized void claim(ServiceSettings settings, Instant slot) {
         String server = settings.user() + "@" + settings.address();
-        int key = AdvisoryLock.keyOf(settings.database());
+        int key = AdvisoryLock.keyOf(settings.database() + "\n" + slot.getEpochSecond());
         PgSession session = session(server, settings);
         if (session == null) {
             return;
@@ -48,6 +59,7 @@ public final class SlotClaims implements AutoCloseable {
         String holder;
         try {
             if (AdvisoryLock.tryLock(session.connection(), NAMESPACE, key)) {
+                held.computeIfAbsent(slot, s -> new ArrayList<>()).add(new Claim(server, key));
                 return;
             }
             holder = AdvisoryLock.holder(session.connection(), NAMESPACE, key);
@@ -55,13 +67,12 @@ public final class SlotClaims implements AutoCloseable {
             // A server that restarted ended the session and its claims; the next run opens another.
             Logger.warn("{}: the slot claim of database '{}' at {} failed, so this dump relies on the backup lock"
                     + " alone: {}", settings.name(), settings.database(), settings.address(), oneLine(e));
-            sessions.remove(server).close();
+            drop(server);
             return;
         }
         throw new HeldByOtherControllerException("Database '" + settings.database() + "' at " + settings.address()
-                + " was taken for this slot by another controller: " + holder + " holds its slot claim, which a"
-                + " scheduled controller keeps on what it dumped until its next run. That controller took this"
-                + " slot's backup, so this one stores nothing");
+                + " was taken for this slot (" + slot + ") by another controller: " + holder + " holds its claim"
+                + " on the slot. That controller took this slot's backup, so this one stores nothing");
     }
 
     private PgSession session(String server, ServiceSettings settings) {
@@ -94,18 +105,34 @@ public final class SlotClaims implements AutoCloseable {
         return String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
-    /** Lets go of every claim, as a run begins: the run claims what it dumps anew. */
-    public synchronized void releaseAll() {
-        sessions.entrySet().removeIf(entry -> {
-            try (Statement s = entry.getValue().connection().createStatement()) {
-                s.execute("SELECT pg_catalog.pg_advisory_unlock_all()");
-                return false;
-            } catch (SQLException e) {
-                // Closing the session lets go as well; the next claim opens another.
-                entry.getValue().close();
-                return true;
+    /**
+     * Lets go of the claims of every slot but the latest, as a run begins: a controller up to a
+     * whole period late to the latest slot still finds it claimed.
+     */
+    public synchronized void releaseAllButLatest() {
+        while (held.size() > 1) {
+            for (Claim claim : held.pollFirstEntry().getValue()) {
+                PgSession session = sessions.get(claim.server());
+                if (session == null) {
+                    continue;
+                }
+                try {
+                    AdvisoryLock.unlock(session.connection(), NAMESPACE, claim.key());
+                } catch (SQLException e) {
+                    // Closing the session lets go as well; the next claim opens another.
+                    drop(claim.server());
+                }
             }
-        });
+        }
+    }
+
+    /** Ends a server's session, which ends its claims. */
+    private void drop(String server) {
+        PgSession session = sessions.remove(server);
+        if (session != null) {
+            session.close();
+        }
+        held.values().forEach(claims -> claims.removeIf(claim -> claim.server().equals(server)));
     }
 
     /** Ends every session, and with them every claim. */
@@ -113,6 +140,7 @@ public final class SlotClaims implements AutoCloseable {
     public synchronized void close() {
         sessions.values().forEach(PgSession::close);
         sessions.clear();
+        held.clear();
         refused.clear();
     }
 }

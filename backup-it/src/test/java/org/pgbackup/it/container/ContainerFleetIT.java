@@ -113,7 +113,8 @@ class ContainerFleetIT {
                 // while the engine's DNS learns its name; that is not what this test is about).
                 String logs = a.logs() + b.logs();
                 assertThat(logs).contains("result=skipped: Database 'app' at ")
-                        .contains("was taken for this slot by another controller: 'pg-backup-controller' from ");
+                        .contains("was taken for this slot (")
+                        .contains(") by another controller: 'pg-backup-controller' from ");
 
                 Steps.say("docker stop fleet-a");
                 lab.client().stopContainerCmd(a.container().getContainerId()).exec();
@@ -165,7 +166,7 @@ class ContainerFleetIT {
         await("a slot skipped by the other controller", () -> runLines(other, "other", "skipped") >= 1, holder,
                 other);
         assertThat(other.logs()).contains("result=skipped: Database 'app' at kill-db")
-                .contains("was taken for this slot by another controller: 'pg-backup-controller' from ");
+                .contains("is being backed up or restored by another controller: 'pg-backup-controller' from ");
         assertThat(other.archives("other")).isEmpty();
 
         String id = holder.container().getContainerId();
