@@ -31,10 +31,17 @@ import org.tinylog.Logger;
 public final class SlotClaims implements AutoCloseable {
     /** The first half of every claim's key: "PGBS", apart from the backup lock's. */
     static final int NAMESPACE = 0x50474253;
+    /** Claims never wait on the server, so an answer slower than this is a connection gone. */
+    private static final int CLAIM_TIMEOUT_MILLIS = 10_000;
 
     private final Map<String, PgSession> sessions = new HashMap<>();
     /** Servers whose maintenance database refused the role: said once, not at every dump. */
     private final Set<String> refused = new HashSet<>();
+    /**
+     * Servers out of reach in this run: tried once a run, since every claim waits for the one
+     * before it and a connection may take its whole timeout to fail.
+     */
+    private final Set<String> unreachable = new HashSet<>();
     /** The claims held, by slot; one entry per claim taken, since a session's advisory locks count. */
     private final NavigableMap<Instant, List<Claim>> held = new TreeMap<>();
 
@@ -77,7 +84,7 @@ public final class SlotClaims implements AutoCloseable {
 
     private PgSession session(String server, ServiceSettings settings) {
         PgSession session = sessions.get(server);
-        if (session != null || refused.contains(server)) {
+        if (session != null || refused.contains(server) || unreachable.contains(server)) {
             return session;
         }
         try {
@@ -87,6 +94,7 @@ public final class SlotClaims implements AutoCloseable {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (!state.startsWith("28") && !state.startsWith("42")) {
                 // Not a refusal but a server out of reach: the dump says so, and the next run tries again.
+                unreachable.add(server);
                 return null;
             }
             refused.add(server);
@@ -94,6 +102,14 @@ public final class SlotClaims implements AutoCloseable {
                     + " template1): {}; dumps there rely on the backup lock alone, so a second controller on the"
                     + " same schedule that comes to a database after this one dumped it stores that slot too",
                     settings.name(), settings.address(), oneLine(e));
+            return null;
+        }
+        try {
+            // The session idles for hours between runs; if its server vanished, a claim must fail, not hang.
+            session.connection().setNetworkTimeout(Runnable::run, CLAIM_TIMEOUT_MILLIS);
+        } catch (SQLException e) {
+            session.close();
+            unreachable.add(server);
             return null;
         }
         sessions.put(server, session);
@@ -107,9 +123,11 @@ public final class SlotClaims implements AutoCloseable {
 
     /**
      * Lets go of the claims of every slot but the latest, as a run begins: a controller up to a
-     * whole period late to the latest slot still finds it claimed.
+     * whole period late to the latest slot still finds it claimed. Servers out of reach are tried
+     * again.
      */
     public synchronized void releaseAllButLatest() {
+        unreachable.clear();
         while (held.size() > 1) {
             for (Claim claim : held.pollFirstEntry().getValue()) {
                 PgSession session = sessions.get(claim.server());
@@ -142,5 +160,6 @@ public final class SlotClaims implements AutoCloseable {
         sessions.clear();
         held.clear();
         refused.clear();
+        unreachable.clear();
     }
 }
