@@ -16,10 +16,10 @@ import org.tinylog.Logger;
 
 /**
  * The claims a scheduled controller keeps on the slots it dumped in its latest two runs, until
- * it stops. The backup lock ({@link AdvisoryLock}) lasts only as long as a
- * dump, so a second controller on the same schedule that came to a small database a moment
- * after the first had dumped it (a slow name lookup, a queue of other services) found it free
- * and stored the slot twice. A claim outlasts the dump, and the second controller that finds it
+ * it stops. The backup lock ({@link AdvisoryLock}) lasts only as long as a dump, so a second
+ * controller on the same schedule that came to a small database a moment after the first had
+ * dumped it (a slow name lookup, a queue of other services) found it free and stored the slot
+ * twice. A claim outlasts the dump, and the second controller that finds it
  * held skips the slot. A claim names the database and the slot's time of the schedule, so
  * controllers on different schedules never meet on one: each dumps at its own times.
  *
