@@ -225,22 +225,18 @@ class AdvisoryLockIT {
                         output.resolve("b")), second, "start")) {
             Waiting.until("the second controller's dump of 'slow' to begin", BOUND,
                     () -> b.log().contains("slow: dumping database 'slow'"), b::log);
-            long before = runs(a.log(), "app: run ", "result=ok");
+            long before = lines(a.log(), "app: run ", "result=ok");
             Waiting.until("the first controller to dump 'app' in a slot while the second waits on 'slow'", BOUND,
-                    () -> runs(a.log(), "app: run ", "result=ok") > before, a::log);
+                    () -> lines(a.log(), "app: run ", "result=ok") > before, a::log);
             slow.rollback();
             Waiting.until("the second controller to come to 'orders'", BOUND,
-                    () -> runs(b.log(), "orders: run ", "result=") > 0, b::log);
+                    () -> lines(b.log(), "orders: run ", "result=") > 0, b::log);
 
             assertThat(b.log()).as(b.log()).contains("orders: run ").contains("result=skipped: Database 'app' at"
                     + " 127.0.0.1:" + app.cluster().port() + " was taken for this slot (").contains(") by another"
                     + " controller: 'pg-backup-controller' from 127.0.0.1").contains("holds its claim on the slot");
             assertThat(archives(rootB, "orders")).as("no second archive of the slot").isEmpty();
             assertThat(archives(rootB, "slow")).hasSize(1);
-            b.terminate();
-            b.waitFor(BOUND);
-            a.terminate();
-            a.waitFor(BOUND);
         } finally {
             slow.close();
         }
@@ -255,13 +251,9 @@ class AdvisoryLockIT {
         try (ControllerProcess.Background a = controller.start(Files.createDirectories(output.resolve("a")), first,
                 "start"); ControllerProcess.Background b = controller.start(Files.createDirectories(
                         output.resolve("b")), second, "start")) {
-            Waiting.until("two slots of each controller", BOUND, () -> runs(a.log(), "app: run ", "result=ok") >= 2
-                    && runs(b.log(), "orders: run ", "result=ok") >= 2, () -> a.log() + b.log());
+            Waiting.until("two slots of each controller", BOUND, () -> lines(a.log(), "app: run ", "result=ok") >= 2
+                    && lines(b.log(), "orders: run ", "result=ok") >= 2, () -> a.log() + b.log());
             assertThat(a.log() + b.log()).doesNotContain("was taken for this slot");
-            b.terminate();
-            b.waitFor(BOUND);
-            a.terminate();
-            a.waitFor(BOUND);
         }
     }
 
@@ -273,20 +265,19 @@ class AdvisoryLockIT {
         Map<String, String> env = other("MODE", "production", "BACKUP_SCHEDULE", "*/3 * * * * *",
                 "ORDERS_POSTGRES_USER", "plain", "ORDERS_POSTGRES_PASSWORD", "plain-pw");
         try (ControllerProcess.Background scheduled = controller.start(output, env, "start")) {
-            Waiting.until("two slots", BOUND, () -> runs(scheduled.log(), "orders: run ", "result=ok") >= 2,
+            Waiting.until("two slots", BOUND, () -> lines(scheduled.log(), "orders: run ", "result=ok") >= 2,
                     scheduled::log);
-            assertThat(runs(scheduled.log(), "cannot open the session that holds slot claims at 127.0.0.1:"
+            assertThat(lines(scheduled.log(), "cannot open the session that holds slot claims at 127.0.0.1:"
                     + app.cluster().port(), "dumps there rely on the backup lock alone")).as(scheduled.log())
                     .isEqualTo(1);
             assertThat(scheduled.log()).doesNotContain("result=failed").doesNotContain("plain-pw");
-            scheduled.terminate();
-            scheduled.waitFor(BOUND);
         }
         assertThat(archives(rootB, "orders")).hasSizeGreaterThanOrEqualTo(2);
     }
 
-    private static long runs(String log, String service, String result) {
-        return log.lines().filter(l -> l.contains(service) && l.contains(result)).count();
+    /** How many lines of a log hold both texts. */
+    private static long lines(String log, String one, String other) {
+        return log.lines().filter(l -> l.contains(one) && l.contains(other)).count();
     }
 
     @Test
