@@ -89,7 +89,7 @@ class ContainerFilesIT {
         String dockerfile = dockerfile();
         assertThat(dockerfile).contains("ARG POSTGRES_IMAGE=postgres:17").contains("FROM ${POSTGRES_IMAGE}")
                 .contains("ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17").contains("FROM ${BUILD_IMAGE} AS build")
-                .contains("COPY controller /controller").contains("USER postgres").contains("RUN /controller --help")
+                .contains("COPY controller /controller").contains("COPY controller-jit.json /controller-jit.json").contains("USER postgres").contains("RUN /controller --help")
                 .contains("ENTRYPOINT [\"/controller\"]").contains("CMD [\"start\"]")
                 .containsPattern("HEALTHCHECK .*--start-period=\\S+ .*CMD \\[\"/controller\", \"health\"\\]")
                 .contains("/var/lib/postgresql/backup/data").contains("/var/lib/postgresql/backup/shared")

@@ -155,6 +155,7 @@ public final class StatusBenchmark {
             for (int i = 0; i < 100; i++) {
                 get(overview, false);
             }
+            ProcStatus warm = ProcStatus.of(page.pid());
             // A page is drawn at most once a second and kept for the others; each sample waits that out,
             // so that every one is a drawing, not a copy.
             long[] nanos = new long[40];
@@ -166,6 +167,9 @@ public final class StatusBenchmark {
                 check(answer);
             }
             Arrays.sort(nanos);
+            ProcStatus drawn = ProcStatus.of(page.pid());
+            log(String.format(Locale.ROOT, "Peak RSS: idle %d MiB, after 100 overviews %d MiB, after 40 drawings %d MiB",
+                    idle.peakRssKib() / 1024, warm.peakRssKib() / 1024, drawn.peakRssKib() / 1024));
             HttpResponse<byte[]> raw = get(overview, false);
             HttpResponse<byte[]> zipped = get(overview, true);
             int rows = count(new String(raw.body(), java.nio.charset.StandardCharsets.UTF_8), "<tr class=");
@@ -243,8 +247,9 @@ public final class StatusBenchmark {
             report.add(String.format(Locale.ROOT, "| RSS with the page served minus RSS of `start` serving nothing"
                     + " (%d MiB), after 10 s, 20 s and a minute of 200 req/s | <= 16 MiB | %s, %s, %s MiB |",
                     without.rssKib() / 1024, over(loaded, without), over(twice, without), over(minute, without)));
-            report.add(String.format(Locale.ROOT, "| Peak RSS of `start` with the page through that minute (without)"
-                    + " | | %d MiB (%d MiB) |", minute.peakRssKib() / 1024, without.peakRssKib() / 1024));
+            report.add(String.format(Locale.ROOT, "| Peak RSS of `start` with the page through that minute (without);"
+                    + " the peak reached before the first request | | %d MiB (%d MiB); %d MiB |", minute.peakRssKib() / 1024,
+                    without.peakRssKib() / 1024, idle.peakRssKib() / 1024));
             report.add(String.format(Locale.ROOT, "| Requests answered correctly at 200 req/s for 2 x 10 s, 10 s after a"
                     + " minute, and beside the dumps | all | %d of %d |", load.answered - load.wrong + again.answered
                     - again.wrong + steady.answered - steady.wrong + besideAnswered - besideWrong, load.answered + again.answered

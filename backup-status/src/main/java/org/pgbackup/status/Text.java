@@ -22,15 +22,25 @@ final class Text {
             value /= 1024;
             unit++;
         }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value,
-                UNITS[unit]);
+        return unit == 0 ? bytes + " B" : (value < 10 ? tenths(value) : Long.toString(Math.round(value))) + " "
+                + UNITS[unit];
+    }
+
+    /**
+     * {@code 2.5}: one decimal, rounded half up as {@code %.1f} does. By hand because the page
+     * writes hundreds of these a second, and {@link String#format} is the costliest code the
+     * JIT compiles for it.
+     */
+    private static String tenths(double value) {
+        long tenths = Math.round(value * 10);
+        return tenths / 10 + "." + tenths % 10;
     }
 
     /** The two largest units: {@code 3 d 4 h}, {@code 5 min 2 s}, {@code 0.4 s}. */
     static String duration(Duration duration) {
         long seconds = Math.abs(duration.getSeconds());
         if (seconds < 10) {
-            return String.format(Locale.ROOT, "%.1f s", Math.abs(duration.toMillis()) / 1000.0);
+            return tenths(Math.abs(duration.toMillis()) / 1000.0) + " s";
         }
         long days = seconds / 86_400;
         long hours = seconds % 86_400 / 3600;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class TextTest {
@@ -13,6 +14,25 @@ class TextTest {
         assertThat(Text.bytes(1023)).isEqualTo("1023 B");
         assertThat(Text.bytes(1536)).isEqualTo("1.5 KiB");
         assertThat(Text.bytes(200L * 1024 * 1024)).isEqualTo("200 MiB");
+    }
+
+    @Test
+    void sizesAndShortDurationsAreRoundedAsStringFormatRoundsThem() {
+        String[] units = {"KiB", "MiB", "GiB"};
+        for (long bytes = 1024; bytes < 12L * 1024 * 1024 * 1024; bytes = bytes * 21 / 20 + 7) {
+            double value = bytes;
+            int unit = -1;
+            while (value >= 1024 && unit < units.length - 1) {
+                value /= 1024;
+                unit++;
+            }
+            String expected = String.format(Locale.ROOT, value < 10 ? "%.1f %s" : "%.0f %s", value, units[unit]);
+            assertThat(Text.bytes(bytes)).as("%d bytes", bytes).isEqualTo(expected);
+        }
+        for (long millis = 0; millis < 10_000; millis++) {
+            assertThat(Text.duration(Duration.ofMillis(millis))).as("%d ms", millis)
+                    .isEqualTo(String.format(Locale.ROOT, "%.1f s", millis / 1000.0));
+        }
     }
 
     @Test
