@@ -23,12 +23,17 @@ final class Launcher {
 
     /** Any command that runs the launcher, such as {@code script} giving it a terminal. */
     static Exec.Result runCommand(List<String> command, Path plugins, Map<String, String> env) throws IOException {
+        return Exec.run(builder(command, plugins, env), null);
+    }
+
+    /** The process of a command that runs the launcher, not started, for a caller that runs it in the background. */
+    static ProcessBuilder builder(List<String> command, Path plugins, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.contains("POSTGRES") || k.startsWith("S3_"));
         builder.environment().remove("JAVA_OPTS");
         builder.environment().put("CONTROLLER_JAR", ControllerProcess.jarPath().toString());
         builder.environment().put("CONTROLLER_PLUGINS", plugins.toString());
         builder.environment().putAll(env);
-        return Exec.run(builder, null);
+        return builder;
     }
 }

@@ -1,0 +1,131 @@
+package org.pgbackup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher keeps the status page's request path off the JIT's optimising compiler (C2)
+ * for {@code start}, through the compiler directives in {@code controller-jit.json}: under
+ * load that path is compiled by C1 alone. A launcher copied without the file lets C2 compile
+ * it, which shows that the load is enough to get it there. Both read from the JVM's own
+ * compilation log ({@code -XX:+PrintCompilation}), not from anything the controller says.
+ */
+class LauncherCompilerDirectivesIT {
+    /** The JDK server's loop over one exchange: run for every request. */
+    private static final String EXCHANGE = "sun.net.httpserver.ServerImpl$Exchange::run";
+    /** A line of the compilation log: time, compile id, attributes, tier, method. */
+    private static final Pattern COMPILED = Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+(?:[%sbn!]\\s*)*(\\d)\\s+(\\S+::\\S+)");
+
+    @TempDir
+    Path root;
+
+    @Test
+    void underLoadTheStatusPagesRequestPathIsCompiledByC1AloneAndByC2WithoutTheDirectives() throws Exception {
+        Path launcher = ContainerFilesIT.ROOT.resolve("controller");
+        Path bare = Files.copy(launcher, Files.createDirectories(root.resolve("bare")).resolve("controller"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+
+        Served kept = serveUntilCompiled(launcher, "kept");
+        Served free = serveUntilCompiled(bare, "free");
+
+        assertThat(kept.tiers(EXCHANGE)).as(kept.toString()).contains(1).doesNotContain(4);
+        assertThat(kept.methodsAtTier(4)).as("compiled by C2").noneMatch(m -> m.startsWith("sun.net.httpserver.")
+                || m.startsWith("com.sun.net.httpserver.") || m.startsWith("org.pgbackup.status."));
+        assertThat(kept.stderr()).contains("1 compiler directives added");
+        assertThat(free.tiers(EXCHANGE)).as(free.toString()).contains(4);
+        assertThat(free.stderr()).doesNotContain("compiler directives");
+    }
+
+    record Served(String stdout, String stderr) {
+        private Set<Integer> tiers(String method) {
+            Set<Integer> tiers = new TreeSet<>();
+            Matcher line = COMPILED.matcher(stdout + "\n" + stderr);
+            while (line.find()) {
+                if (line.group(2).equals(method)) {
+                    tiers.add(Integer.parseInt(line.group(1)));
+                }
+            }
+            return tiers;
+        }
+
+        private Set<String> methodsAtTier(int tier) {
+            Set<String> methods = new TreeSet<>();
+            Matcher line = COMPILED.matcher(stdout + "\n" + stderr);
+            while (line.find()) {
+                if (Integer.parseInt(line.group(1)) == tier) {
+                    methods.add(line.group(2));
+                }
+            }
+            return methods;
+        }
+
+        @Override
+        public String toString() {
+            return "tiers of " + EXCHANGE + ": " + tiers(EXCHANGE);
+        }
+    }
+
+    /**
+     * Runs {@code start} with its page through this launcher and asks for the page until the
+     * compilation log shows the server's exchange compiled for good, past C1's profiling tier
+     * (3): by C1 alone (1) or by C2 (4); for two minutes at most.
+     */
+    private Served serveUntilCompiled(Path launcher, String name) throws Exception {
+        Path dir = Files.createDirectories(root.resolve(name));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> env = Map.of("DATABASE_LIST", "app", "BACKUP_ROOT", dir.resolve("backup").toString(),
+                "DATABASES_ROOT", dir.resolve("databases").toString(), "HOOKS_DIR", dir.resolve("hooks").toString(),
+                "HTTP_PORT", Integer.toString(port), "HTTP_ADDRESS", "127.0.0.1", "JAVA_OPTS", "-XX:+PrintCompilation");
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process start = Launcher.builder(List.of(launcher.toString(), "start"), root.resolve("plugins"), env)
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!Files.readString(err).contains("Waiting for a stop signal")) {
+                assertThat(start.isAlive()).as("start ended: %s", Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("start did not get going").isLessThan(until);
+                Thread.sleep(200);
+            }
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest page = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build();
+            while (new Served(Files.readString(out), Files.readString(err)).tiers(EXCHANGE).stream()
+                    .noneMatch(tier -> tier == 1 || tier == 4)) {
+                assertThat(System.nanoTime()).as("%s was not compiled past profiling in time", EXCHANGE)
+                        .isLessThan(until);
+                for (int i = 0; i < 500; i++) {
+                    HttpResponse<String> answer = http.send(page, HttpResponse.BodyHandlers.ofString());
+                    assertThat(answer.statusCode()).isEqualTo(200);
+                }
+            }
+        } finally {
+            start.destroy();
+            if (!start.waitFor(60, TimeUnit.SECONDS)) {
+                start.destroyForcibly();
+            }
+        }
+        return new Served(Files.readString(out), Files.readString(err));
+    }
+}
