@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -55,26 +56,29 @@ class LauncherCompilerDirectivesIT {
         assertThat(free.stderr()).doesNotContain("compiler directives");
     }
 
+    /** What {@code start} wrote: the compilation log is on stdout without the directives, on stderr with them. */
     record Served(String stdout, String stderr) {
-        private Set<Integer> tiers(String method) {
-            Set<Integer> tiers = new TreeSet<>();
+        /** Each method the log shows compiled, with the tiers it was compiled at. */
+        private Map<String, Set<Integer>> compiled() {
+            Map<String, Set<Integer>> compiled = new TreeMap<>();
             Matcher line = COMPILED.matcher(stdout + "\n" + stderr);
             while (line.find()) {
-                if (line.group(2).equals(method)) {
-                    tiers.add(Integer.parseInt(line.group(1)));
-                }
+                compiled.computeIfAbsent(line.group(2), m -> new TreeSet<>()).add(Integer.parseInt(line.group(1)));
             }
-            return tiers;
+            return compiled;
+        }
+
+        private Set<Integer> tiers(String method) {
+            return compiled().getOrDefault(method, Set.of());
         }
 
         private Set<String> methodsAtTier(int tier) {
             Set<String> methods = new TreeSet<>();
-            Matcher line = COMPILED.matcher(stdout + "\n" + stderr);
-            while (line.find()) {
-                if (Integer.parseInt(line.group(1)) == tier) {
-                    methods.add(line.group(2));
+            compiled().forEach((method, tiers) -> {
+                if (tiers.contains(tier)) {
+                    methods.add(method);
                 }
-            }
+            });
             return methods;
         }
 
