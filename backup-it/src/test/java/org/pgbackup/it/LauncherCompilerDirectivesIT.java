@@ -3,6 +3,7 @@ package org.pgbackup.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherCompilerDirectivesIT {
     /** The JDK server's loop over one exchange: run for every request. */
     private static final String EXCHANGE = "sun.net.httpserver.ServerImpl$Exchange::run";
+    /** How long start may take to serve, and the load to get the exchange compiled: it takes seconds. */
+    private static final Duration BOUND = Duration.ofSeconds(90);
     /** A line of the compilation log: time, compile id, attributes, tier, method. */
     private static final Pattern COMPILED = Pattern.compile("(?m)^\\s*\\d+\\s+\\d+\\s+(?:[%sbn!]\\s*)*(\\d)\\s+(\\S+::\\S+)");
 
@@ -91,7 +94,7 @@ class LauncherCompilerDirectivesIT {
     /**
      * Runs {@code start} with its page through this launcher and asks for the page until the
      * compilation log shows the server's exchange compiled for good, past C1's profiling tier
-     * (3): by C1 alone (1) or by C2 (4); for two minutes at most.
+     * (3): by C1 alone (1) or by C2 (4).
      */
     private Served serveUntilCompiled(Path launcher, String name) throws Exception {
         Path dir = Files.createDirectories(root.resolve(name));
@@ -107,29 +110,43 @@ class LauncherCompilerDirectivesIT {
         Process start = Launcher.builder(List.of(launcher.toString(), "start"), root.resolve("plugins"), env)
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (!Files.readString(err).contains("Waiting for a stop signal")) {
-                assertThat(start.isAlive()).as("start ended: %s", Files.readString(err)).isTrue();
-                assertThat(System.nanoTime()).as("start did not get going").isLessThan(until);
-                Thread.sleep(200);
-            }
+            Waiting.until("start to serve its page", BOUND, () -> !start.isAlive()
+                    || read(err).contains("Waiting for a stop signal"), () -> read(err));
+            assertThat(start.isAlive()).as("start ended: %s", read(err)).isTrue();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpRequest page = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build();
-            while (new Served(Files.readString(out), Files.readString(err)).tiers(EXCHANGE).stream()
-                    .noneMatch(tier -> tier == 1 || tier == 4)) {
-                assertThat(System.nanoTime()).as("%s was not compiled past profiling in time", EXCHANGE)
-                        .isLessThan(until);
-                for (int i = 0; i < 500; i++) {
-                    HttpResponse<String> answer = http.send(page, HttpResponse.BodyHandlers.ofString());
-                    assertThat(answer.statusCode()).isEqualTo(200);
-                }
-            }
+            Waiting.until(EXCHANGE + " compiled past profiling", BOUND, () -> {
+                ask(http, page, 500);
+                return new Served(read(out), read(err)).tiers(EXCHANGE).stream().anyMatch(t -> t == 1 || t == 4);
+            }, () -> new Served(read(out), read(err)).toString());
         } finally {
             start.destroy();
             if (!start.waitFor(60, TimeUnit.SECONDS)) {
                 start.destroyForcibly();
             }
         }
-        return new Served(Files.readString(out), Files.readString(err));
+        return new Served(read(out), read(err));
+    }
+
+    /** Asks for the page this many times, one after another, each answered 200. */
+    private static void ask(HttpClient http, HttpRequest page, int times) {
+        try {
+            for (int i = 0; i < times; i++) {
+                assertThat(http.send(page, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while asking for the page", e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
