@@ -19,6 +19,7 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgbackup.storage.testkit.ByteCountingProxy;
 
 /**
  * Two controllers, each with its own volume, one calling the database {@code app} and the
@@ -273,6 +274,61 @@ class AdvisoryLockIT {
             assertThat(scheduled.log()).doesNotContain("result=failed").doesNotContain("plain-pw");
         }
         assertThat(archives(rootB, "orders")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * The network fails for the claim, the first connection of a slot, and works again for the
+     * dump: the slot fails and stores nothing, since a dump without its claim could store a slot
+     * that another controller claimed; the next slot claims and dumps.
+     */
+    @Test
+    void aSlotWhoseClaimCannotBeMadeFailsAndStoresNothingAndTheNextSlotDumps() throws Exception {
+        try (ByteCountingProxy flaky = new ByteCountingProxy("127.0.0.1", app.cluster().port())) {
+            flaky.dropNext(1);
+            Map<String, String> env = other("MODE", "production", "BACKUP_SCHEDULE", "*/3 * * * * *",
+                    "ORDERS_POSTGRES_PORT", Integer.toString(flaky.port()));
+            try (ControllerProcess.Background scheduled = controller.start(output, env, "start")) {
+                Waiting.until("a slot dumped", BOUND, () -> lines(scheduled.log(), "orders: run ", "result=ok") >= 1,
+                        scheduled::log);
+                scheduled.terminate();
+                scheduled.waitFor(BOUND);
+                String log = scheduled.log();
+                assertThat(flaky.dropped()).isEqualTo(1);
+                assertThat(lines(log, "orders: run ", "result=failed: Cannot claim this slot of database 'app' at"
+                        + " 127.0.0.1:" + flaky.port() + ": ")).as(log).isEqualTo(1);
+                assertThat(log).contains(". Nothing was dumped, since without its claim another controller could"
+                        + " store the slot too; the next slot tries again").doesNotContain(".. Nothing")
+                        .doesNotContain(env.get("ORDERS_POSTGRES_PASSWORD"));
+                assertThat(archives(rootB, "orders")).as(log).hasSize((int) lines(log, "orders: run ", "result=ok"));
+            }
+        }
+    }
+
+    /**
+     * The server ends the idle session that holds the claims (as a restart does) between two
+     * slots: the next slot opens another, claims and dumps, and the claim is held on the server.
+     */
+    @Test
+    void aClaimsSessionTheServerEndedIsOpenedAgainAndTheNextSlotIsClaimed() throws Exception {
+        Map<String, String> env = other("MODE", "production", "BACKUP_SCHEDULE", "*/4 * * * * *");
+        String claims = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid::bigint = "
+                + 0x50474253L;
+        try (ControllerProcess.Background scheduled = controller.start(output, env, "start")) {
+            Waiting.until("a slot dumped", BOUND, () -> lines(scheduled.log(), "orders: run ", "result=ok") >= 1,
+                    scheduled::log);
+            assertThat(app.cluster().psql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM"
+                    + " pg_stat_activity WHERE application_name = 'pg-backup-controller' AND datname = 'postgres')"
+                    + " ended").strip()).isEqualTo("1");
+            assertThat(app.cluster().psql(claims).strip()).isEqualTo("0");
+            long before = lines(scheduled.log(), "orders: run ", "result=");
+            Waiting.until("the next slot", BOUND, () -> lines(scheduled.log(), "orders: run ", "result=") > before,
+                    scheduled::log);
+            assertThat(app.cluster().psql(claims).strip()).as("claims held after the next slot").isNotEqualTo("0");
+            String log = scheduled.log();
+            assertThat(lines(log, "orders: the session that holds slot claims at 127.0.0.1:" + app.cluster().port()
+                    + " ended (", "); opening another")).as(log).isEqualTo(1);
+            assertThat(log).doesNotContain("result=failed").doesNotContain("relies on the backup lock alone");
+        }
     }
 
     /** How many lines of a log hold both texts. */

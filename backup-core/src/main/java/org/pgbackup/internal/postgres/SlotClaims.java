@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.error.DatabaseConnectionException;
 import org.pgbackup.error.HeldByOtherControllerException;
 import org.tinylog.Logger;
 
@@ -26,7 +27,9 @@ import org.tinylog.Logger;
  * <p>Claims are session-level advisory locks in the server's maintenance database, one session
  * per server and role, not one per database: a controller of 500 databases holds a handful of
  * idle sessions between runs, not 500. Where that database refuses the role, the controller
- * says so once and dumps under the backup lock alone.
+ * says so once and dumps under the backup lock alone. Where the server cannot be reached to
+ * claim a slot, the dump fails rather than go on unclaimed: a connection that failed for the
+ * claim may work a moment later for the dump, and store a slot that another controller claimed.
  */
 public final class SlotClaims implements AutoCloseable {
     /** The first half of every claim's key: "PGBS", apart from the backup lock's. */
@@ -38,10 +41,10 @@ public final class SlotClaims implements AutoCloseable {
     /** Servers whose maintenance database refused the role: said once, not at every dump. */
     private final Set<String> refused = new HashSet<>();
     /**
-     * Servers out of reach in this run: tried once a run, since every claim waits for the one
-     * before it and a connection may take its whole timeout to fail.
+     * Servers out of reach in this run, with why: tried once a run, since every claim waits for
+     * the one before it and a connection may take its whole timeout to fail.
      */
-    private final Set<String> unreachable = new HashSet<>();
+    private final Map<String, String> unreachable = new HashMap<>();
     /** The claims held, by slot; one entry per claim taken, since a session's advisory locks count. */
     private final NavigableMap<Instant, List<Claim>> held = new TreeMap<>();
 
@@ -50,42 +53,68 @@ public final class SlotClaims implements AutoCloseable {
 
     /**
      * Claims a slot of the service's database, or keeps the claim this controller already holds
-     * on it.
+     * on it. A claim that cannot be made fails the dump: dumping without it could store a slot
+     * that another controller stores too.
      *
      * @param slot the time of the schedule the dump is for, the same in every controller on it
      * @throws HeldByOtherControllerException if another controller holds the claim: it dumped
      *     the database for this slot, or is dumping it now
+     * @throws DatabaseConnectionException if the server cannot be reached to claim the slot
      */
     public synchronized void claim(ServiceSettings settings, Instant slot) {
         String server = settings.user() + "@" + settings.address();
         int key = AdvisoryLock.keyOf(settings.database() + "\n" + slot.getEpochSecond());
-        PgSession session = session(server, settings);
-        if (session == null) {
-            return;
-        }
         String holder;
         try {
-            if (AdvisoryLock.tryLock(session.connection(), NAMESPACE, key)) {
-                held.computeIfAbsent(slot, s -> new ArrayList<>()).add(new Claim(server, key));
-                return;
-            }
-            holder = AdvisoryLock.holder(session.connection(), NAMESPACE, key);
+            holder = tryClaim(server, settings, key, slot);
         } catch (SQLException e) {
-            // A server that restarted ended the session and its claims; the next run opens another.
-            Logger.warn("{}: the slot claim of database '{}' at {} failed, so this dump relies on the backup lock"
-                    + " alone: {}", settings.name(), settings.database(), settings.address(), oneLine(e));
+            // A server that restarted ended the session and its claims: once more on a new session.
+            Logger.info("{}: the session that holds slot claims at {} ended ({}); opening another", settings.name(),
+                    settings.address(), oneLine(e));
             drop(server);
-            return;
+            try {
+                holder = tryClaim(server, settings, key, slot);
+            } catch (SQLException again) {
+                drop(server);
+                throw unclaimed(settings, oneLine(again));
+            }
         }
-        throw new HeldByOtherControllerException("Database '" + settings.database() + "' at " + settings.address()
-                + " was taken for this slot (" + slot + ") by another controller: " + holder + " holds its claim"
-                + " on the slot. That controller took this slot's backup, so this one stores nothing");
+        if (holder != null) {
+            throw new HeldByOtherControllerException("Database '" + settings.database() + "' at "
+                    + settings.address() + " was taken for this slot (" + slot + ") by another controller: " + holder
+                    + " holds its claim on the slot. That controller took this slot's backup, so this one stores"
+                    + " nothing");
+        }
     }
 
+    /** Takes the claim; who holds it instead, or null when taken (or when claims are off for the server). */
+    private String tryClaim(String server, ServiceSettings settings, int key, Instant slot) throws SQLException {
+        PgSession session = session(server, settings);
+        if (session == null) {
+            return null;
+        }
+        if (AdvisoryLock.tryLock(session.connection(), NAMESPACE, key)) {
+            held.computeIfAbsent(slot, s -> new ArrayList<>()).add(new Claim(server, key));
+            return null;
+        }
+        return AdvisoryLock.holder(session.connection(), NAMESPACE, key);
+    }
+
+    private static DatabaseConnectionException unclaimed(ServiceSettings settings, String reason) {
+        return new DatabaseConnectionException("Cannot claim this slot of database '" + settings.database() + "' at "
+                + settings.address() + ": " + reason.replaceFirst("\\.+$", "") + ". Nothing was dumped, since"
+                + " without its claim another controller could store the slot too; the next slot tries again");
+    }
+
+    /** The server's claims session; null where the role is refused; fails where the server is out of reach. */
     private PgSession session(String server, ServiceSettings settings) {
         PgSession session = sessions.get(server);
-        if (session != null || refused.contains(server) || unreachable.contains(server)) {
+        if (session != null || refused.contains(server)) {
             return session;
+        }
+        String lastFailure = unreachable.get(server);
+        if (lastFailure != null) {
+            throw unclaimed(settings, lastFailure);
         }
         try {
             session = PgSession.openMaintenance(settings.host(), settings.port(), settings.user(),
@@ -93,9 +122,8 @@ public final class SlotClaims implements AutoCloseable {
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
             if (!state.startsWith("28") && !state.startsWith("42")) {
-                // Not a refusal but a server out of reach: the dump says so, and the next run tries again.
-                unreachable.add(server);
-                return null;
+                unreachable.put(server, oneLine(e));
+                throw unclaimed(settings, oneLine(e));
             }
             refused.add(server);
             Logger.warn("{}: cannot open the session that holds slot claims at {} (database postgres or"
@@ -109,8 +137,8 @@ public final class SlotClaims implements AutoCloseable {
             session.connection().setNetworkTimeout(Runnable::run, CLAIM_TIMEOUT_MILLIS);
         } catch (SQLException e) {
             session.close();
-            unreachable.add(server);
-            return null;
+            unreachable.put(server, oneLine(e));
+            throw unclaimed(settings, oneLine(e));
         }
         sessions.put(server, session);
         return session;

@@ -64,6 +64,16 @@ class ContainerFleetIT {
         return slots;
     }
 
+    /** Each controller's run lines, shortened: what a failure needs to tell which controller stored which slot. */
+    private static String runs(Controller... controllers) {
+        StringBuilder runs = new StringBuilder();
+        for (Controller controller : controllers) {
+            controller.logs().lines().filter(l -> l.contains(": run ")).map(l -> controller.name() + " "
+                    + l.substring(0, Math.min(l.length(), 240))).forEach(l -> runs.append(l).append('\n'));
+        }
+        return runs.toString();
+    }
+
     private static long runLines(Controller controller, String service, String result) {
         return controller.logs().lines().filter(l -> l.contains(service + ": run ") && l.contains("result=" + result))
                 .count();
@@ -106,7 +116,8 @@ class ContainerFleetIT {
 
                 for (String[] names : List.of(new String[] {"alpha", "first"}, new String[] {"beta", "second"})) {
                     List<Long> slots = slots(s3, names);
-                    assertThat(slots).as("the archives of %s/%s by slot", names[0], names[1])
+                    assertThat(slots).as("the archives of %s/%s by slot, after these runs:%n%s", names[0], names[1],
+                            runs(a, b))
                             .hasSizeGreaterThanOrEqualTo(4).doesNotHaveDuplicates();
                 }
                 // A slot a controller lost is skipped with the holder named (a controller's first slot may fail

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #port()} instead of the server's, and return {@link #bytesSent()}. Requests' own
  * bytes (headers, signatures) count too, which only makes the streaming check easier to
  * pass, never harder.
+ *
+ * <p>It can also fail the network for a moment: {@link #dropNext(int)} closes the next
+ * connections as they arrive, for a test of what a client does then.
  *
  * <p>Thread-safe; {@link #close()} ends every connection it carries.
  */
@@ -26,6 +30,8 @@ public final class ByteCountingProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicInteger toDrop = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
@@ -49,10 +55,30 @@ public final class ByteCountingProxy implements AutoCloseable {
         return sent.get();
     }
 
+    /**
+     * Closes the next connections as they arrive, before a byte passes: a network that fails
+     * for a moment, then works again.
+     *
+     * @param connections how many connections to close
+     */
+    public void dropNext(int connections) {
+        toDrop.set(connections);
+    }
+
+    /** How many connections were closed as they arrived, over the proxy's life. */
+    public int dropped() {
+        return dropped.get();
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (toDrop.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    client.close();
+                    dropped.incrementAndGet();
+                    continue;
+                }
                 Socket server = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(server);
