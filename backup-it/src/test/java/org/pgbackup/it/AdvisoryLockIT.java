@@ -294,11 +294,10 @@ class AdvisoryLockIT {
                 scheduled.waitFor(BOUND);
                 String log = scheduled.log();
                 assertThat(flaky.dropped()).isEqualTo(1);
-                assertThat(lines(log, "orders: run ", "result=failed: Cannot claim this slot of database 'app' at"
-                        + " 127.0.0.1:" + flaky.port() + ": ")).as(log).isEqualTo(1);
-                assertThat(log).contains(". Nothing was dumped, since without its claim another controller could"
-                        + " store the slot too; the next slot tries again").doesNotContain(".. Nothing")
-                        .doesNotContain(env.get("ORDERS_POSTGRES_PASSWORD"));
+                assertThat(lines(log, "orders: run ", "result=failed: Cannot connect to service 'orders' at 127.0.0.1:"
+                        + flaky.port() + " (database 'app', user 'pete'): the connection that claims this slot"
+                        + " failed: ")).as(log).isEqualTo(1);
+                assertThat(log).doesNotContain(env.get("ORDERS_POSTGRES_PASSWORD"));
                 assertThat(archives(rootB, "orders")).as(log).hasSize((int) lines(log, "orders: run ", "result=ok"));
             }
         }
@@ -329,6 +328,31 @@ class AdvisoryLockIT {
                     + " ended (", "); opening another")).as(log).isEqualTo(1);
             assertThat(log).doesNotContain("result=failed").doesNotContain("relies on the backup lock alone");
         }
+    }
+
+    /**
+     * Two services of one controller name one database, dumped side by side: the second waits
+     * for the first's turn, instead of taking it for another controller's dump and leaving it
+     * the slot, and both store an archive.
+     */
+    @Test
+    void twoServicesOfOneDatabaseInOneControllerTakeTurnsAndBothStoreTheSlot() throws Exception {
+        Map<String, String> env = app.env(rootA);
+        env.putAll(app.cluster().serviceEnvironment("copy"));
+        env.putAll(Map.of("DATABASE_LIST", "app,copy", "BACKUP_PARALLELISM", "2", "LOCK_WAIT_SECONDS", "1"));
+        Connection tables = holdTables();
+        try (ControllerProcess.Background both = controller.start(output, env, "dump", "--all")) {
+            Waiting.until("one service to wait for the other's turn", BOUND, () -> both.log().contains(
+                    "of this controller, which is dumping database 'app' at 127.0.0.1:" + app.cluster().port()),
+                    both::log);
+            tables.rollback();
+            assertThat(both.waitFor(BOUND)).as(both.log()).isZero();
+            assertThat(both.log()).doesNotContain("another controller");
+        } finally {
+            tables.close();
+        }
+        assertThat(archives(rootA, "app")).hasSize(1);
+        assertThat(archives(rootA, "copy")).hasSize(1);
     }
 
     /** How many lines of a log hold both texts. */

@@ -52,6 +52,7 @@ public final class OperationContext {
     private final PgBinaries binaries;
     private final Map<String, Storage> destinations;
     private final Semaphore dumpSlots;
+    private final DatabaseTurns databaseTurns = new DatabaseTurns();
 
     public OperationContext(Configuration config, Clock clock, ProcessRunner runner) {
         this.config = requireNonNull(config, "config is null");
@@ -76,6 +77,11 @@ public final class OperationContext {
      */
     Semaphore dumpSlots() {
         return dumpSlots;
+    }
+
+    /** The turns that this controller's dumps of one database take: see {@link DatabaseTurns}. */
+    DatabaseTurns databaseTurns() {
+        return databaseTurns;
     }
 
     public Configuration config() {

@@ -84,6 +84,11 @@ public final class PgConnection {
     }
 
     private DatabaseConnectionException unreachable(String why) {
+        return unreachable(service, why);
+    }
+
+    /** The failure of a connection to the service's server, for whatever connected. */
+    static DatabaseConnectionException unreachable(ServiceSettings service, String why) {
         return new DatabaseConnectionException("Cannot connect to service '" + service.name() + "' at "
                 + service.address() + " (database '" + service.database() + "', user '" + service.user() + "'): "
                 + why + " (check that the server runs, and " + service.connectionSettings() + ")");

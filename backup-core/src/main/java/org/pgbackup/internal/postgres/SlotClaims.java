@@ -100,10 +100,9 @@ public final class SlotClaims implements AutoCloseable {
         return AdvisoryLock.holder(session.connection(), NAMESPACE, key);
     }
 
+    /** A claim that the server could not be reached for fails the dump as a connection that failed. */
     private static DatabaseConnectionException unclaimed(ServiceSettings settings, String reason) {
-        return new DatabaseConnectionException("Cannot claim this slot of database '" + settings.database() + "' at "
-                + settings.address() + ": " + reason.replaceFirst("\\.+$", "") + ". Nothing was dumped, since"
-                + " without its claim another controller could store the slot too; the next slot tries again");
+        return PgConnection.unreachable(settings, "the connection that claims this slot failed: " + reason);
     }
 
     /** The server's claims session; null where the role is refused; fails where the server is out of reach. */
