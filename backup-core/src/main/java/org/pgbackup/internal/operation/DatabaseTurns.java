@@ -13,6 +13,8 @@ import org.tinylog.Logger;
  * backup lock and leave it the slot, as it does for another controller, and store nothing.
  * Here they take turns instead, and both store the slot. Services meet by the address and
  * database they name; two that name one server differently still meet on its backup lock.
+ * Without the backup lock ({@code SERVER_LOCK=false}) they do not meet at all, and dump side
+ * by side as before.
  */
 final class DatabaseTurns {
     private final Map<String, Turn> turns = new HashMap<>();
