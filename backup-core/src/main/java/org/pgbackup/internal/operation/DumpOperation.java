@@ -98,28 +98,12 @@ public final class DumpOperation {
     }
 
     /**
-     * Dumps one database into its directory, holding one of the controller's
-     * {@code BACKUP_PARALLELISM} dump slots; the caller holds the service's lock. With the
-     * server's backup lock, it first waits its turn among this controller's dumps of the
-     * database ({@link DatabaseTurns}), so that a dump waiting for it keeps no slot from the
-     * others.
+     * Dumps one database into its directory once the controller admits it ({@link DumpAdmission});
+     * the caller holds the service's lock.
      */
     DumpResult dump(DumpScope scope, boolean toShared, Progress progress) {
-        if (!config.serverLock()) {
-            return dumpInSlot(scope, toShared, progress);
-        }
-        try (DatabaseTurns.Held turn = ctx.databaseTurns().take(scope.settings(), scope.directory())) {
-            return dumpInSlot(scope, toShared, progress);
-        }
-    }
-
-    private DumpResult dumpInSlot(DumpScope scope, boolean toShared, Progress progress) {
-        ctx.dumpSlots().acquireUninterruptibly();
-        try {
-            return dumpLocked(scope, toShared, progress);
-        } finally {
-            ctx.dumpSlots().release();
-        }
+        return ctx.dumpAdmission().admit(scope.settings(), scope.directory(),
+                () -> dumpLocked(scope, toShared, progress));
     }
 
     private DumpResult dumpLocked(DumpScope scope, boolean toShared, Progress progress) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import org.pgbackup.internal.storage.LockedStorage;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.StorageTarget;
@@ -51,8 +50,7 @@ public final class OperationContext {
     private final ProcessRunner runner;
     private final PgBinaries binaries;
     private final Map<String, Storage> destinations;
-    private final Semaphore dumpSlots;
-    private final DatabaseTurns databaseTurns = new DatabaseTurns();
+    private final DumpAdmission dumpAdmission;
 
     public OperationContext(Configuration config, Clock clock, ProcessRunner runner) {
         this.config = requireNonNull(config, "config is null");
@@ -67,21 +65,12 @@ public final class OperationContext {
                     config.dataRoot(), DATA_FILES, DATA_DIRECTORIES)), config.retention(id)));
         }
         this.destinations = created;
-        this.dumpSlots = new Semaphore(Math.max(1, config.parallelism()));
+        this.dumpAdmission = new DumpAdmission(config.parallelism(), config.serverLock());
     }
 
-    /**
-     * {@code BACKUP_PARALLELISM} slots that every {@code pg_dump} of this controller takes
-     * one of: services of {@code dump --all} and the databases of a whole-server service
-     * share the one limit.
-     */
-    Semaphore dumpSlots() {
-        return dumpSlots;
-    }
-
-    /** The turns that this controller's dumps of one database take: see {@link DatabaseTurns}. */
-    DatabaseTurns databaseTurns() {
-        return databaseTurns;
+    /** When each {@code pg_dump} of this controller may start: see {@link DumpAdmission}. */
+    DumpAdmission dumpAdmission() {
+        return dumpAdmission;
     }
 
     public Configuration config() {
