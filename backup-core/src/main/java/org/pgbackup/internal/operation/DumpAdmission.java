@@ -52,8 +52,10 @@ final class DumpAdmission {
             turn = turns.computeIfAbsent(settings.address() + "/" + settings.database(), key -> new Turn());
         }
         if (!turn.lock.tryLock()) {
-            Logger.info("{}: waiting for '{}' of this controller, which is dumping database '{}' at {}", service,
-                    turn.holder, settings.database(), settings.address());
+            // Read once: the holder may let go between the failed try and this line.
+            String holder = turn.holder;
+            Logger.info("{}: waiting for {} of this controller, which is dumping database '{}' at {}", service,
+                    holder == null ? "another service" : "'" + holder + "'", settings.database(), settings.address());
             turn.lock.lock();
         }
         try {
