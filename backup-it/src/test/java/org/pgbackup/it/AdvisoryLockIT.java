@@ -211,9 +211,33 @@ class AdvisoryLockIT {
      */
     @Test
     void aControllerThatComesToADatabaseAfterAnotherDumpedItInTheSameSlotSkipsIt() throws Exception {
+        String log = secondComesToTheSharedDatabaseAfter(1, "*/10 * * * * *");
+        assertThat(log).contains(") by another controller: 'pg-backup-controller' from 127.0.0.1");
+        assertThat(archives(rootB, "slow")).hasSize(1);
+    }
+
+    /**
+     * The second controller comes to the shared database three slots late, after the first has
+     * let go of the claim of the slot the second's run was for: the second claims the slot it
+     * is in instead, which the first holds, and skips it. Before, it took the old slot's free
+     * claim and stored an archive in a slot the first had stored too (the fleet test in CI).
+     */
+    @Test
+    void aControllerThatComesToADatabaseSlotsLateClaimsTheSlotItIsInAndSkipsIt() throws Exception {
+        // Three slots: the first lets go of a slot's claim as its run two slots later begins.
+        secondComesToTheSharedDatabaseAfter(3, "*/6 * * * * *");
+    }
+
+    /**
+     * The first controller dumps {@code app}; the second, whose {@code orders} is the same
+     * database, waits on a table of its own database {@code slow} until the first has dumped
+     * {@code app} in the given number of slots since, then comes to {@code orders} and must skip
+     * it: its log, once checked for the skip and for no archive of {@code orders}.
+     */
+    private String secondComesToTheSharedDatabaseAfter(int slots, String cron) throws Exception {
         app.cluster().psql("postgres", "CREATE DATABASE slow");
         app.cluster().psql("slow", "CREATE TABLE waits (id int); INSERT INTO waits VALUES (1)");
-        Map<String, String> schedule = Map.of("MODE", "production", "BACKUP_SCHEDULE", "*/10 * * * * *");
+        Map<String, String> schedule = Map.of("MODE", "production", "BACKUP_SCHEDULE", cron);
         Map<String, String> first = app.env(rootA);
         first.putAll(schedule);
         Map<String, String> second = other("DATABASE_LIST", "slow,orders", "BACKUP_PARALLELISM", "1");
@@ -227,17 +251,17 @@ class AdvisoryLockIT {
             Waiting.until("the second controller's dump of 'slow' to begin", BOUND,
                     () -> b.log().contains("slow: dumping database 'slow'"), b::log);
             long before = lines(a.log(), "app: run ", "result=ok");
-            Waiting.until("the first controller to dump 'app' in a slot while the second waits on 'slow'", BOUND,
-                    () -> lines(a.log(), "app: run ", "result=ok") > before, a::log);
+            Waiting.until("the first controller to dump 'app' in " + slots + " slot(s) while the second waits on"
+                    + " 'slow'", BOUND, () -> lines(a.log(), "app: run ", "result=ok") >= before + slots, a::log);
             slow.rollback();
             Waiting.until("the second controller to come to 'orders'", BOUND,
                     () -> lines(b.log(), "orders: run ", "result=") > 0, b::log);
 
-            assertThat(b.log()).as(b.log()).contains("orders: run ").contains("result=skipped: Database 'app' at"
-                    + " 127.0.0.1:" + app.cluster().port() + " was taken for this slot (").contains(") by another"
-                    + " controller: 'pg-backup-controller' from 127.0.0.1").contains("holds its claim on the slot");
-            assertThat(archives(rootB, "orders")).as("no second archive of the slot").isEmpty();
-            assertThat(archives(rootB, "slow")).hasSize(1);
+            assertThat(b.log()).as(a.log() + b.log()).contains("orders: run ").contains("result=skipped: Database"
+                    + " 'app' at 127.0.0.1:" + app.cluster().port() + " was taken for this slot (")
+                    .contains("holds its claim on the slot");
+            assertThat(archives(rootB, "orders")).as("no archive of a slot the first controller stored").isEmpty();
+            return b.log();
         } finally {
             slow.close();
         }

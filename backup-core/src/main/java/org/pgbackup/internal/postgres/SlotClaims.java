@@ -150,8 +150,8 @@ public final class SlotClaims implements AutoCloseable {
 
     /**
      * Lets go of the claims of every slot but the latest, as a run begins: a controller up to a
-     * whole period late to the latest slot still finds it claimed. Servers out of reach are tried
-     * again.
+     * whole period late to the latest slot still finds it claimed, and one later than that claims
+     * the slot it is in (see {@code ScheduledBackups}). Servers out of reach are tried again.
      */
     public synchronized void releaseAllButLatest() {
         unreachable.clear();
