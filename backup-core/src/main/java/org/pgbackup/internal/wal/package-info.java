@@ -3,7 +3,11 @@
  * names ({@code WalSegment}), timeline histories, and the segments a
  * recovery from a base backup to a target needs, so that a restore can refuse a gap in the
  * archive, naming the first missing segment, before it writes anything. The names and rules
- * are the server's; the tests hold them against what PostgreSQL wrote. Nothing streams or
- * restores with them yet: WAL archiving and {@code restore-pitr} will build on them.
+ * are the server's; the tests hold them against what PostgreSQL wrote.
+ *
+ * <p>And the streaming: {@code WalReceiver} keeps {@code pg_receivewal} running through a
+ * permanent replication slot ({@code SlotName}) into a {@code WalSpool} on the service's volume,
+ * whose finished files are what will be stored. No command uses them yet: storing the spool's
+ * files in every destination, base backups and {@code restore-pitr} will build on them.
  */
 package org.pgbackup.internal.wal;
