@@ -53,6 +53,16 @@ public final class PgConnection {
         return command;
     }
 
+    /**
+     * A program and its arguments, followed by the connection's as a physical replication
+     * connection ({@code replication=true}), such as a walsender's, in place of the database.
+     */
+    public List<String> replicationCommand(Path program, String... options) {
+        List<String> command = new ArrayList<>(command(program, options));
+        command.set(command.size() - 1, "--dbname=replication=true");
+        return command;
+    }
+
     /** What the child's environment needs: the password, a connect timeout, a name in pg_stat_activity. */
     public Map<String, String> environment() {
         return Map.of("PGPASSWORD", new String(service.password().get()), "PGCONNECT_TIMEOUT", "10",

@@ -5,7 +5,8 @@
  * archive, naming the first missing segment, before it writes anything. The names and rules
  * are the server's; the tests hold them against what PostgreSQL wrote.
  *
- * <p>And the streaming: {@code WalReceiver} keeps {@code pg_receivewal} running through a
+ * <p>And the streaming: {@code StreamingReadiness} finds, changing nothing, all a server lacks
+ * for it (each with its fix, in one message); {@code WalReceiver} keeps {@code pg_receivewal} running through a
  * permanent replication slot ({@code SlotName}) into a {@code WalSpool} on the service's volume,
  * whose finished files are what will be stored. No command uses them yet: storing the spool's
  * files in every destination, base backups and {@code restore-pitr} will build on them.

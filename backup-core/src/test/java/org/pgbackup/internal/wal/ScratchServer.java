@@ -102,12 +102,17 @@ final class ScratchServer implements AutoCloseable {
         return data;
     }
 
-    /** The server as a service of the controller, with its password. */
+    /** The server as a service of the controller, as the superuser. */
     ServiceSettings service(String name) {
+        return service(name, USER, PASSWORD);
+    }
+
+    /** The server as a service of the controller, as a role. */
+    ServiceSettings service(String name, String user, String password) {
         String prefix = name.toUpperCase();
         return Configuration.from(Map.of("DATABASE_LIST", name, "BACKUP_ROOT", data.resolveSibling("backup")
                 .toString(), prefix + "_POSTGRES_HOST", "127.0.0.1", prefix + "_POSTGRES_PORT", Integer.toString(port),
-                prefix + "_POSTGRES_USER", USER, prefix + "_POSTGRES_PASSWORD", PASSWORD, prefix + "_POSTGRES_DB",
+                prefix + "_POSTGRES_USER", user, prefix + "_POSTGRES_PASSWORD", password, prefix + "_POSTGRES_DB",
                 "postgres"), List.of(new NoStorage())).service(name);
     }
 
