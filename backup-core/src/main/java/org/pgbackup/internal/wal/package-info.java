@@ -8,7 +8,9 @@
  * <p>And the streaming: {@code StreamingReadiness} finds, changing nothing, all a server lacks
  * for it (each with its fix, in one message); {@code WalReceiver} keeps {@code pg_receivewal} running through a
  * permanent replication slot ({@code SlotName}) into a {@code WalSpool} on the service's volume,
- * whose finished files are what will be stored. No command uses them yet: storing the spool's
- * files in every destination, base backups and {@code restore-pitr} will build on them.
+ * whose finished files {@code WalArchive} stores in every destination (compressed, encrypted
+ * when encryption is on, each with its checksum) and fetches back verified. No command uses
+ * them yet: the supervision in {@code start}, base backups and {@code restore-pitr} will build
+ * on them.
  */
 package org.pgbackup.internal.wal;

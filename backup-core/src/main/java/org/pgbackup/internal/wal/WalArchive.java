@@ -1,0 +1,211 @@
+package org.pgbackup.internal.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.io.output.CloseShieldOutputStream;
+import org.pgbackup.compression.ArchiveForm;
+import org.pgbackup.compression.Compression;
+import org.pgbackup.encryption.Encryption;
+import org.pgbackup.error.ArchiveCorruptException;
+import org.pgbackup.internal.storage.FanOut;
+import org.pgbackup.spi.PendingObject;
+import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
+
+/**
+ * A service's WAL archive in its destinations: each finished file of the {@link WalSpool}, a
+ * segment or a timeline history, stored compressed with zstd and encrypted with age when
+ * encryption is on, as {@code <service>/wal.archive/<name>.zst[.age]}, with
+ * {@code <name>.sha256} beside it, written last, in {@code sha256sum}'s form. A file counts as
+ * archived only once its checksum is there, so a controller killed between the two leaves a
+ * file that is stored again, never one taken for whole. The directory's name holds a dot,
+ * which no database directory of a whole-server service ever does, so the two never meet.
+ *
+ * <p>Safe to share between threads for different names.
+ */
+public final class WalArchive {
+    /** The directory under a service that holds its WAL. */
+    public static final String DIRECTORY = "wal.archive";
+    private static final String CHECKSUM = ".sha256";
+    private static final Pattern CHECKSUM_LINE = Pattern.compile("([0-9a-f]{64})  ([0-9A-Za-z.]+)");
+
+    private final Map<String, Storage> destinations;
+    private final Encryption encryption;
+
+    /**
+     * @param destinations the service's destinations, by id, in the order they are read
+     * @param encryption how new files are encrypted, and the identity that opens them
+     */
+    public WalArchive(Map<String, Storage> destinations, Encryption encryption) {
+        this.destinations = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(destinations,
+                "destinations is null")));
+        this.encryption = requireNonNull(encryption, "encryption is null");
+    }
+
+    /** Where a service's WAL is kept in a destination: a {@link Storage} service of two segments. */
+    static String directory(String service) {
+        return service + "/" + DIRECTORY;
+    }
+
+    private String objectName(String name) {
+        return name + (encryption.encryptsNewArchives() ? ".zst.age" : ".zst");
+    }
+
+    /**
+     * Stores a finished file of the spool in every destination.
+     *
+     * @param failed receives why each destination that did not store it failed
+     * @return the destinations that hold it, with its checksum, now
+     * @throws IOException if the file cannot be read
+     */
+    public List<String> store(String service, String name, Path file, Map<String, String> failed)
+            throws IOException {
+        String object = objectName(name);
+        Map<String, PendingObject> pending = new LinkedHashMap<>();
+        destinations.forEach((id, storage) -> {
+            try {
+                pending.put(id, storage.create(directory(service), object));
+            } catch (IOException | RuntimeException e) {
+                failed.put(id, e.getMessage());
+            }
+        });
+        if (pending.isEmpty()) {
+            return List.of();
+        }
+        MessageDigest sha256 = sha256();
+        List<String> stored;
+        try (FanOut out = new FanOut(pending)) {
+            try (InputStream in = Files.newInputStream(file);
+                    OutputStream sink = Compression.DEFAULT.compressing(encryption.encrypting(
+                            new DigestOutputStream(CloseShieldOutputStream.wrap(out), sha256)))) {
+                in.transferTo(sink);
+            } catch (IOException e) {
+                failed.putAll(out.failures());
+                pending.keySet().forEach(id -> failed.putIfAbsent(id, e.getMessage()));
+                return List.of();
+            }
+            stored = out.commit();
+            failed.putAll(out.failures());
+        }
+        byte[] checksum = (HexFormat.of().formatHex(sha256.digest()) + "  " + object + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        List<String> complete = new ArrayList<>();
+        for (String id : stored) {
+            try (PendingObject sidecar = destinations.get(id).create(directory(service), name + CHECKSUM)) {
+                sidecar.output().write(checksum);
+                sidecar.commit();
+                complete.add(id);
+            } catch (IOException | RuntimeException e) {
+                failed.put(id, "the file is stored but its checksum is not, so it counts as missing: "
+                        + e.getMessage());
+            }
+        }
+        return complete;
+    }
+
+    /**
+     * The names of the files a destination holds whole: those whose checksum is stored.
+     *
+     * @throws IOException if the destination cannot be listed
+     */
+    public Set<String> archived(String service, String destination) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (StoredObject object : storage(destination).list(directory(service))) {
+            if (object.name().endsWith(CHECKSUM)) {
+                names.add(object.name().substring(0, object.name().length() - CHECKSUM.length()));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Fetches an archived file into {@code target}: the stored bytes are checked against the
+     * checksum first, then decrypted and decompressed. The target appears whole or not at all.
+     *
+     * @throws ArchiveCorruptException if the stored bytes are not those the checksum names, or the
+     *     file or its checksum is missing: a restore that needs it must refuse before it writes
+     * @throws IOException if the destination cannot be read
+     */
+    public void fetch(String service, String destination, String name, Path target) throws IOException {
+        Storage storage = storage(destination);
+        String recorded;
+        try (InputStream sidecar = storage.open(directory(service), name + CHECKSUM)) {
+            recorded = new String(sidecar.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' is not in " + destination
+                    + " (no checksum " + name + CHECKSUM + ")");
+        }
+        Matcher line = CHECKSUM_LINE.matcher(recorded);
+        if (!line.matches()) {
+            throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' in " + destination
+                    + " has an unreadable checksum " + name + CHECKSUM);
+        }
+        String expected = line.group(1);
+        String object = line.group(2);
+        // Read the stored bytes once to check them, before any is decrypted or written out.
+        Path stored = Files.createTempFile(target.toAbsolutePath().getParent(), name, ".stored");
+        try {
+            MessageDigest sha256 = sha256();
+            try (InputStream in = new DigestInputStream(storage.open(directory(service), object), sha256)) {
+                Files.copy(in, stored, StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException e) {
+                throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' is missing from "
+                        + destination + ": its checksum names " + object + ", which is not there");
+            }
+            String actual = HexFormat.of().formatHex(sha256.digest());
+            if (!actual.equals(expected)) {
+                throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' in " + destination
+                        + " is damaged: " + object + " has sha256 " + actual + ", its checksum says " + expected);
+            }
+            Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), name, ".part");
+            try (InputStream in = Files.newInputStream(stored)) {
+                InputStream plain = object.endsWith(".age") ? encryption.decrypting(in, object + " of service '"
+                        + service + "'") : in;
+                Files.copy(ArchiveForm.ZSTD.unwrap(plain), partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } finally {
+            Files.deleteIfExists(stored);
+        }
+    }
+
+    private Storage storage(String destination) {
+        Storage storage = destinations.get(destination);
+        if (storage == null) {
+            throw new IllegalArgumentException("No destination '" + destination + "'");
+        }
+        return storage;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+}
