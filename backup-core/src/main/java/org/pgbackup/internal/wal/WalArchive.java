@@ -4,17 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,13 +20,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.io.output.CloseShieldOutputStream;
 import org.pgbackup.compression.ArchiveForm;
-import org.pgbackup.compression.Compression;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ArchiveCorruptException;
-import org.pgbackup.internal.storage.FanOut;
-import org.pgbackup.spi.PendingObject;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.spi.StoredObject;
 
@@ -83,46 +75,17 @@ public final class WalArchive {
     public List<String> store(String service, String name, Path file, Map<String, String> failed)
             throws IOException {
         String object = objectName(name);
-        Map<String, PendingObject> pending = new LinkedHashMap<>();
-        destinations.forEach((id, storage) -> {
-            try {
-                pending.put(id, storage.create(directory(service), object));
-            } catch (IOException | RuntimeException e) {
-                failed.put(id, e.getMessage());
-            }
-        });
-        if (pending.isEmpty()) {
+        try {
+            return SealedUpload.write(destinations, directory(service), object, encryption, plain -> {
+                try (InputStream in = Files.newInputStream(file)) {
+                    in.transferTo(plain);
+                }
+            }, name + CHECKSUM, sealed -> (sealed.sha256() + "  " + object + "\n").getBytes(StandardCharsets.UTF_8),
+                    failed).destinations();
+        } catch (IOException e) {
+            destinations.keySet().forEach(id -> failed.putIfAbsent(id, e.getMessage()));
             return List.of();
         }
-        MessageDigest sha256 = sha256();
-        List<String> stored;
-        try (FanOut out = new FanOut(pending)) {
-            try (InputStream in = Files.newInputStream(file);
-                    OutputStream sink = Compression.DEFAULT.compressing(encryption.encrypting(
-                            new DigestOutputStream(CloseShieldOutputStream.wrap(out), sha256)))) {
-                in.transferTo(sink);
-            } catch (IOException e) {
-                failed.putAll(out.failures());
-                pending.keySet().forEach(id -> failed.putIfAbsent(id, e.getMessage()));
-                return List.of();
-            }
-            stored = out.commit();
-            failed.putAll(out.failures());
-        }
-        byte[] checksum = (HexFormat.of().formatHex(sha256.digest()) + "  " + object + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        List<String> complete = new ArrayList<>();
-        for (String id : stored) {
-            try (PendingObject sidecar = destinations.get(id).create(directory(service), name + CHECKSUM)) {
-                sidecar.output().write(checksum);
-                sidecar.commit();
-                complete.add(id);
-            } catch (IOException | RuntimeException e) {
-                failed.put(id, "the file is stored but its checksum is not, so it counts as missing: "
-                        + e.getMessage());
-            }
-        }
-        return complete;
     }
 
     /**
@@ -167,7 +130,7 @@ public final class WalArchive {
         // Read the stored bytes once to check them, before any is decrypted or written out.
         Path stored = Files.createTempFile(target.toAbsolutePath().getParent(), name, ".stored");
         try {
-            MessageDigest sha256 = sha256();
+            MessageDigest sha256 = SealedUpload.sha256();
             try (InputStream in = new DigestInputStream(storage.open(directory(service), object), sha256)) {
                 Files.copy(in, stored, StandardCopyOption.REPLACE_EXISTING);
             } catch (NoSuchFileException e) {
@@ -199,13 +162,5 @@ public final class WalArchive {
             throw new IllegalArgumentException("No destination '" + destination + "'");
         }
         return storage;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
     }
 }

@@ -9,8 +9,11 @@
  * for it (each with its fix, in one message); {@code WalReceiver} keeps {@code pg_receivewal} running through a
  * permanent replication slot ({@code SlotName}) into a {@code WalSpool} on the service's volume,
  * whose finished files {@code WalArchive} stores in every destination (compressed, encrypted
- * when encryption is on, each with its checksum) and fetches back verified. No command uses
- * them yet: the supervision in {@code start}, base backups and {@code restore-pitr} will build
- * on them.
+ * when encryption is on, each with its checksum) and fetches back verified; {@code BaseBackup}
+ * streams {@code pg_basebackup}'s tar the same way, with a manifest of where recovery from it
+ * starts and ends. {@code PointInTimeRecoveryTest} shows that what they store is enough: a
+ * server started on them recovers to a target time and no further. No command uses them yet:
+ * the supervision in {@code start}, {@code basebackup}, {@code restore-pitr} and retention will
+ * build on them.
  */
 package org.pgbackup.internal.wal;

@@ -51,15 +51,30 @@ final class ScratchServer implements AutoCloseable {
         for (Path dir = root; dir != null && isRoot() && dir.startsWith(root.getParent()); dir = dir.getParent()) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        if (isRoot()) {
-            UserPrincipal postgres = root.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(OS_USER);
-            for (Path p : List.of(root, socket, pwfile)) {
-                Files.setOwner(p, postgres);
-            }
-        }
+        giveToServer(root, socket, pwfile);
         run(asServerUser(bin.resolve("initdb").toString(), "--pgdata=" + data, "--username=" + USER,
                 "--pwfile=" + pwfile, "--auth=scram-sha-256", "--wal-segsize=1", "--no-sync"));
+        return launch(bin, data, socket);
+    }
+
+    /**
+     * Starts a server on a data directory that is there already, such as a restored one: made
+     * the server's OS user's, on a port of its own.
+     */
+    static ScratchServer startOn(Path data) throws IOException {
+        Path socket = Files.createDirectories(data.resolveSibling("socket"));
+        for (Path dir = data.getParent(); isRoot() && dir.getNameCount() > 1; dir = dir.getParent()) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        try (var files = Files.walk(data)) {
+            giveToServer(files.toArray(Path[]::new));
+        }
+        giveToServer(socket, data.getParent());
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        return launch(newestBin(), data, socket);
+    }
+
+    private static ScratchServer launch(Path bin, Path data, Path socket) throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
@@ -94,6 +109,15 @@ final class ScratchServer implements AutoCloseable {
                 .strip();
     }
 
+    /** What the server logged, for a failure's message. */
+    String log() {
+        try {
+            return Files.readString(data.resolveSibling("server.log"));
+        } catch (IOException e) {
+            return "(no server log: " + e.getMessage() + ")";
+        }
+    }
+
     Path bin() {
         return bin;
     }
@@ -114,6 +138,17 @@ final class ScratchServer implements AutoCloseable {
                 .toString(), prefix + "_POSTGRES_HOST", "127.0.0.1", prefix + "_POSTGRES_PORT", Integer.toString(port),
                 prefix + "_POSTGRES_USER", user, prefix + "_POSTGRES_PASSWORD", password, prefix + "_POSTGRES_DB",
                 "postgres"), List.of(new NoStorage())).service(name);
+    }
+
+    /** Makes files the server's OS user's, when the tests run as root and the server as that user. */
+    static void giveToServer(Path... files) throws IOException {
+        if (!isRoot()) {
+            return;
+        }
+        UserPrincipal postgres = files[0].getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(OS_USER);
+        for (Path file : files) {
+            Files.setOwner(file, postgres);
+        }
     }
 
     /** The server refuses to run as root: as root, its programs run as the {@code postgres} OS user. */

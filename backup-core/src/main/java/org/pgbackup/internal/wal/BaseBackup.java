@@ -1,0 +1,188 @@
+package org.pgbackup.internal.wal;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.io.input.TeeInputStream;
+import org.pgbackup.encryption.Encryption;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessSpec;
+import org.pgbackup.spi.Storage;
+
+/**
+ * A base backup of a service's server: {@code pg_basebackup} in tar form to its standard
+ * output, with a fast checkpoint and no WAL of its own (the {@link WalArchive} holds that),
+ * streamed through {@link SealedUpload} to every destination as
+ * {@code <service>/base.backup/<name>.tar.zst[.age]}, with {@code <name>.json} beside it,
+ * written last: where recovery from it starts and must at least reach (start and end LSN,
+ * timeline), when it ran, and the stored bytes' size and SHA-256. The start and the timeline
+ * are read from the {@code backup_label} in the tar as it streams by, the end from the
+ * {@code backup_manifest} behind it (PostgreSQL 13 and later) or from {@code pg_basebackup}'s
+ * own report. The server's {@code backup_manifest} stays in the tar, for
+ * {@code pg_verifybackup}.
+ *
+ * <p>A server with tablespaces beyond {@code pg_default} and {@code pg_global} is refused:
+ * {@code pg_basebackup} writes one tablespace to a stream, and a backup of the main one alone
+ * would restore a server without the others' tables.
+ */
+public final class BaseBackup {
+    /** The directory under a service that holds its base backups; a dot keeps it apart from database directories. */
+    public static final String DIRECTORY = "base.backup";
+    private static final Duration NO_END = Duration.ofDays(36_500);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final Pattern START = Pattern.compile("START WAL LOCATION: (\\S+)");
+    private static final Pattern TIMELINE = Pattern.compile("START TIMELINE: (\\d+)");
+    private static final Pattern MANIFEST_END = Pattern.compile("\"End-LSN\": \"([0-9A-F]+/[0-9A-F]+)\"");
+    private static final Pattern REPORTED_END = Pattern.compile("write-ahead log end point: (\\S+)");
+
+    /**
+     * A base backup as stored.
+     *
+     * @param name its name, {@code base_<UTC start, seconds>}
+     * @param start where recovery from it starts
+     * @param end where recovery from it must at least reach to be consistent
+     * @param timeline the timeline it started on
+     * @param destinations those that hold it whole, with its manifest
+     */
+    public record Taken(String name, Lsn start, Lsn end, int timeline, Instant started, Instant ended, long size,
+            String sha256, List<String> destinations) {
+    }
+
+    private BaseBackup() {
+    }
+
+    /** Where a service's base backups are kept in a destination: a {@link Storage} service of two segments. */
+    static String directory(String service) {
+        return service + "/" + DIRECTORY;
+    }
+
+    /**
+     * Takes a base backup and stores it in every destination.
+     *
+     * @param pgBaseBackup {@code pg_basebackup} of the server's major or newer
+     * @param failed receives why each destination that does not hold it failed
+     * @throws IOException if {@code pg_basebackup} fails, or what it wrote is no base backup;
+     *     then no destination keeps anything
+     */
+    public static Taken take(PgConnection connection, Path pgBaseBackup, String service,
+            Map<String, Storage> destinations, Encryption encryption, Clock clock, Map<String, String> failed)
+            throws IOException {
+        Instant started = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String name = "base_" + STAMP.format(started);
+        String object = name + (encryption.encryptsNewArchives() ? ".tar.zst.age" : ".tar.zst");
+        Map<String, String> labels = new HashMap<>();
+        ProcessResult[] result = new ProcessResult[1];
+        Map<String, String> environment = new HashMap<>(connection.environment());
+        // Its report of the end point is read, so it must be in the words read.
+        environment.put("LC_MESSAGES", "C");
+        SealedUpload.Sealed sealed = SealedUpload.write(destinations, directory(service), object, encryption,
+                plain -> {
+                    result[0] = connection.runner().run(ProcessSpec.of(connection.replicationCommand(pgBaseBackup,
+                            "--pgdata=-", "--format=tar", "--wal-method=none", "--checkpoint=fast", "--verbose"),
+                            environment, NO_END).withStdout(tar -> readLabels(tar, plain, labels)));
+                    if (!result[0].succeeded()) {
+                        throw new IOException(refusal(service, result[0]));
+                    }
+                    if (fields(labels, result[0]).isEmpty()) {
+                        throw new IOException("pg_basebackup exited 0 for service '" + service + "' but its tar has no"
+                                + " backup_label, or it reported no end point: no base backup was kept");
+                    }
+                }, name + ".json", stored -> manifest(name, labels, result[0], started, clock.instant(), stored)
+                        .getBytes(StandardCharsets.UTF_8), failed);
+        Fields fields = fields(labels, result[0]).orElseThrow();
+        return new Taken(name, fields.start(), fields.end(), fields.timeline(), started, clock.instant(),
+                sealed.size(), sealed.sha256(), sealed.destinations());
+    }
+
+    private static String refusal(String service, ProcessResult result) {
+        String why = result.failure();
+        if (why.contains("can only write single tablespace to stdout")) {
+            return "Service '" + service + "' has tablespaces besides pg_default and pg_global, and a base backup"
+                    + " streams one: point-in-time recovery is not offered for such a server (" + why + ")";
+        }
+        return "pg_basebackup failed for service '" + service + "' and no base backup was kept: " + why;
+    }
+
+    /**
+     * Copies the tar to {@code plain}, every byte, keeping {@code backup_label} and
+     * {@code backup_manifest} as they pass.
+     */
+    private static void readLabels(InputStream tar, OutputStream plain, Map<String, String> labels)
+            throws IOException {
+        // The tar reader skips what it does not read; skipped bytes must still reach the copy.
+        InputStream copied = new FilterInputStream(new TeeInputStream(tar, plain)) {
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = 0;
+                byte[] buffer = new byte[8192];
+                while (skipped < n) {
+                    int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+                    if (read < 0) {
+                        break;
+                    }
+                    skipped += read;
+                }
+                return skipped;
+            }
+        };
+        TarArchiveInputStream entries = new TarArchiveInputStream(copied);
+        for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
+            if (entry.getName().equals("backup_label") || entry.getName().equals("backup_manifest")) {
+                labels.put(entry.getName(), new String(entries.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        copied.transferTo(OutputStream.nullOutputStream());
+    }
+
+    private record Fields(Lsn start, Lsn end, int timeline) {
+    }
+
+    private static Optional<Fields> fields(Map<String, String> labels, ProcessResult result) {
+        String label = labels.getOrDefault("backup_label", "");
+        Matcher start = START.matcher(label);
+        Matcher timeline = TIMELINE.matcher(label);
+        Optional<String> end = last(MANIFEST_END.matcher(labels.getOrDefault("backup_manifest", "")))
+                .or(() -> last(REPORTED_END.matcher(result.stderr())));
+        if (!start.find() || !timeline.find() || end.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Fields(Lsn.parse(start.group(1)), Lsn.parse(end.get()),
+                Integer.parseInt(timeline.group(1))));
+    }
+
+    private static Optional<String> last(Matcher matcher) {
+        String found = null;
+        while (matcher.find()) {
+            found = matcher.group(1);
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** The manifest beside the tar, whose labels were checked before it was committed. */
+    private static String manifest(String name, Map<String, String> labels, ProcessResult result, Instant started,
+            Instant ended, SealedUpload.Sealed stored) {
+        Fields fields = fields(labels, result).orElseThrow();
+        return "{\"name\": \"" + name + "\", \"startLsn\": \"" + fields.start() + "\", \"endLsn\": \"" + fields.end()
+                + "\", \"timeline\": " + fields.timeline() + ", \"started\": \"" + started + "\", \"ended\": \""
+                + ended + "\", \"size\": " + stored.size() + ", \"sha256\": \"" + stored.sha256() + "\"}\n";
+    }
+}
