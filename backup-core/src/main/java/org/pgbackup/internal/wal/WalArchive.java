@@ -156,6 +156,28 @@ public final class WalArchive {
         }
     }
 
+    /**
+     * Deletes a file from every destination: its checksum first, so that it stops counting as
+     * archived before its bytes go.
+     *
+     * @throws IOException if a destination fails; the others are still done
+     */
+    public void delete(String service, String name) throws IOException {
+        IOException failure = null;
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                for (String object : List.of(name + CHECKSUM, name + ".zst", name + ".zst.age")) {
+                    destination.getValue().delete(directory(service), object);
+                }
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     private Storage storage(String destination) {
         Storage storage = destinations.get(destination);
         if (storage == null) {

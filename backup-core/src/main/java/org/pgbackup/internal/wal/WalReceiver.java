@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.process.ProcessResult;
@@ -44,7 +42,7 @@ public final class WalReceiver implements AutoCloseable {
     private final Duration maxBackOff;
     /** This receiver's own programs, so that closing it stops them and no other. */
     private final ProcessRunner runner;
-    private final CountDownLatch closed = new CountDownLatch(1);
+    private final StopSignal closed = new StopSignal();
     private final AtomicInteger starts = new AtomicInteger();
     private final AtomicInteger recreated = new AtomicInteger();
     private final Thread thread;
@@ -92,7 +90,7 @@ public final class WalReceiver implements AutoCloseable {
     private void supervise() {
         Duration backOff = FIRST_BACK_OFF;
         boolean streamedBefore = false;
-        while (closed.getCount() > 0) {
+        while (!closed.stopped()) {
             long began = System.nanoTime();
             String why;
             try {
@@ -107,7 +105,7 @@ public final class WalReceiver implements AutoCloseable {
             } catch (IOException e) {
                 why = e.getMessage();
             }
-            if (closed.getCount() == 0) {
+            if (closed.stopped()) {
                 return;
             }
             if (Duration.ofNanos(System.nanoTime() - began).compareTo(maxBackOff) > 0) {
@@ -115,7 +113,7 @@ public final class WalReceiver implements AutoCloseable {
             }
             Logger.warn("{}: WAL streaming through slot '{}' stopped: {}; starting it again in {} s", service, slot,
                     oneLine(why), backOff.toSeconds());
-            if (await(backOff)) {
+            if (closed.await(backOff)) {
                 return;
             }
             backOff = backOff.multipliedBy(2).compareTo(maxBackOff) > 0 ? maxBackOff : backOff.multipliedBy(2);
@@ -154,16 +152,6 @@ public final class WalReceiver implements AutoCloseable {
         }
     }
 
-    /** Waits out a back-off; whether the receiver was closed meanwhile. */
-    private boolean await(Duration wait) {
-        try {
-            return closed.await(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
-    }
-
     private static String oneLine(String text) {
         return String.valueOf(text).strip().replaceAll("\\s*\\R\\s*", " ");
     }
@@ -171,7 +159,7 @@ public final class WalReceiver implements AutoCloseable {
     /** Stops streaming: the program is stopped, and the spool keeps what it had, to resume from. */
     @Override
     public void close() {
-        closed.countDown();
+        closed.stop();
         runner.stopAll();
         try {
             thread.join();

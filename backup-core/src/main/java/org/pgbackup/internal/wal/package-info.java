@@ -8,7 +8,9 @@
  * <p>And the streaming: {@code StreamingReadiness} finds, changing nothing, all a server lacks
  * for it (each with its fix, in one message); {@code WalReceiver} keeps {@code pg_receivewal} running through a
  * permanent replication slot ({@code SlotName}) into a {@code WalSpool} on the service's volume,
- * whose finished files {@code WalArchive} stores in every destination (compressed, encrypted
+ * whose finished files {@code WalShipper} hands to {@code WalArchive} (leaving the spool only
+ * once every destination holds them, and the segment being written stored as a replaceable
+ * partial), which stores them in every destination (compressed, encrypted
  * when encryption is on, each with its checksum) and fetches back verified; {@code BaseBackup}
  * streams {@code pg_basebackup}'s tar the same way, with a manifest of where recovery from it
  * starts and ends. {@code PointInTimeRecoveryTest} shows that what they store is enough: a
