@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.internal.process.ProcessSpec;
 import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
 
 /**
  * A base backup of a service's server: {@code pg_basebackup} in tar form to its standard
@@ -49,7 +52,7 @@ public final class BaseBackup {
     private static final Duration NO_END = Duration.ofDays(36_500);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final Pattern START = Pattern.compile("START WAL LOCATION: (\\S+)");
+    private static final Pattern START = Pattern.compile("START WAL LOCATION: (\\S+) \\(file ([0-9A-F]{24})\\)");
     private static final Pattern TIMELINE = Pattern.compile("START TIMELINE: (\\d+)");
     private static final Pattern MANIFEST_END = Pattern.compile("\"End-LSN\": \"([0-9A-F]+/[0-9A-F]+)\"");
     private static final Pattern REPORTED_END = Pattern.compile("write-ahead log end point: (\\S+)");
@@ -57,14 +60,9 @@ public final class BaseBackup {
     /**
      * A base backup as stored.
      *
-     * @param name its name, {@code base_<UTC start, seconds>}
-     * @param start where recovery from it starts
-     * @param end where recovery from it must at least reach to be consistent
-     * @param timeline the timeline it started on
      * @param destinations those that hold it whole, with its manifest
      */
-    public record Taken(String name, Lsn start, Lsn end, int timeline, Instant started, Instant ended, long size,
-            String sha256, List<String> destinations) {
+    public record Taken(BaseBackupManifest manifest, List<String> destinations) {
     }
 
     private BaseBackup() {
@@ -91,6 +89,7 @@ public final class BaseBackup {
         String object = name + (encryption.encryptsNewArchives() ? ".tar.zst.age" : ".tar.zst");
         Map<String, String> labels = new HashMap<>();
         ProcessResult[] result = new ProcessResult[1];
+        Instant[] ended = new Instant[1];
         Map<String, String> environment = new HashMap<>(connection.environment());
         // Its report of the end point is read, so it must be in the words read.
         environment.put("LC_MESSAGES", "C");
@@ -106,11 +105,29 @@ public final class BaseBackup {
                         throw new IOException("pg_basebackup exited 0 for service '" + service + "' but its tar has no"
                                 + " backup_label, or it reported no end point: no base backup was kept");
                     }
-                }, name + ".json", stored -> manifest(name, labels, result[0], started, clock.instant(), stored)
-                        .getBytes(StandardCharsets.UTF_8), failed);
-        Fields fields = fields(labels, result[0]).orElseThrow();
-        return new Taken(name, fields.start(), fields.end(), fields.timeline(), started, clock.instant(),
-                sealed.size(), sealed.sha256(), sealed.destinations());
+                }, name + ".json", stored -> {
+                    ended[0] = clock.instant();
+                    return manifest(name, object, labels, result[0], started, ended[0], stored).toJson();
+                }, failed);
+        return new Taken(manifest(name, object, labels, result[0], started, ended[0], sealed), sealed.destinations());
+    }
+
+    /**
+     * The base backups a destination holds whole (with their manifests), oldest first.
+     *
+     * @throws IOException if the destination cannot be listed or read
+     */
+    static List<BaseBackupManifest> list(Storage storage, String service) throws IOException {
+        List<BaseBackupManifest> found = new ArrayList<>();
+        for (StoredObject object : storage.list(directory(service))) {
+            if (object.name().endsWith(".json")) {
+                try (InputStream in = storage.open(directory(service), object.name())) {
+                    BaseBackupManifest.parse(in.readAllBytes()).ifPresent(found::add);
+                }
+            }
+        }
+        found.sort(Comparator.comparing(BaseBackupManifest::ended));
+        return found;
     }
 
     private static String refusal(String service, ProcessResult result) {
@@ -153,7 +170,7 @@ public final class BaseBackup {
         copied.transferTo(OutputStream.nullOutputStream());
     }
 
-    private record Fields(Lsn start, Lsn end, int timeline) {
+    private record Fields(Lsn start, Lsn end, int timeline, long segmentSize) {
     }
 
     private static Optional<Fields> fields(Map<String, String> labels, ProcessResult result) {
@@ -165,8 +182,15 @@ public final class BaseBackup {
         if (!start.find() || !timeline.find() || end.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Fields(Lsn.parse(start.group(1)), Lsn.parse(end.get()),
-                Integer.parseInt(timeline.group(1))));
+        Lsn from = Lsn.parse(start.group(1));
+        int on = Integer.parseInt(timeline.group(1));
+        // The label names the segment that holds the start: of the sizes a server may have, the one that names it so.
+        for (long size = 1L << 20; size <= 1L << 30; size <<= 1) {
+            if (WalSegment.holding(on, from, size).name().equals(start.group(2))) {
+                return Optional.of(new Fields(from, Lsn.parse(end.get()), on, size));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> last(Matcher matcher) {
@@ -178,11 +202,10 @@ public final class BaseBackup {
     }
 
     /** The manifest beside the tar, whose labels were checked before it was committed. */
-    private static String manifest(String name, Map<String, String> labels, ProcessResult result, Instant started,
-            Instant ended, SealedUpload.Sealed stored) {
+    private static BaseBackupManifest manifest(String name, String object, Map<String, String> labels,
+            ProcessResult result, Instant started, Instant ended, SealedUpload.Sealed stored) {
         Fields fields = fields(labels, result).orElseThrow();
-        return "{\"name\": \"" + name + "\", \"startLsn\": \"" + fields.start() + "\", \"endLsn\": \"" + fields.end()
-                + "\", \"timeline\": " + fields.timeline() + ", \"started\": \"" + started + "\", \"ended\": \""
-                + ended + "\", \"size\": " + stored.size() + ", \"sha256\": \"" + stored.sha256() + "\"}\n";
+        return new BaseBackupManifest(name, object, fields.start(), fields.end(), fields.timeline(),
+                fields.segmentSize(), started, ended, stored.size(), stored.sha256());
     }
 }

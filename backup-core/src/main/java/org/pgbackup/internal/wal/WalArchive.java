@@ -9,18 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.spi.Storage;
@@ -94,13 +92,34 @@ public final class WalArchive {
      * @throws IOException if the destination cannot be listed
      */
     public Set<String> archived(String service, String destination) throws IOException {
-        Set<String> names = new TreeSet<>();
+        return archivedAt(service, destination).keySet();
+    }
+
+    /**
+     * The files a destination holds whole, with when each was archived (its checksum's time):
+     * a segment archived at a time holds WAL written before it.
+     *
+     * @throws IOException if the destination cannot be listed
+     */
+    public SortedMap<String, Instant> archivedAt(String service, String destination) throws IOException {
+        SortedMap<String, Instant> names = new TreeMap<>();
         for (StoredObject object : storage(destination).list(directory(service))) {
             if (object.name().endsWith(CHECKSUM)) {
-                names.add(object.name().substring(0, object.name().length() - CHECKSUM.length()));
+                names.put(object.name().substring(0, object.name().length() - CHECKSUM.length()), object.modified());
             }
         }
         return names;
+    }
+
+    /** The text of a small archived file, such as a timeline history, checked. */
+    public String text(String service, String destination, String name, Path scratch) throws IOException {
+        Path file = Files.createTempFile(scratch, name, ".text");
+        try {
+            fetch(service, destination, name, file);
+            return Files.readString(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /**
@@ -125,34 +144,17 @@ public final class WalArchive {
             throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' in " + destination
                     + " has an unreadable checksum " + name + CHECKSUM);
         }
-        String expected = line.group(1);
-        String object = line.group(2);
-        // Read the stored bytes once to check them, before any is decrypted or written out.
-        Path stored = Files.createTempFile(target.toAbsolutePath().getParent(), name, ".stored");
-        try {
-            MessageDigest sha256 = SealedUpload.sha256();
-            try (InputStream in = new DigestInputStream(storage.open(directory(service), object), sha256)) {
-                Files.copy(in, stored, StandardCopyOption.REPLACE_EXISTING);
-            } catch (NoSuchFileException e) {
-                throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' is missing from "
-                        + destination + ": its checksum names " + object + ", which is not there");
-            }
-            String actual = HexFormat.of().formatHex(sha256.digest());
-            if (!actual.equals(expected)) {
-                throw new ArchiveCorruptException("WAL file " + name + " of service '" + service + "' in " + destination
-                        + " is damaged: " + object + " has sha256 " + actual + ", its checksum says " + expected);
-            }
-            Path partial = Files.createTempFile(target.toAbsolutePath().getParent(), name, ".part");
-            try (InputStream in = Files.newInputStream(stored)) {
-                InputStream plain = object.endsWith(".age") ? encryption.decrypting(in, object + " of service '"
-                        + service + "'") : in;
-                Files.copy(ArchiveForm.ZSTD.unwrap(plain), partial, StandardCopyOption.REPLACE_EXISTING);
+        String what = "WAL file " + name + " of service '" + service + "' in " + destination;
+        Path scratch = target.toAbsolutePath().getParent();
+        try (SealedDownload download = SealedDownload.fetch(storage, directory(service), line.group(2), line.group(1),
+                scratch, what)) {
+            Path partial = Files.createTempFile(scratch, name, ".part");
+            try (InputStream plain = download.plain(encryption, what)) {
+                Files.copy(plain, partial, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
             }
-        } finally {
-            Files.deleteIfExists(stored);
         }
     }
 

@@ -13,9 +13,10 @@
  * partial), which stores them in every destination (compressed, encrypted
  * when encryption is on, each with its checksum) and fetches back verified; {@code BaseBackup}
  * streams {@code pg_basebackup}'s tar the same way, with a manifest of where recovery from it
- * starts and ends. {@code PointInTimeRecoveryTest} shows that what they store is enough: a
- * server started on them recovers to a target time and no further. No command uses them yet:
- * the supervision in {@code start}, {@code basebackup}, {@code restore-pitr} and retention will
- * build on them.
+ * starts and ends; {@code PitrRestore} plans a restore to a time (refusing a target outside the
+ * window, or a gap on the way, before anything is written) and writes it into a directory that
+ * PostgreSQL recovers on by itself. {@code PointInTimeRecoveryTest} proves the whole way on a
+ * real server. No command uses them yet: the supervision in {@code start}, {@code basebackup},
+ * {@code restore-pitr}, retention and health will build on them.
  */
 package org.pgbackup.internal.wal;

@@ -4,32 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.github.luben.zstd.ZstdInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgbackup.encryption.Encryption;
+import org.pgbackup.error.ArchiveCorruptException;
+import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.storage.testkit.InMemoryStorage;
 
 /**
- * What the pieces store is enough for point-in-time recovery, proved the way PostgreSQL
- * proves it: a base backup ({@link BaseBackup}) and the WAL streamed after it
- * ({@link WalReceiver} into {@link WalArchive}), taken back out by hand as an operator would
- * (the tar unpacked with {@code tar}, the segments fetched), and a server started on them with
- * a recovery target: it holds every row written up to the target and none after.
+ * Point-in-time recovery, proved the way PostgreSQL proves it: a base backup
+ * ({@link BaseBackup}) and the WAL streamed after it ({@link WalReceiver} into
+ * {@link WalArchive}), written back by {@link PitrRestore} into a directory, and a real server
+ * started on it: it holds every row written up to the target, as the source has them, and
+ * none after; a gap in the archive refuses a target past it before anything is written.
  */
 class PointInTimeRecoveryTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -67,11 +71,9 @@ class PointInTimeRecoveryTest {
         source.sql("INSERT INTO ticks (pad) SELECT repeat('x', 100) FROM generate_series(1, " + rows + ")");
     }
 
-    @Test
-    void aServerStartedOnTheBaseBackupAndTheArchivedWalRecoversToTheTargetTimeAndNoFurther() throws Exception {
-        WalArchive archive = new WalArchive(destinations, Encryption.none());
+    /** Streams and archives WAL while writing: 2000 rows, a base backup, 3000 rows, the target, 1000 rows later. */
+    private String archiveAroundATarget(WalArchive archive) throws Exception {
         WalSpool spool = new WalSpool(root.resolve("spool"));
-        BaseBackup.Taken base;
         String target;
         try (WalReceiver receiver = WalReceiver.start(connection(), source.bin().resolve("pg_receivewal"),
                 source.bin().resolve("psql"), SLOT, spool, Duration.ofSeconds(2))) {
@@ -79,64 +81,101 @@ class PointInTimeRecoveryTest {
                     + " WHERE slot_name = '" + SLOT + "'").equals("t"));
             write(2000);
             Map<String, String> failed = new HashMap<>();
-            base = BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop", destinations,
-                    Encryption.none(), Clock.systemUTC(), failed);
+            BaseBackup.Taken base = BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop",
+                    destinations, Encryption.none(), Clock.systemUTC(), failed);
             assertThat(failed).isEmpty();
             assertThat(base.destinations()).containsExactly("memory");
             write(3000);
             // A time after the rows' commit, which is what recovery compares with the target, not the rows' stamps.
             target = source.sql("SELECT clock_timestamp()");
-            // Rows after the target, later by the server's own clock.
-            source.sql("SELECT pg_sleep(0.3)");
-            write(1000);
-            String last = source.sql("SELECT file_name FROM pg_walfile_name_offset(pg_switch_wal())");
-            await(last + " spooled").atMost(BOUND).until(() -> spool.finished().contains(last));
+            String covering = source.sql("SELECT file_name FROM pg_walfile_name_offset(pg_switch_wal())");
+            await(covering + " spooled").atMost(BOUND).until(() -> spool.finished().contains(covering));
+            storeAll(archive, spool);
+            // Later rows, archived later, in segments of their own.
+            for (int i = 0; i < 3; i++) {
+                write(1000 / 3 + (i == 0 ? 1 : 0));
+                String later = source.sql("SELECT file_name FROM pg_walfile_name_offset(pg_switch_wal())");
+                await(later + " spooled").atMost(BOUND).until(() -> spool.finished().contains(later));
+            }
         }
+        storeAll(archive, spool);
+        return target;
+    }
+
+    private static void storeAll(WalArchive archive, WalSpool spool) throws IOException {
         for (String name : spool.finished()) {
             assertThat(archive.store("shop", name, spool.file(name), new HashMap<>())).containsExactly("memory");
+            spool.remove(name);
         }
-        String expected = source.sql("SELECT count(*) || ' ' || md5(string_agg(id || at::text || pad, ',' ORDER BY id))"
-                + " FROM ticks WHERE at <= '" + target + "'");
-        long later = Long.parseLong(source.sql("SELECT count(*) FROM ticks WHERE at > '" + target + "'"));
-        assertThat(later).isEqualTo(1000);
+    }
 
-        Path data = unpack(base);
-        Path wal = Files.createDirectories(root.resolve("restore-wal"));
-        for (String name : archive.archived("shop", "memory")) {
-            archive.fetch("shop", "memory", name, wal.resolve(name));
-        }
-        Files.writeString(data.resolve("postgresql.auto.conf"), "restore_command = 'cp " + wal + "/%f %p'\n"
-                + "recovery_target_time = '" + target + "'\nrecovery_target_action = 'promote'\n");
-        Files.createFile(data.resolve("recovery.signal"));
-        wal.toFile().setReadable(true, false);
+    /** The rows up to a time, as a count and a fingerprint of their contents. */
+    private static String rowsUpTo(ScratchServer server, String time) {
+        return server.sql("SELECT count(*) || ' ' || md5(string_agg(id || at::text || pad, ',' ORDER BY id))"
+                + " FROM ticks WHERE at <= '" + time + "'");
+    }
+
+    private static Instant instant(String serverTime) {
+        return OffsetDateTime.parse(serverTime.replace(' ', 'T') + ":00").toInstant();
+    }
+
+    private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan) throws IOException {
+        Path data = root.resolve("restored").resolve("data");
+        PitrRestore.write(plan, archive, storage, "memory", "shop", Encryption.none(), data);
         restored = ScratchServer.startOn(data);
         await("the restored server to promote").atMost(BOUND).until(() -> restored.sql("SELECT pg_is_in_recovery()")
                 .equals("f"));
-
-        assertThat(restored.sql("SELECT count(*) || ' ' || md5(string_agg(id || at::text || pad, ',' ORDER BY id))"
-                + " FROM ticks WHERE at <= '" + target + "'")).as("every row up to the target, as the source has them; the restored server's log:%n%s", restored.log())
-                .isEqualTo(expected);
-        assertThat(restored.sql("SELECT count(*) FROM ticks WHERE at > '" + target + "'")).as("no row after it")
-                .isEqualTo("0");
-        assertThat(expected).startsWith("5000 ");
+        return restored;
     }
 
-    /** The stored tar, read with zstd-jni and unpacked with {@code tar}, as an operator would. */
-    private Path unpack(BaseBackup.Taken base) throws IOException, InterruptedException {
-        byte[] stored = storage.bytes("shop/base.backup", base.name() + ".tar.zst").orElseThrow();
-        Path tar = root.resolve("base.tar");
-        Files.write(tar, new ZstdInputStream(new ByteArrayInputStream(stored)).readAllBytes());
-        Path data = Files.createDirectories(root.resolve("restored").resolve("data"));
-        Process untar = new ProcessBuilder("tar", "-xf", tar.toString(), "-C", data.toString()).inheritIO().start();
-        assertThat(untar.waitFor()).as("tar -x").isZero();
-        String label = Files.readString(data.resolve("backup_label"));
-        assertThat(label).contains("START WAL LOCATION: " + base.start() + " ").contains("START TIMELINE: "
-                + base.timeline() + "\n");
-        String manifest = new String(storage.bytes("shop/base.backup", base.name() + ".json").orElseThrow());
-        assertThat(manifest).contains("\"startLsn\": \"" + base.start() + "\"").contains("\"endLsn\": \"" + base.end()
-                + "\"").contains("\"sha256\": \"" + base.sha256() + "\"");
-        assertThat(base.end().compareTo(base.start())).isPositive();
-        return data;
+    @Test
+    void aServerStartedOnTheRestoredDirectoryRecoversToTheTargetTimeAndNoFurther() throws Exception {
+        WalArchive archive = new WalArchive(destinations, Encryption.none());
+        String target = archiveAroundATarget(archive);
+        String expected = rowsUpTo(source, target);
+        assertThat(expected).startsWith("5000 ");
+        assertThat(source.sql("SELECT count(*) FROM ticks WHERE at > '" + target + "'")).isEqualTo("1000");
+
+        PitrRestore.Plan plan = PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(instant(target)),
+                root);
+        ScratchServer server = restore(archive, plan);
+
+        assertThat(rowsUpTo(server, target)).as("every row up to the target, as the source has them; the restored"
+                + " server's log:%n%s", server.log()).isEqualTo(expected);
+        assertThat(server.sql("SELECT count(*) FROM ticks WHERE at > '" + target + "'")).as("no row after it")
+                .isEqualTo("0");
+        assertThat(Files.readString(root.resolve("restored/data/backup_label.old")))
+                .contains("START WAL LOCATION: " + plan.base().start() + " ");
+    }
+
+    @Test
+    void aMissingSegmentRefusesATargetAfterItBeforeWritingAndOneBeforeItStillRestores() throws Exception {
+        WalArchive archive = new WalArchive(destinations, Encryption.none());
+        String target = archiveAroundATarget(archive);
+        String expected = rowsUpTo(source, target);
+        List<String> segments = archive.archived("shop", "memory").stream().filter(n -> n.length() == 24).toList();
+        String lost = segments.get(segments.size() - 2);
+        storage.delete("shop/wal.archive", lost + ".sha256");
+
+        assertThatThrownBy(() -> PitrRestore.plan(archive, storage, "memory", "shop", Optional.empty(), root))
+                .isInstanceOf(ArchiveCorruptException.class)
+                .hasMessageContaining("cannot be restored to the latest time from base backup base_")
+                .hasMessageContaining(": WAL segment " + lost + " is missing from memory, and recovery reads every"
+                        + " segment from the base backup on. Nothing was written");
+        assertThat(root.resolve("restored")).doesNotExist();
+        Instant before = archive.archivedAt("shop", "memory").values().stream().min(Comparator.naturalOrder())
+                .orElseThrow().minusSeconds(3600);
+        assertThatThrownBy(() -> PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(before), root))
+                .isInstanceOf(ArchiveNotFoundException.class)
+                .hasMessageContaining(": that is before its window, which starts at ");
+        Instant after = Instant.now().plusSeconds(3600);
+        assertThatThrownBy(() -> PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(after), root))
+                .isInstanceOf(ArchiveNotFoundException.class)
+                .hasMessageContaining(": that is after the last archived WAL, ");
+
+        ScratchServer server = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
+                Optional.of(instant(target)), root));
+        assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
     }
 
     @Test

@@ -80,7 +80,11 @@ final class ScratchServer implements AutoCloseable {
             port = free.getLocalPort();
         }
         ScratchServer server = new ScratchServer(bin, data, socket, port);
-        server.pgCtl("start");
+        try {
+            server.pgCtl("start");
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "\nThe server's log:\n" + server.log(), e);
+        }
         return server;
     }
 

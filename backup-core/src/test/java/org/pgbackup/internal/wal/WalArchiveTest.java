@@ -120,7 +120,8 @@ class WalArchiveTest {
         far.delete(WAL, SEGMENT + ".zst");
         assertThatThrownBy(() -> archive.fetch("shop", "far", SEGMENT, target))
                 .isInstanceOf(ArchiveCorruptException.class)
-                .hasMessageContaining("is missing from far: its checksum names " + SEGMENT + ".zst");
+                .hasMessage("WAL file " + SEGMENT + " of service 'shop' in far is missing: its checksum names " + SEGMENT
+                        + ".zst, which is not there");
         assertThat(target).doesNotExist();
         try (var left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly(SEGMENT);
