@@ -23,7 +23,6 @@ import org.pgbackup.internal.operation.ServiceRuns;
 import org.pgbackup.internal.postgres.SlotClaims;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
-import org.pgbackup.schedule.Schedule;
 import org.tinylog.Logger;
 
 /**
@@ -199,7 +198,8 @@ public final class ScheduledBackups {
         tell(service + "'s start", l -> l.serviceStarted(service));
         try {
             if (slot.isPresent() && config.serverLock()) {
-                claimSlotNow(settings, slot.get());
+                // The slot the dump is in, which may be later than its run's: see SlotClaims#claimCurrent.
+                claims.claimCurrent(settings, () -> config.schedule().latest(slot.get(), clock.instant()));
             }
             DumpOptions options = DumpOptions.defaults().progress(progress);
             DumpResult result = controller.dump(service, config.copyToShared() ? options.toShared() : options);
@@ -229,35 +229,6 @@ public final class ScheduledBackups {
             tell(service + "'s failure", l -> l.serviceFailed(service, kind, took, e));
             throw e;
         }
-    }
-
-    /**
-     * Claims the slot the dump starts in: the run's own, or a later one when the dump comes to
-     * its database a whole period late or more (a slow name lookup, a long queue of other
-     * services). Another controller lets go of an old slot's claim as its run two slots later
-     * begins, so a late dump that claimed its run's slot could store that slot a second time;
-     * the slot it is in is the one every other controller on the schedule claims now.
-     */
-    private void claimSlotNow(ServiceSettings settings, Instant runSlot) {
-        Instant claimed = null;
-        Instant current = currentSlot(runSlot);
-        // A claim can take seconds (a new session, a slow server): claim again if a slot began meanwhile.
-        while (!current.equals(claimed)) {
-            claims.claim(settings, current);
-            claimed = current;
-            current = currentSlot(runSlot);
-        }
-    }
-
-    /** The latest time of the schedule that has come, never before the run's own. */
-    private Instant currentSlot(Instant runSlot) {
-        Schedule schedule = controller.configuration().schedule();
-        Instant now = clock.instant();
-        Instant current = runSlot;
-        for (Instant next = schedule.next(current); !next.isAfter(now); next = schedule.next(next)) {
-            current = next;
-        }
-        return current;
     }
 
     /** With several destinations, what each lacks; a failure to list is only logged. */

@@ -104,6 +104,21 @@ public final class Schedule {
     }
 
     /**
+     * The latest run at or before {@code now}, counting from a run: {@code from} itself while
+     * the run after it has not come.
+     *
+     * @param from a run of this schedule
+     * @throws IllegalStateException if the expression never fires again
+     */
+    public Instant latest(Instant from, Instant now) {
+        Instant latest = from;
+        for (Instant next = next(latest); !next.isAfter(now); next = next(next)) {
+            latest = next;
+        }
+        return latest;
+    }
+
+    /**
      * A wall-clock time as an instant: in a gap, the moment the clocks jump; in an overlap,
      * the earlier occurrence.
      */

@@ -27,6 +27,19 @@ class ScheduleTest {
         return runs;
     }
 
+    @Test
+    void theLatestRunIsTheRunItselfUntilTheNextComesThenTheNewestThatHas() {
+        Schedule schedule = Schedule.defaultTimes(BERLIN);
+        Instant nine = ZonedDateTime.of(2026, 12, 5, 9, 0, 0, 0, BERLIN).toInstant();
+        Instant fifteen = ZonedDateTime.of(2026, 12, 5, 15, 0, 0, 0, BERLIN).toInstant();
+        Instant nextThree = ZonedDateTime.of(2026, 12, 6, 3, 0, 0, 0, BERLIN).toInstant();
+
+        assertThat(schedule.latest(nine, nine)).isEqualTo(nine);
+        assertThat(schedule.latest(nine, fifteen.minusSeconds(1))).isEqualTo(nine);
+        assertThat(schedule.latest(nine, fifteen)).isEqualTo(fifteen);
+        assertThat(schedule.latest(nine, nextThree.plusSeconds(7200))).isEqualTo(nextThree);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"UTC", "Europe/Berlin"})
     void defaultTimesOverASimulatedYearAreFourADayAtTheLocalHoursWithTheRightKinds(String zoneName) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.DatabaseConnectionException;
 import org.pgbackup.error.HeldByOtherControllerException;
@@ -87,6 +88,28 @@ public final class SlotClaims implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims the slot a dump is in now: its run's, or a later one when the dump comes to its
+     * database a whole period late or more (a slow name lookup, a long queue of other
+     * services). Another controller lets go of an old slot's claim as its run two slots later
+     * begins, so a late dump that claimed its run's slot could store that slot a second time;
+     * the slot it is in is the one every other controller on the schedule claims now.
+     *
+     * @param currentSlot the latest time of the schedule that has come, never before the run's
+     * @throws HeldByOtherControllerException if another controller holds that slot's claim
+     * @throws DatabaseConnectionException if the server cannot be reached to claim it
+     */
+    public void claimCurrent(ServiceSettings settings, Supplier<Instant> currentSlot) {
+        Instant claimed = null;
+        Instant current = currentSlot.get();
+        // A claim can take seconds (a new session, a slow server): claim again if a slot began meanwhile.
+        while (!current.equals(claimed)) {
+            claim(settings, current);
+            claimed = current;
+            current = currentSlot.get();
+        }
+    }
+
     /** Takes the claim; who holds it instead, or null when taken (or when claims are off for the server). */
     private String tryClaim(String server, ServiceSettings settings, int key, Instant slot) throws SQLException {
         PgSession session = session(server, settings);
@@ -151,7 +174,7 @@ public final class SlotClaims implements AutoCloseable {
     /**
      * Lets go of the claims of every slot but the latest, as a run begins: a controller up to a
      * whole period late to the latest slot still finds it claimed, and one later than that claims
-     * the slot it is in (see {@code ScheduledBackups}). Servers out of reach are tried again.
+     * the slot it is in ({@link #claimCurrent}). Servers out of reach are tried again.
      */
     public synchronized void releaseAllButLatest() {
         unreachable.clear();
