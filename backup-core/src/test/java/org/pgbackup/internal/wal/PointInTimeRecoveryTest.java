@@ -19,12 +19,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.internal.postgres.PgConnection;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.spi.Storage;
 import org.pgbackup.storage.testkit.InMemoryStorage;
 
@@ -39,32 +38,29 @@ class PointInTimeRecoveryTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final String SLOT = SlotName.of("shop");
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final RealServer real = new RealServer();
     private ScratchServer source;
     private ScratchServer restored;
-    private final ProcessRunner runner = new ProcessRunner();
+    private Path root;
     private final InMemoryStorage storage = new InMemoryStorage();
     private final Map<String, Storage> destinations = Map.of("memory", storage);
 
     @BeforeEach
-    void startSource() throws IOException {
-        source = ScratchServer.start(root.resolve("source"));
-        source.sql("CREATE TABLE ticks (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(),"
-                + " pad text)");
+    void source() {
+        source = real.server();
+        root = real.root();
     }
 
     @AfterEach
-    void stop() {
-        runner.stopAll();
+    void stopRestored() {
         if (restored != null) {
             restored.close();
         }
-        source.close();
     }
 
     private PgConnection connection() {
-        return new PgConnection(source.service("shop"), runner);
+        return real.connection();
     }
 
     private void write(int rows) {

@@ -6,37 +6,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.internal.postgres.PgConnection;
-import org.pgbackup.internal.process.ProcessRunner;
 
 /** {@link StreamingReadiness} against a real server, made to lack each thing in turn. */
 class StreamingReadinessTest {
     private static final String SLOT = SlotName.of("shop");
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final RealServer real = new RealServer();
     private ScratchServer server;
-    private final ProcessRunner runner = new ProcessRunner();
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = ScratchServer.start(root.resolve("server"));
+    void plainRole() {
+        server = real.server();
         server.sql("CREATE ROLE plain LOGIN PASSWORD 'plain-pw'");
     }
 
-    @AfterEach
-    void stop() {
-        runner.stopAll();
-        server.close();
-    }
-
     private StreamingReadiness check(ServiceSettings service) throws IOException {
-        return StreamingReadiness.check(new PgConnection(service, runner), server.bin().resolve("psql"), SLOT);
+        return StreamingReadiness.check(new PgConnection(service, real.runner()), server.bin().resolve("psql"), SLOT);
     }
 
     /** pg_hba.conf without the replication lines initdb writes, as many images ship it. */

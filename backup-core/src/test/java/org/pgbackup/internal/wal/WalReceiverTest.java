@@ -12,48 +12,35 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.pgbackup.internal.postgres.PgConnection;
-import org.pgbackup.internal.process.ProcessRunner;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link WalReceiver} against a real server: what it spools is the server's WAL, with no gap, across restarts. */
 class WalReceiverTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final String SLOT = SlotName.of("shop");
 
-    @TempDir
-    Path root;
+    @RegisterExtension
+    final RealServer real = new RealServer();
     private ScratchServer server;
-    private final ProcessRunner runner = new ProcessRunner();
     private WalSpool spool;
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = ScratchServer.start(root.resolve("server"));
-        spool = new WalSpool(root.resolve("spool"));
-        server.sql("CREATE TABLE ticks (id serial PRIMARY KEY, at timestamptz DEFAULT clock_timestamp(), pad text)");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.stopAll();
-        server.close();
+    void spool() {
+        server = real.server();
+        spool = new WalSpool(real.root().resolve("spool"));
     }
 
     private WalReceiver receiver() {
-        PgConnection connection = new PgConnection(server.service("shop"), runner);
-        return WalReceiver.start(connection, server.bin().resolve("pg_receivewal"), server.bin().resolve("psql"),
+        return WalReceiver.start(real.connection(), server.bin().resolve("pg_receivewal"), server.bin().resolve("psql"),
                 SLOT, spool, Duration.ofSeconds(2));
     }
 
     /** Writes rows, then ends the segment; the segment's name and the length of what the server wrote into it. */
     private String[] writeAndSwitch() {
-        server.sql("INSERT INTO ticks (pad) SELECT repeat('x', 200) FROM generate_series(1, 500)");
-        return server.sql("SELECT file_name || ' ' || file_offset FROM pg_walfile_name_offset(pg_switch_wal())")
-                .split(" ");
+        RealServer.Switched switched = real.writeAndSwitch(500);
+        return new String[] {switched.segment(), Integer.toString(switched.length())};
     }
 
     private void awaitFinished(String segment) {

@@ -11,45 +11,35 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.pgbackup.encryption.Encryption;
-import org.pgbackup.internal.postgres.PgConnection;
-import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.storage.testkit.InMemoryStorage;
 
 /** {@link WalShipper} between a real server's streamed WAL and two destinations, one of which fails for a while. */
 class WalShipperTest {
     private static final Duration BOUND = Duration.ofSeconds(60);
 
-    @TempDir
-    Path root;
-    private ScratchServer server;
-    private final ProcessRunner runner = new ProcessRunner();
+    @RegisterExtension
+    final RealServer real = new RealServer();
     private final InMemoryStorage near = new InMemoryStorage();
     private final InMemoryStorage far = new InMemoryStorage();
     private final WalArchive archive = new WalArchive(Map.of("near", near, "far", far), Encryption.none());
+    private ScratchServer server;
     private WalSpool spool;
+    private Path root;
 
     @BeforeEach
-    void startServer() throws IOException {
-        server = ScratchServer.start(root.resolve("server"));
+    void spool() {
+        server = real.server();
+        root = real.root();
         spool = new WalSpool(root.resolve("spool"));
-        server.sql("CREATE TABLE ticks (id serial PRIMARY KEY, pad text)");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.stopAll();
-        server.close();
     }
 
     private String[] writeAndSwitch() {
-        server.sql("INSERT INTO ticks (pad) SELECT repeat('x', 200) FROM generate_series(1, 500)");
-        return server.sql("SELECT file_name || ' ' || file_offset FROM pg_walfile_name_offset(pg_switch_wal())")
-                .split(" ");
+        RealServer.Switched switched = real.writeAndSwitch(500);
+        return new String[] {switched.segment(), Integer.toString(switched.length())};
     }
 
     private Set<String> archived(String destination) {
@@ -67,8 +57,7 @@ class WalShipperTest {
     @Test
     void finishedSegmentsLeaveTheSpoolOnceEveryDestinationHoldsThemAndTheCurrentOneIsStoredAsPartial()
             throws Exception {
-        PgConnection connection = new PgConnection(server.service("shop"), runner);
-        try (WalReceiver receiver = WalReceiver.start(connection, server.bin().resolve("pg_receivewal"),
+        try (WalReceiver receiver = WalReceiver.start(real.connection(), server.bin().resolve("pg_receivewal"),
                 server.bin().resolve("psql"), SlotName.of("shop"), spool, Duration.ofSeconds(2));
                 WalShipper shipper = WalShipper.start("shop", spool, archive, Set.of("near", "far"),
                         Duration.ofMillis(200), Duration.ZERO, Clock.systemUTC())) {
