@@ -126,7 +126,7 @@ public final class WalReceiver implements AutoCloseable {
 
     /**
      * Creates the slot if it is missing, reserving WAL from now. A slot missing after WAL went
-     * through it means a gap: said, counted, and the spool's segment in progress set aside.
+     * through it means a gap: said, counted, and the spool's files set aside.
      */
     private void ensureSlot(boolean streamedBefore) throws IOException {
         String literal = "'" + slot + "'";
