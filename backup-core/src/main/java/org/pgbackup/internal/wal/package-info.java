@@ -15,8 +15,9 @@
  * streams {@code pg_basebackup}'s tar the same way, with a manifest of where recovery from it
  * starts and ends; {@code PitrRestore} plans a restore to a time (refusing a target outside the
  * window, or a gap on the way, before anything is written) and writes it into a directory that
- * PostgreSQL recovers on by itself. {@code PointInTimeRecoveryTest} proves the whole way on a
- * real server. No command uses them yet: the supervision in {@code start}, {@code basebackup},
+ * PostgreSQL recovers on by itself; {@code PitrRetention} decides what retention deletes without
+ * leaving the window a gap. {@code PointInTimeRecoveryTest} proves the whole way on a real
+ * server. No command uses them yet: the supervision in {@code start}, {@code basebackup},
  * {@code restore-pitr}, retention and health will build on them.
  */
 package org.pgbackup.internal.wal;
