@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ class PointInTimeRecoveryTest {
     @RegisterExtension
     final RealServer real = new RealServer();
     private ScratchServer source;
-    private ScratchServer restored;
+    private final List<ScratchServer> restored = new ArrayList<>();
     private Path root;
     private final InMemoryStorage storage = new InMemoryStorage();
     private final Map<String, Storage> destinations = Map.of("memory", storage);
@@ -54,9 +55,7 @@ class PointInTimeRecoveryTest {
 
     @AfterEach
     void stopRestored() {
-        if (restored != null) {
-            restored.close();
-        }
+        restored.forEach(ScratchServer::close);
     }
 
     private PgConnection connection() {
@@ -116,12 +115,17 @@ class PointInTimeRecoveryTest {
     }
 
     private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan) throws IOException {
-        Path data = root.resolve("restored").resolve("data");
+        return restore(archive, plan, "restored");
+    }
+
+    /** Writes a planned restore into {@code <name>/data}, starts a server on it and waits until it has promoted. */
+    private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan, String name) throws IOException {
+        Path data = root.resolve(name).resolve("data");
         PitrRestore.write(plan, archive, storage, "memory", "shop", Encryption.none(), data);
-        restored = ScratchServer.startOn(data);
-        await("the restored server to promote").atMost(BOUND).until(() -> restored.sql("SELECT pg_is_in_recovery()")
-                .equals("f"));
-        return restored;
+        ScratchServer server = ScratchServer.startOn(data);
+        restored.add(server);
+        await(name + " to promote").atMost(BOUND).until(() -> server.sql("SELECT pg_is_in_recovery()").equals("f"));
+        return server;
     }
 
     @Test
@@ -172,6 +176,47 @@ class PointInTimeRecoveryTest {
         ScratchServer server = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
                 Optional.of(instant(target)), root));
         assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
+    }
+
+    /**
+     * The restored server promotes onto timeline 2 and its WAL streams into the same archive,
+     * history file included: a restore to a time on timeline 2 follows the history from the
+     * timeline-1 base backup, across the switch, past the timeline-1 segments the first restore
+     * left behind.
+     */
+    @Test
+    void aRestoreToATimeOnTheRestoredServersNewTimelineFollowsItsHistory() throws Exception {
+        WalArchive archive = new WalArchive(destinations, Encryption.none());
+        String first = archiveAroundATarget(archive);
+        ScratchServer promoted = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
+                Optional.of(instant(first)), root));
+        assertThat(promoted.sql("SELECT timeline_id FROM pg_control_checkpoint()")).isEqualTo("2");
+
+        WalSpool spool = new WalSpool(root.resolve("spool-2"));
+        String second;
+        try (WalReceiver receiver = WalReceiver.start(new PgConnection(promoted.service("shop"), real.runner()),
+                promoted.bin().resolve("pg_receivewal"), promoted.bin().resolve("psql"), SLOT, spool,
+                Duration.ofSeconds(2))) {
+            await("timeline 2's history spooled").atMost(BOUND).until(() -> spool.finished()
+                    .contains("00000002.history"));
+            promoted.sql("INSERT INTO ticks (pad) SELECT 'timeline 2' FROM generate_series(1, 700)");
+            second = promoted.sql("SELECT clock_timestamp()");
+            promoted.sql("SELECT pg_sleep(0.3); INSERT INTO ticks (pad) SELECT 'too late' FROM generate_series(1, 50)");
+            String last = promoted.sql("SELECT file_name FROM pg_walfile_name_offset(pg_switch_wal())");
+            assertThat(last).startsWith("00000002");
+            await(last + " spooled").atMost(BOUND).until(() -> spool.finished().contains(last));
+        }
+        storeAll(archive, spool);
+        String expected = rowsUpTo(promoted, second);
+        assertThat(expected).startsWith("5700 ");
+
+        PitrRestore.Plan plan = PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(instant(second)),
+                root);
+        assertThat(plan.files()).contains("00000002.history");
+        ScratchServer again = restore(archive, plan, "restored-again");
+
+        assertThat(rowsUpTo(again, second)).as(again.log()).isEqualTo(expected);
+        assertThat(again.sql("SELECT count(*) FROM ticks WHERE pad = 'too late'")).isEqualTo("0");
     }
 
     @Test
