@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +29,7 @@ import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.spi.Storage;
+import org.pgbackup.spi.StoredObject;
 import org.pgbackup.storage.testkit.InMemoryStorage;
 
 /**
@@ -46,6 +50,8 @@ class PointInTimeRecoveryTest {
     private Path root;
     private final InMemoryStorage storage = new InMemoryStorage();
     private final Map<String, Storage> destinations = Map.of("memory", storage);
+    /** How the test's base backups and WAL are stored, and opened again. */
+    private Encryption encryption = Encryption.none();
 
     @BeforeEach
     void source() {
@@ -77,7 +83,7 @@ class PointInTimeRecoveryTest {
             write(2000);
             Map<String, String> failed = new HashMap<>();
             BaseBackup.Taken base = BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop",
-                    destinations, Encryption.none(), Clock.systemUTC(), failed);
+                    destinations, encryption, Clock.systemUTC(), failed);
             assertThat(failed).isEmpty();
             assertThat(base.destinations()).containsExactly("memory");
             write(3000);
@@ -121,7 +127,7 @@ class PointInTimeRecoveryTest {
     /** Writes a planned restore into {@code <name>/data}, starts a server on it and waits until it has promoted. */
     private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan, String name) throws IOException {
         Path data = root.resolve(name).resolve("data");
-        PitrRestore.write(plan, archive, storage, "memory", "shop", Encryption.none(), data);
+        PitrRestore.write(plan, archive, storage, "memory", "shop", encryption, data);
         ScratchServer server = ScratchServer.startOn(data);
         restored.add(server);
         await(name + " to promote").atMost(BOUND).until(() -> server.sql("SELECT pg_is_in_recovery()").equals("f"));
@@ -146,6 +152,34 @@ class PointInTimeRecoveryTest {
                 .isEqualTo("0");
         assertThat(Files.readString(root.resolve("restored/data/backup_label.old")))
                 .contains("START WAL LOCATION: " + plan.base().start() + " ");
+    }
+
+    @Test
+    void withAgeOnNothingStoredIsReadableWithoutTheKeyAndTheRestoreWithItRecoversToTheTarget() throws Exception {
+        KeyPair key = new X25519KeyPairGenerator().generateKeyPair();
+        Path identity = Files.writeString(root.resolve("age-identity"), key.getPrivate() + "\n");
+        encryption = Encryption.age(List.of(key.getPublic().toString())).withIdentityFile(identity);
+        WalArchive archive = new WalArchive(destinations, encryption);
+        String target = archiveAroundATarget(archive);
+        String expected = rowsUpTo(source, target);
+
+        assertThat(storage.list("shop/base.backup")).extracting(StoredObject::name)
+                .anyMatch(name -> name.endsWith(".tar.zst.age"));
+        assertThat(storage.list("shop/wal.archive")).extracting(StoredObject::name)
+                .filteredOn(name -> name.endsWith(".zst.age")).hasSizeGreaterThanOrEqualTo(4);
+        for (String directory : List.of("shop/wal.archive", "shop/base.backup")) {
+            for (StoredObject object : storage.list(directory)) {
+                if (object.name().endsWith(".age")) {
+                    assertThat(new String(storage.bytes(directory, object.name()).orElseThrow(), 0, 21,
+                            StandardCharsets.US_ASCII)).as(object.name()).isEqualTo("age-encryption.org/v1");
+                } else {
+                    assertThat(object.name()).as("only checksums and manifests are plain").matches(".*\\.(sha256|json)");
+                }
+            }
+        }
+        ScratchServer server = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
+                Optional.of(instant(target)), root));
+        assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
     }
 
     @Test
