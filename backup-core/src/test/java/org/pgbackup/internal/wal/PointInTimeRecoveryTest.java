@@ -265,7 +265,8 @@ class PointInTimeRecoveryTest {
                 .hasMessageStartingWith("Service 'shop' has tablespaces besides pg_default and pg_global, and a base"
                         + " backup streams one: point-in-time recovery is not offered for such a server (");
         assertThat(storage.list("shop/base.backup")).isEmpty();
-        assertThat(List.of(source.sql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'walsender'")))
-                .containsExactly("0");
+        // The server's sender notices the refused client a moment after it has gone.
+        await("the refused backup's WAL sender to end").atMost(BOUND).until(() -> source.sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'walsender'").equals("0"));
     }
 }
