@@ -120,6 +120,11 @@ class PointInTimeRecoveryTest {
         return OffsetDateTime.parse(serverTime.replace(' ', 'T') + ":00").toInstant();
     }
 
+    /** The plan of a restore of service {@code shop} from the test's destination. */
+    private PitrRestore.Plan plan(WalArchive archive, Optional<Instant> target) throws IOException {
+        return PitrRestore.plan(archive, storage, "memory", "shop", target, root);
+    }
+
     private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan) throws IOException {
         return restore(archive, plan, "restored");
     }
@@ -142,8 +147,7 @@ class PointInTimeRecoveryTest {
         assertThat(expected).startsWith("5000 ");
         assertThat(source.sql("SELECT count(*) FROM ticks WHERE at > '" + target + "'")).isEqualTo("1000");
 
-        PitrRestore.Plan plan = PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(instant(target)),
-                root);
+        PitrRestore.Plan plan = plan(archive, Optional.of(instant(target)));
         ScratchServer server = restore(archive, plan);
 
         assertThat(rowsUpTo(server, target)).as("every row up to the target, as the source has them; the restored"
@@ -177,8 +181,7 @@ class PointInTimeRecoveryTest {
                 }
             }
         }
-        ScratchServer server = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
-                Optional.of(instant(target)), root));
+        ScratchServer server = restore(archive, plan(archive, Optional.of(instant(target))));
         assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
     }
 
@@ -191,7 +194,7 @@ class PointInTimeRecoveryTest {
         String lost = segments.get(segments.size() - 2);
         storage.delete("shop/wal.archive", lost + ".sha256");
 
-        assertThatThrownBy(() -> PitrRestore.plan(archive, storage, "memory", "shop", Optional.empty(), root))
+        assertThatThrownBy(() -> plan(archive, Optional.empty()))
                 .isInstanceOf(ArchiveCorruptException.class)
                 .hasMessageContaining("cannot be restored to the latest time from base backup base_")
                 .hasMessageContaining(": WAL segment " + lost + " is missing from memory, and recovery reads every"
@@ -199,16 +202,15 @@ class PointInTimeRecoveryTest {
         assertThat(root.resolve("restored")).doesNotExist();
         Instant before = archive.archivedAt("shop", "memory").values().stream().min(Comparator.naturalOrder())
                 .orElseThrow().minusSeconds(3600);
-        assertThatThrownBy(() -> PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(before), root))
+        assertThatThrownBy(() -> plan(archive, Optional.of(before)))
                 .isInstanceOf(ArchiveNotFoundException.class)
                 .hasMessageContaining(": that is before its window, which starts at ");
         Instant after = Instant.now().plusSeconds(3600);
-        assertThatThrownBy(() -> PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(after), root))
+        assertThatThrownBy(() -> plan(archive, Optional.of(after)))
                 .isInstanceOf(ArchiveNotFoundException.class)
                 .hasMessageContaining(": that is after the last archived WAL, ");
 
-        ScratchServer server = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
-                Optional.of(instant(target)), root));
+        ScratchServer server = restore(archive, plan(archive, Optional.of(instant(target))));
         assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
     }
 
@@ -222,8 +224,7 @@ class PointInTimeRecoveryTest {
     void aRestoreToATimeOnTheRestoredServersNewTimelineFollowsItsHistory() throws Exception {
         WalArchive archive = new WalArchive(destinations, Encryption.none());
         String first = archiveAroundATarget(archive);
-        ScratchServer promoted = restore(archive, PitrRestore.plan(archive, storage, "memory", "shop",
-                Optional.of(instant(first)), root));
+        ScratchServer promoted = restore(archive, plan(archive, Optional.of(instant(first))));
         assertThat(promoted.sql("SELECT timeline_id FROM pg_control_checkpoint()")).isEqualTo("2");
 
         WalSpool spool = new WalSpool(root.resolve("spool-2"));
@@ -244,8 +245,7 @@ class PointInTimeRecoveryTest {
         String expected = rowsUpTo(promoted, second);
         assertThat(expected).startsWith("5700 ");
 
-        PitrRestore.Plan plan = PitrRestore.plan(archive, storage, "memory", "shop", Optional.of(instant(second)),
-                root);
+        PitrRestore.Plan plan = plan(archive, Optional.of(instant(second)));
         assertThat(plan.files()).contains("00000002.history");
         ScratchServer again = restore(archive, plan, "restored-again");
 
