@@ -19,6 +19,7 @@ module org.pgbackup.core {
     exports org.pgbackup.manifest;
     exports org.pgbackup.naming;
     exports org.pgbackup.notify;
+    exports org.pgbackup.pitr;
     exports org.pgbackup.retention;
     exports org.pgbackup.schedule;
 

@@ -6,33 +6,25 @@ import com.beust.jcommander.Parameters;
 import java.io.PrintStream;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.manifest.Manifest;
+import org.pgbackup.pitr.BaseBackupInfo;
+import org.pgbackup.pitr.PitrWindow;
 
 @Parameters(commandNames = "list", commandDescription = "List a service's archives, newest first")
-final class ListCommand extends Command {
+final class ListCommand extends OneServiceCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
-
-    @Parameter(description = "<service>")
-    private List<String> services = new ArrayList<>();
 
     @Parameter(names = "--long", description = "Also show each archive's size, when it was taken, where it is stored,"
             + " and when retention removes it (times in TZ)")
     private boolean long_;
 
-    @Override
-    void validate() {
-        ServiceArgument.checkOne(services);
-    }
-
-    @Override
-    List<String> arguments() {
-        return services;
-    }
+    @Parameter(names = "--pitr", description = "Show the service's point-in-time recovery window in each destination,"
+            + " and its base backups, instead of its archives")
+    private boolean pitr;
 
     private static String gone(ArchiveInfo archive) {
         return archive.goneFromServer() ? "  (database gone from the server)" : "";
@@ -56,7 +48,10 @@ final class ListCommand extends Command {
 
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
-        ArchiveListing listing = controller.list(services.get(0));
+        if (pitr) {
+            return printWindows(controller, out, err);
+        }
+        ArchiveListing listing = controller.list(service());
         List<ArchiveInfo> archives = listing.archives();
         List<String> destinations = controller.configuration().targets();
         for (ArchiveInfo archive : archives) {
@@ -73,10 +68,34 @@ final class ListCommand extends Command {
             }
         }
         if (archives.isEmpty()) {
-            err.println(services.get(0) + ": no archives");
+            err.println(service() + ": no archives");
         }
-        listing.unreadableDestinations().forEach((destination, why) -> err.error(services.get(0)
+        listing.unreadableDestinations().forEach((destination, why) -> err.error(service()
                 + ": destination " + destination + " could not be listed: " + why));
         return listing.unreadableDestinations().isEmpty() ? 0 : 1;
+    }
+
+    private int printWindows(BackupController controller, PrintStream out, ErrorStream err) {
+        String service = service();
+        ZoneId zone = controller.configuration().zone();
+        int status = 0;
+        for (PitrWindow window : controller.pointInTimeRecovery().windows(service)) {
+            if (window.baseBackups().isEmpty()) {
+                err.println(service + ": " + window.destination() + ": no base backup, so no window yet");
+                continue;
+            }
+            out.println(service + ": " + window.destination() + ": window from "
+                    + TIME.format(window.from().orElseThrow().atZone(zone)) + " to " + window.to()
+                            .map(to -> TIME.format(to.atZone(zone))).orElse("(none: a gap)"));
+            if (window.gap().isPresent()) {
+                err.error(service + ": " + window.destination() + ": " + window.gap().get());
+                status = 1;
+            }
+            for (BaseBackupInfo base : window.baseBackups()) {
+                out.printf("  %-28s %12s  ended %s  WAL %s to %s  timeline %d%n", base.name(), Main.bytes(base.size()),
+                        TIME.format(base.ended().atZone(zone)), base.startLsn(), base.endLsn(), base.timeline());
+            }
+        }
+        return status;
     }
 }

@@ -56,7 +56,7 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new StartCommand(), new DumpCommand(), new RestoreCommand(),
                 new RestoreFromSharedCommand(), new ListCommand(), new ResetWalCommand(), new VerifyCommand(), new HealthCommand(),
-                new DrillCommand(), new SyncCommand())) {
+                new DrillCommand(), new SyncCommand(), new BaseBackupCommand(), new RestorePitrCommand())) {
             commands.put(command.name(), command);
         }
         GlobalOptions global = new GlobalOptions();

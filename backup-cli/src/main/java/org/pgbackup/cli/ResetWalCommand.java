@@ -4,8 +4,6 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.Parameters;
 import java.io.Console;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.ResetWalOptions;
 import org.pgbackup.controller.ResetWalResult;
@@ -13,10 +11,7 @@ import org.pgbackup.controller.ResetWalResult;
 @Parameters(commandNames = "resetwal", commandDescription = "Break glass: run pg_resetwal on a service's stopped data"
         + " directory (<SERVICE>_PGDATA) after showing the dry run and saving the control data and WAL;"
         + " committed data can be lost")
-final class ResetWalCommand extends Command {
-    @Parameter(description = "<service>")
-    private List<String> services = new ArrayList<>();
-
+final class ResetWalCommand extends OneServiceCommand {
     @Parameter(names = "--yes", description = "Apply without asking (otherwise, type the service name on a terminal)")
     private boolean yes;
 
@@ -25,18 +20,8 @@ final class ResetWalCommand extends Command {
     private boolean force;
 
     @Override
-    List<String> arguments() {
-        return services;
-    }
-
-    @Override
-    void validate() {
-        ServiceArgument.checkOne(services);
-    }
-
-    @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
-        String service = services.get(0);
+        String service = service();
         ResetWalOptions options = ResetWalOptions.confirmedBy(dryRun -> {
             out.println(service + ": pg_resetwal --dry-run says:");
             out.println(dryRun.indent(2).stripTrailing());

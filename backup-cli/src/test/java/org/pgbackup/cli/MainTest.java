@@ -22,12 +22,37 @@ class MainTest {
     }
 
     @Test
-    void helpListsTheSixCommandsOfTheSpecificationThenVerifyHealthDrillAndSync() {
+    void helpListsTheSixCommandsOfTheSpecificationThenVerifyHealthDrillSyncAndPointInTimeRecovery() {
         Outcome help = run(Map.of(), "--help");
         assertThat(help.status()).isZero();
         assertThat(help.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split(" ")[0]))
                 .containsExactly("start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health",
-                        "drill", "sync");
+                        "drill", "sync", "basebackup", "restore-pitr");
+    }
+
+    @Test
+    void aPointInTimeTargetWithoutAZoneOrWithoutAnyTargetIsAUsageError() {
+        Outcome noZone = run(Map.of(), "restore-pitr", "shop", "--to", "2026-12-06 10:15:30");
+        assertThat(noZone.status()).isEqualTo(2);
+        assertThat(noZone.err()).contains("--to 2026-12-06 10:15:30 has no zone: add one, such as Z or +01:00");
+        Outcome garbage = run(Map.of(), "restore-pitr", "shop", "--to", "yesterday");
+        assertThat(garbage.status()).isEqualTo(2);
+        assertThat(garbage.err()).contains("Invalid --to yesterday");
+        Outcome neither = run(Map.of(), "restore-pitr", "shop");
+        assertThat(neither.status()).isEqualTo(2);
+        assertThat(neither.err()).contains("Give either --to <time with zone> or --latest");
+        Outcome both = run(Map.of(), "restore-pitr", "shop", "--latest", "--to", "2026-12-06T10:15:30Z");
+        assertThat(both.status()).isEqualTo(2);
+    }
+
+    @Test
+    void aPointInTimeTargetIsReadWithItsZoneAsOneMoment() {
+        assertThat(RestorePitrCommand.target("2026-12-06 11:15:30.25+01:00"))
+                .isEqualTo(java.time.Instant.parse("2026-12-06T10:15:30.250Z"));
+        assertThat(RestorePitrCommand.target("2026-12-06T10:15:30Z")).isEqualTo(java.time.Instant.parse(
+                "2026-12-06T10:15:30Z"));
+        assertThat(RestorePitrCommand.target("2026-12-06 05:15:30-05")).isEqualTo(java.time.Instant.parse(
+                "2026-12-06T10:15:30Z"));
     }
 
     @Test
@@ -40,7 +65,7 @@ class MainTest {
     @Test
     void everyCommandHasHelpThatNeedsNoConfiguration() {
         for (String command : new String[] {"start", "dump", "restore", "restore-from-shared", "list", "resetwal", "verify", "health",
-                "drill"}) {
+                "drill", "basebackup", "restore-pitr"}) {
             Outcome help = run(Map.of(), command, "--help");
             assertThat(help.status()).as(command).isZero();
             assertThat(help.out()).as(command).contains("Usage: " + command);

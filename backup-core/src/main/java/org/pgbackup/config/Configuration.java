@@ -63,6 +63,7 @@ public final class Configuration {
     private final int parallelism;
     private final Encryption encryption;
     private final DrillPolicy drills;
+    private final PitrPolicy pitr;
     private final HookSettings hooks;
 
     Configuration(ConfigurationBuilder b) {
@@ -101,6 +102,7 @@ public final class Configuration {
         this.parallelism = b.parallelism;
         this.encryption = b.encryption;
         this.drills = b.drills;
+        this.pitr = b.pitr != null ? b.pitr : PitrPolicy.defaults(b.zone);
         this.hooks = b.hooks;
     }
 
@@ -348,6 +350,19 @@ public final class Configuration {
     /** {@code BACKUP_ENCRYPTION} and the age keys: plaintext unless set. */
     public DrillPolicy drills() {
         return drills;
+    }
+
+    /**
+     * How point-in-time recovery runs for the services that have it: base backup schedule,
+     * window, health lag, partial segment interval.
+     */
+    public PitrPolicy pitr() {
+        return pitr;
+    }
+
+    /** The services with point-in-time recovery ({@code <PREFIX>_PITR=true}), in {@code DATABASE_LIST}'s order. */
+    public List<String> pitrServices() {
+        return serviceOrder.stream().filter(name -> services.get(name).pitr().enabled()).toList();
     }
 
     public HookSettings hooks() {

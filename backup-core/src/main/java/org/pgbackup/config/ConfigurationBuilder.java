@@ -73,6 +73,8 @@ public final class ConfigurationBuilder {
     boolean serverLock = true;
     boolean rolePasswords = true;
     DrillPolicy drills = DrillPolicy.defaults();
+    /** Null for the defaults in the zone, which may be set after. */
+    PitrPolicy pitr;
     HookSettings hooks = HookSettings.none();
     Compression compression = Compression.DEFAULT;
     int parallelism = 2;
@@ -341,6 +343,15 @@ public final class ConfigurationBuilder {
     /** {@code DRILL_SCHEDULE}, {@code DRILL_MAX_AGE} and {@code DRILL_COUNT_ROWS}. */
     public ConfigurationBuilder drills(DrillPolicy drills) {
         this.drills = requireNonNull(drills, "drills is null");
+        return this;
+    }
+
+    /**
+     * {@code BASE_BACKUP_SCHEDULE}, {@code PITR_RETENTION_DAYS}, {@code WAL_MAX_LAG} and
+     * {@code WAL_PARTIAL_SECONDS}; {@link PitrPolicy#defaults} unless set.
+     */
+    public ConfigurationBuilder pitr(PitrPolicy pitr) {
+        this.pitr = requireNonNull(pitr, "pitr is null");
         return this;
     }
 

@@ -40,6 +40,9 @@ final class ServiceReader {
                 variables.text(prefix + "DRILL_USER").orElse(null),
                 password("DRILL_PASSWORD").<Supplier<char[]>>map(p -> p::clone).orElse(null));
         variables.text(prefix + "DRILL_SQL").ifPresent(details::drillCheck);
+        details.pitr(variables.bool(prefix + "PITR", false));
+        variables.text(prefix + "REPLICATION_USER").ifPresent(user -> details.replicationRole(user,
+                password("REPLICATION_PASSWORD").<Supplier<char[]>>map(p -> p::clone).orElse(null)));
     }
 
     private List<String> list(String name) {

@@ -30,13 +30,15 @@ import java.util.function.Supplier;
  * @param healthcheckPing this service's own healthchecks.io-style ping URL
  *     ({@code <PREFIX>_HEALTHCHECK_PING_URL}), beside the run-wide one
  * @param drill where and how restore drills of this service run
+ * @param pitr whether its WAL is streamed for point-in-time recovery, and as whom
  * @param source how the service was configured, which decides how messages name its settings
  *
  * <p>Immutable, and so safe to share between threads.
  */
 public record ServiceSettings(String name, String envPrefix, String host, int port, String user,
         Supplier<char[]> password, String database, List<String> excludeDatabases, Path dataDirectory,
-        TableSelection tables, Optional<URI> healthcheckPing, DrillSettings drill, ConfigurationSource source) {
+        TableSelection tables, Optional<URI> healthcheckPing, DrillSettings drill, PitrSettings pitr,
+        ConfigurationSource source) {
 
     /** The {@code <PREFIX>_POSTGRES_DB} of a whole-server service. */
     public static final String EVERY_DATABASE = "*";
@@ -53,6 +55,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         requireNonNull(tables, "tables is null");
         requireNonNull(healthcheckPing, "healthcheckPing is null");
         requireNonNull(drill, "drill is null");
+        requireNonNull(pitr, "pitr is null");
         requireNonNull(source, "source is null");
     }
 
@@ -84,7 +87,18 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
     /** This service narrowed to one database of its server, as a whole-server run dumps each. */
     public ServiceSettings forDatabase(String name) {
         return new ServiceSettings(this.name, envPrefix, host, port, user, password, name, List.of(),
-                dataDirectory, tables, healthcheckPing, drill, source);
+                dataDirectory, tables, healthcheckPing, drill, pitr, source);
+    }
+
+    /**
+     * This service as its replication role connects: {@link PitrSettings#user()} and its
+     * password in place of the service's own, for streaming and base backups; a whole-server
+     * service's queries go to its {@code postgres} database.
+     */
+    public ServiceSettings asReplicationRole() {
+        return new ServiceSettings(name, envPrefix, host, port, pitr.user(), pitr.password(),
+                wholeServer() ? "postgres" : database,
+                excludeDatabases, dataDirectory, tables, healthcheckPing, drill, pitr, source);
     }
 
     /** {@code host:port}, as messages name the server. */
@@ -98,7 +112,7 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
                 + ", password=****, database=" + database + (excludeDatabases.isEmpty() ? ""
                         : ", excludeDatabases=" + excludeDatabases) + ", dataDirectory=" + dataDirectory + ", tables="
                 + tables.describe() + ", healthcheckPing=" + (healthcheckPing.isPresent() ? "set" : "none")
-                + ", drill=" + drill + "]";
+                + ", drill=" + drill + (pitr.enabled() ? ", pitr=" + pitr : "") + "]";
     }
 
     /**
@@ -121,6 +135,9 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
         private String drillUser;
         private Supplier<char[]> drillPassword;
         private String drillCheck;
+        private boolean pitr;
+        private String replicationUser;
+        private Supplier<char[]> replicationPassword;
 
         Builder() {
         }
@@ -162,7 +179,6 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             return this;
         }
 
-        /** The server's data directory as mounted here, for {@code resetwal}. */
         /** Names of databases a whole-server service ({@code database("*")}) leaves out. */
         public Builder excludeDatabases(List<String> names) {
             this.excludeDatabases = List.copyOf(names);
@@ -177,6 +193,10 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             return database;
         }
 
+        /**
+         * The server's data directory as mounted here: what {@code resetwal} resets, and where
+         * {@code restore-pitr} writes unless told otherwise.
+         */
         public Builder dataDirectory(Path dataDirectory) {
             this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
             return this;
@@ -212,6 +232,22 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             return this;
         }
 
+        /** Streams this service's WAL and takes its base backups, for point-in-time recovery. */
+        public Builder pitr(boolean enabled) {
+            this.pitr = enabled;
+            return this;
+        }
+
+        /**
+         * The role that streams WAL and takes base backups, if not the service's own user;
+         * a null password is the service's own.
+         */
+        public Builder replicationRole(String user, Supplier<char[]> password) {
+            this.replicationUser = requireNonNull(user, "user is null");
+            this.replicationPassword = password;
+            return this;
+        }
+
         int port() {
             return port;
         }
@@ -225,10 +261,12 @@ public record ServiceSettings(String name, String envPrefix, String host, int po
             DrillSettings drill = new DrillSettings(Optional.ofNullable(drillHost).orElse(server),
                     Optional.ofNullable(drillPort).orElse(port), Optional.ofNullable(drillUser).orElse(user),
                     Optional.ofNullable(drillPassword).orElse(password), Optional.ofNullable(drillCheck));
+            PitrSettings streaming = new PitrSettings(pitr, Optional.ofNullable(replicationUser).orElse(user),
+                    Optional.ofNullable(replicationPassword).orElse(password));
             return new ServiceSettings(name, EnvironmentVariables.envPrefix(name), server, port, user, password,
                     database, excludeDatabases,
                     Optional.ofNullable(dataDirectory).orElseGet(() -> databasesRoot.resolve(name)),
-                    tables, Optional.ofNullable(healthcheckPing), drill, source);
+                    tables, Optional.ofNullable(healthcheckPing), drill, streaming, source);
         }
     }
 }

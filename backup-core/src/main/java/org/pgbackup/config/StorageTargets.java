@@ -129,7 +129,7 @@ final class StorageTargets {
                     || StorageProvider.COMMON_SETTINGS.contains(name);
             // A service's passwords never reach a plugin, listed or not.
             boolean database = serviceVariables.contains(name) || name.endsWith("POSTGRES_PASSWORD")
-                    || name.endsWith("DRILL_PASSWORD");
+                    || name.endsWith("DRILL_PASSWORD") || name.endsWith("REPLICATION_PASSWORD");
             if (mine && !database && value != null) {
                 own.put(name, value);
             }

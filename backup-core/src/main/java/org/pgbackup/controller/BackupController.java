@@ -81,6 +81,7 @@ public final class BackupController implements AutoCloseable {
     private final SyncOperation syncs;
     private final HookedOperation hooked;
     private final RunningOperations running = new RunningOperations();
+    private final PointInTimeRecovery pitr;
 
     private BackupController(Configuration config, Clock clock, ProcessRunner runner) {
         this.ctx = new OperationContext(config, clock, runner);
@@ -93,6 +94,7 @@ public final class BackupController implements AutoCloseable {
         this.drills = new DrillOperation(ctx, catalog);
         this.syncs = new SyncOperation(ctx, catalog);
         this.hooked = new HookedOperation(new Hooks(config.hooks(), runner));
+        this.pitr = new PointInTimeRecovery(ctx, running);
     }
 
     /**
@@ -377,6 +379,14 @@ public final class BackupController implements AutoCloseable {
                         () -> restores.restoreFromShared(service, options, op), HookedOperation::restored));
     }
 
+    /**
+     * Point-in-time recovery of the services that have it ({@code <PREFIX>_PITR=true}): WAL
+     * streaming, base backups, windows and restores. Its streams end when this client closes.
+     */
+    public PointInTimeRecovery pointInTimeRecovery() {
+        return pitr;
+    }
+
     /** Restores every service from its shared copy, going on after a service fails. */
     public List<ServiceOutcome<RestoreResult>> restoreAllFromShared(RestoreOptions options) {
         running.ensureOpen();
@@ -434,6 +444,7 @@ public final class BackupController implements AutoCloseable {
         if (!running.close()) {
             return;
         }
+        pitr.close();
         ctx.runner().stopAll();
         running.awaitNone(ctx.config().stopGrace());
         for (Map.Entry<String, Storage> destination : ctx.destinations().entrySet()) {

@@ -20,6 +20,7 @@ import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.HeldByOtherControllerException;
 import org.pgbackup.internal.operation.ServiceRuns;
+import org.pgbackup.internal.operation.WalSupervision;
 import org.pgbackup.internal.postgres.SlotClaims;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.naming.BackupName;
@@ -27,8 +28,9 @@ import org.tinylog.Logger;
 
 /**
  * The automated mode behind {@code start}: with {@code MODE=production}, dumps every service
- * at each time of the schedule, then applies retention; otherwise it stays up and does
- * nothing, and says so. A service that fails is logged and does not stop the others or the
+ * at each time of the schedule, then applies retention, and streams the WAL of the services with
+ * point-in-time recovery and takes their base backups ({@code WalSupervision}); otherwise it
+ * stays up and does nothing, and says so. A service that fails is logged and does not stop the others or the
  * loop. {@link #stop()} ends the loop after the dump in progress.
  */
 public final class ScheduledBackups {
@@ -92,6 +94,8 @@ public final class ScheduledBackups {
                 config.schedule(), config.copyToShared() ? "on (COPING_TO_SHARED=true)" : "off");
         config.drills().schedule().ifPresent(drills -> Logger.info("Restore drills of {} on {}",
                 String.join(", ", config.serviceNames()), drills));
+        WalSupervision wal = new WalSupervision(controller.pointInTimeRecovery(), config, clock);
+        wal.start();
         try {
             while (!stopRequested()) {
                 Instant now = clock.instant();
@@ -112,6 +116,7 @@ public final class ScheduledBackups {
         } finally {
             // The claims end with the loop: a stopped controller leaves its databases to the others.
             claims.close();
+            wal.close();
         }
         Logger.info("Scheduled dumps stopped");
     }

@@ -52,7 +52,14 @@ public enum ErrorCode {
      */
     DATABASES_FAILED(Category.FAILED),
     /** The operation was cancelled and left nothing half done: {@link CancelledException}. */
-    CANCELLED(Category.FAILED);
+    CANCELLED(Category.FAILED),
+    /** {@code pg_basebackup} failed and no base backup was kept: {@link BaseBackupFailedException}. */
+    BASE_BACKUP_FAILED(Category.FAILED),
+    /**
+     * A server lacks what WAL streaming needs ({@code wal_level}, REPLICATION, a WAL sender,
+     * a {@code pg_hba.conf} line): {@link StreamingNotReadyException}.
+     */
+    STREAMING_NOT_READY(Category.USAGE);
 
     /** What kind of failure a code is, and so the command line's exit status. */
     public enum Category {

@@ -99,4 +99,45 @@ class OperationSettingsTest {
                         "Invalid value for SHOP_DRILL_PORT (should be a port from 1 to 65535): 0"))
                 .hasMessageNotContaining("secret-token");
     }
+
+    @Test
+    void pointInTimeRecoveryIsOffByDefaultAndItsSettingsAreRead() {
+        Configuration defaults = read(env("SHOP_POSTGRES_USER", "app", "SHOP_POSTGRES_PASSWORD", "app-pw"));
+        assertThat(defaults.service("shop").pitr().enabled()).isFalse();
+        assertThat(defaults.pitrServices()).isEmpty();
+        assertThat(defaults.pitr().baseBackups().expression()).isEqualTo("0 1 * * *");
+        assertThat(defaults.pitr().window()).isEqualTo(Duration.ofDays(7));
+        assertThat(defaults.pitr().maxLag()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.pitr().partialEvery()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.service("shop").asReplicationRole().user()).isEqualTo("app");
+
+        Configuration config = read(env("SHOP_POSTGRES_USER", "app", "SHOP_POSTGRES_PASSWORD", "app-pw", "SHOP_PITR",
+                "true", "SHOP_REPLICATION_USER", "streamer", "SHOP_REPLICATION_PASSWORD", "stream-pw",
+                "BASE_BACKUP_SCHEDULE", "0 2 * * 0", "PITR_RETENTION_DAYS", "14", "WAL_MAX_LAG", "10m",
+                "WAL_PARTIAL_SECONDS", "15"));
+        ServiceSettings shop = config.service("shop");
+        assertThat(config.pitrServices()).containsExactly("shop");
+        assertThat(shop.user()).isEqualTo("app");
+        assertThat(shop.asReplicationRole().user()).isEqualTo("streamer");
+        assertThat(new String(shop.asReplicationRole().password().get())).isEqualTo("stream-pw");
+        assertThat(config.pitr().baseBackups().expression()).isEqualTo("0 2 * * 0");
+        assertThat(config.pitr().window()).isEqualTo(Duration.ofDays(14));
+        assertThat(config.pitr().maxLag()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.pitr().partialEvery()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(shop.toString()).doesNotContain("stream-pw");
+        assertThat(config.describe()).doesNotContain("stream-pw").contains("SHOP_REPLICATION_PASSWORD=****");
+    }
+
+    @Test
+    void badPointInTimeRecoverySettingsAreReportedTogether() {
+        assertThatThrownBy(() -> read(env("SHOP_PITR", "yes please", "BASE_BACKUP_SCHEDULE", "nightly",
+                "PITR_RETENTION_DAYS", "0", "WAL_MAX_LAG", "soon", "WAL_PARTIAL_SECONDS", "0")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).contains(
+                        "Invalid value for BASE_BACKUP_SCHEDULE (should be a cron expression such as '0 1 * * *'):"
+                                + " nightly",
+                        "Invalid value for WAL_MAX_LAG (should be a positive duration such as 5m, 1h or 300): soon",
+                        "Invalid value for SHOP_PITR (should be true or false): yes please")
+                        .anySatisfy(p -> assertThat(p).startsWith("Invalid value for PITR_RETENTION_DAYS"))
+                        .anySatisfy(p -> assertThat(p).startsWith("Invalid value for WAL_PARTIAL_SECONDS")));
+    }
 }

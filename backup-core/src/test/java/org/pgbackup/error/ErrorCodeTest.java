@@ -17,7 +17,7 @@ class ErrorCodeTest {
             new StorageException("m"), new ToolNotFoundException("m"), new UnknownServiceException("s", List.of("a")),
             new NoMatchingIdentityException("m"), new DrillFailedException("m"),
             new HookFailedException("m"), new DatabasesFailedException("m", Map.of("db", "why")),
-            new CancelledException("m"));
+            new CancelledException("m"), new BaseBackupFailedException("m", null), new StreamingNotReadyException("m"));
 
     @Test
     void everyFailureHasItsOwnCodeAndEveryCodeAFailure() {

@@ -175,7 +175,7 @@ public final class DrillOperation {
         DrillSettings drill = settings.drill();
         ServiceSettings target = new ServiceSettings(service, settings.envPrefix(), drill.host(), drill.port(),
                 drill.user(), drill.password(), scratch, List.of(), settings.dataDirectory(), settings.tables(),
-                Optional.empty(), drill, settings.source());
+                Optional.empty(), drill, settings.pitr(), settings.source());
         Path program = ctx.binaries().clientFor("pg_restore", server.version());
         // Held open for the whole drill: a running drill's database is never taken for a leftover.
         try (PgSession guard = PgSession.open(drill.host(), drill.port(), drill.user(), drill.password(), scratch)) {

@@ -22,6 +22,7 @@ import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgVersion;
 import org.pgbackup.internal.process.ProcessRunner;
 import org.pgbackup.naming.DatabaseDirectory;
+import org.pgbackup.pitr.PitrWindow;
 
 /** {@code health}: whether every service's backups are fresh, or outside production its server answers. */
 public final class HealthCheck {
@@ -30,6 +31,7 @@ public final class HealthCheck {
     private final ProcessRunner runner;
     private final PgBinaries binaries;
     private final Catalog catalog;
+    private final PitrWindowRead pitrWindows;
 
     public HealthCheck(OperationContext ctx, Catalog catalog) {
         this.config = ctx.config();
@@ -37,6 +39,7 @@ public final class HealthCheck {
         this.runner = ctx.runner();
         this.binaries = ctx.binaries();
         this.catalog = catalog;
+        this.pitrWindows = new PitrWindowRead(ctx);
     }
 
     public List<ServiceHealth> health() {
@@ -47,7 +50,9 @@ public final class HealthCheck {
             String service = settings.name();
             try {
                 ServiceHealth health = limit.isPresent() ? freshness(settings, now, limit.get()) : answers(settings);
-                report.add(config.drills().maxAge().map(max -> withDrill(health, now, max)).orElse(health));
+                ServiceHealth drilled = config.drills().maxAge().map(max -> withDrill(health, now, max)).orElse(health);
+                report.add(settings.pitr().enabled() && config.mode() == Mode.PRODUCTION
+                        ? withPitr(drilled, now) : drilled);
             } catch (BackupException e) {
                 report.add(new ServiceHealth(service, false, e.getMessage()));
             }
@@ -165,6 +170,39 @@ public final class HealthCheck {
         boolean recent = age.compareTo(max) <= 0;
         return new ServiceHealth(health.service(), health.healthy() && recent, health.detail() + "; last good drill "
                 + human(age) + " ago" + (recent ? "" : ", older than DRILL_MAX_AGE " + human(max)));
+    }
+
+    /**
+     * A service with point-in-time recovery is unhealthy, too, when a destination has no base
+     * backup, a gap in its WAL, or no WAL archived within {@code WAL_MAX_LAG}: the segment being
+     * written is stored every {@code WAL_PARTIAL_SECONDS} even when the server is idle, so an
+     * archive that stops moving means streaming stopped.
+     */
+    private ServiceHealth withPitr(ServiceHealth health, Instant now) {
+        String service = health.service();
+        Duration max = config.pitr().maxLag();
+        List<String> problems = new ArrayList<>();
+        Optional<String> window = Optional.empty();
+        for (PitrWindow each : pitrWindows.windows(service)) {
+            String in = " in " + each.destination();
+            if (each.baseBackups().isEmpty()) {
+                problems.add("no base backup" + in + " (start takes one once streaming works; or run 'basebackup "
+                        + service + "')");
+            } else if (each.gap().isPresent()) {
+                problems.add("the point-in-time window" + in + " has a gap: " + each.gap().get());
+            } else {
+                Instant to = each.to().orElseThrow();
+                Duration lag = Duration.between(to, now);
+                if (lag.compareTo(max) > 0) {
+                    problems.add("the last WAL" + in + " was archived " + human(lag) + " ago, more than WAL_MAX_LAG "
+                            + human(max) + " (is start running, and streaming?)");
+                }
+                window = window.or(() -> Optional.of("point-in-time window " + each.from().orElseThrow() + " to " + to
+                        + in));
+            }
+        }
+        return new ServiceHealth(service, health.healthy() && problems.isEmpty(), health.detail() + "; "
+                + (problems.isEmpty() ? window.orElse("") : String.join("; ", problems)));
     }
 
     private ServiceHealth answers(ServiceSettings settings) {

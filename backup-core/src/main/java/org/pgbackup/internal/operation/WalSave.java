@@ -1,12 +1,9 @@
 package org.pgbackup.internal.operation;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,7 +35,7 @@ public final class WalSave {
             Files.createDirectories(target);
             Files.setPosixFilePermissions(saves, PosixFilePermissions.fromString("rwx------"));
             for (String relative : SAVED) {
-                copy(dataDirectory.resolve(relative), target.resolve(relative));
+                DirectoryContents.copy(dataDirectory.resolve(relative), target.resolve(relative));
             }
             if (stalePid.isPresent()) {
                 Files.move(stalePid.get(), target.resolve("postmaster.pid"), StandardCopyOption.REPLACE_EXISTING);
@@ -48,26 +45,5 @@ public final class WalSave {
             throw new ResetWalFailedException("Saving the control data and WAL of " + dataDirectory + " to " + target
                     + " failed, so nothing was reset: " + e.getMessage() + ". Free space there or fix its permissions");
         }
-    }
-
-    private static void copy(Path source, Path target) throws IOException {
-        if (!Files.exists(source)) {
-            return;
-        }
-        Files.walkFileTree(source, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.createDirectories(target.resolve(source.relativize(dir).toString()));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Path to = target.resolve(source.relativize(file).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

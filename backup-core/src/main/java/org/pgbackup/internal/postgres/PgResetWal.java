@@ -15,7 +15,6 @@ import org.pgbackup.config.EnvironmentVariables;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.ResetWalFailedException;
 import org.pgbackup.error.ServerRunningException;
-import org.pgbackup.error.ToolNotFoundException;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.internal.process.ProcessSpec;
 
@@ -162,16 +161,12 @@ public final class PgResetWal {
         }
     }
 
-    /**
-     * PostgreSQL refuses to let anyone but the owner change a data directory. Root switches
-     * to the owner's numeric ids, which exist even when no user of that name does, as with
-     * a directory mounted from another container.
-     */
+    /** PostgreSQL refuses to let anyone but the owner change a data directory: see {@link OwnerSwitch}. */
     private List<String> asOwnerOf() {
         try {
             int owner = (Integer) Files.getAttribute(dataDirectory, "unix:uid");
             int group = (Integer) Files.getAttribute(dataDirectory, "unix:gid");
-            int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            int self = OwnerSwitch.self();
             if (self == owner) {
                 return List.of();
             }
@@ -179,12 +174,7 @@ public final class PgResetWal {
                 throw new ResetWalFailedException("resetwal must run as the owner of " + dataDirectory + " (uid " + owner
                         + ") or as root, not as uid " + self + ": run the controller as the 'postgres' user");
             }
-            Path setpriv = Path.of("/usr/bin/setpriv");
-            if (!Files.isExecutable(setpriv)) {
-                throw new ToolNotFoundException("setpriv (util-linux) is needed to run pg_resetwal as the owner of "
-                        + dataDirectory + ": install util-linux, or run the controller as uid " + owner);
-            }
-            return List.of(setpriv.toString(), "--reuid=" + owner, "--regid=" + group, "--clear-groups", "--");
+            return OwnerSwitch.as(owner, group, "pg_resetwal for " + dataDirectory);
         } catch (IOException | UnsupportedOperationException e) {
             throw new ResetWalFailedException("Cannot read the owner of " + dataDirectory + " for service '"
                     + service.name() + "': " + e.getMessage());

@@ -117,7 +117,7 @@ public final class BaseBackup {
      *
      * @throws IOException if the destination cannot be listed or read
      */
-    static List<BaseBackupManifest> list(Storage storage, String service) throws IOException {
+    public static List<BaseBackupManifest> list(Storage storage, String service) throws IOException {
         List<BaseBackupManifest> found = new ArrayList<>();
         for (StoredObject object : storage.list(directory(service))) {
             if (object.name().endsWith(".json")) {
@@ -128,6 +128,17 @@ public final class BaseBackup {
         }
         found.sort(Comparator.comparing(BaseBackupManifest::ended));
         return found;
+    }
+
+    /**
+     * Deletes a stored base backup: its manifest first, so that a deletion cut short leaves
+     * no base backup listed without its tar.
+     *
+     * @throws IOException if the destination fails to delete
+     */
+    public static void delete(Storage storage, String service, BaseBackupManifest base) throws IOException {
+        storage.delete(directory(service), base.name() + ".json");
+        storage.delete(directory(service), base.object());
     }
 
     private static String refusal(String service, ProcessResult result) {

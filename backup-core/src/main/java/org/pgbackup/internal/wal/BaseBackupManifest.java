@@ -20,12 +20,12 @@ import java.util.Optional;
  * @param object the stored tar's name, {@code <name>.tar.zst} or {@code .tar.zst.age}
  * @param segmentSize the server's {@code wal_segment_size}
  */
-record BaseBackupManifest(String name, String object, Lsn start, Lsn end, int timeline, long segmentSize,
+public record BaseBackupManifest(String name, String object, Lsn start, Lsn end, int timeline, long segmentSize,
         Instant started, Instant ended, long size, String sha256) {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** The manifest as JSON, UTF-8. */
-    byte[] toJson() {
+    public byte[] toJson() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = JSON.createGenerator(out).useDefaultPrettyPrinter()) {
             json.writeStartObject();
@@ -48,7 +48,7 @@ record BaseBackupManifest(String name, String object, Lsn start, Lsn end, int ti
     }
 
     /** A manifest read back, or empty if the bytes are not one. */
-    static Optional<BaseBackupManifest> parse(byte[] bytes) {
+    public static Optional<BaseBackupManifest> parse(byte[] bytes) {
         Map<String, String> fields = new HashMap<>();
         try (JsonParser json = JSON.createParser(bytes)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  *
  * @param position the byte position, compared unsigned
  */
-record Lsn(long position) implements Comparable<Lsn> {
+public record Lsn(long position) implements Comparable<Lsn> {
     private static final Pattern TEXT = Pattern.compile("([0-9A-Fa-f]{1,8})/([0-9A-Fa-f]{1,8})");
 
     /**

@@ -50,9 +50,10 @@ public final class PitrRestore {
      * @param partial the segment being written when it was last stored, fetched under the
      *     segment's own name as the last one, when the target lies in it
      * @param target the time to recover to; empty for as far as the archive goes
+     * @param reaches when the last file fetched was archived: as far as the restore can go
      */
     public record Plan(BaseBackupManifest base, List<String> files, Optional<String> partial,
-            Optional<Instant> target) {
+            Optional<Instant> target, Instant reaches) {
     }
 
     private PitrRestore() {
@@ -109,8 +110,16 @@ public final class PitrRestore {
         // Everything from the base backup on that the archive holds without a gap is fetched: recovery stops at
         // the target itself, and a segment's archive time only bounds what it holds when shipping kept up.
         WalSegment end = WalSegment.holding(history.timelineAt(base.end()), base.end(), size);
-        WalSegment newest = onTheWay.isEmpty() ? end : onTheWay.get(onTheWay.size() - 1);
-        Lsn through = Long.compareUnsigned(newest.number(), end.number()) >= 0 ? newest.start() : end.start();
+        // The newest segment known to have been written whole: the newest stored, or the one before a stored
+        // partial copy, so that a missing newest segment is found, not taken for the end of the archive.
+        long newest = end.number();
+        if (!onTheWay.isEmpty()) {
+            newest = Math.max(newest, onTheWay.get(onTheWay.size() - 1).number());
+        }
+        if (!partials.isEmpty()) {
+            newest = Math.max(newest, partials.get(partials.size() - 1).number() - 1);
+        }
+        Lsn through = newest > end.number() ? new Lsn(newest * size) : base.end();
         List<WalSegment> path = RecoverySegments.between(history, base.start(), through, size);
         Optional<WalSegment> missing = RecoverySegments.firstMissing(path, archived.keySet());
         List<WalSegment> contiguous = missing.isEmpty() ? path : path.subList(0, path.indexOf(missing.get()));
@@ -135,8 +144,8 @@ public final class PitrRestore {
                 needed = Math.max(needed, partial.get().number() - 1);
             }
         } else {
-            needed = Math.max(needed, newest.number());
-            long after = newest.number() + 1;
+            needed = newest;
+            long after = newest + 1;
             partial = partials.stream().filter(s -> s.number() == after).findFirst();
         }
         long reached = contiguous.isEmpty() ? first - 1 : contiguous.get(contiguous.size() - 1).number();
@@ -153,7 +162,11 @@ public final class PitrRestore {
         List<String> files = new ArrayList<>();
         archived.keySet().stream().filter(name -> name.endsWith(".history")).forEach(files::add);
         contiguous.stream().map(WalSegment::name).forEach(files::add);
-        return new Plan(base, files, partial.map(s -> s.name() + PARTIAL), target);
+        Optional<String> partialName = partial.map(s -> s.name() + PARTIAL);
+        Instant reaches = partialName.map(archived::get).or(() -> contiguous.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(archived.get(contiguous.get(contiguous.size() - 1).name())))
+                .orElse(base.ended());
+        return new Plan(base, files, partialName, target, reaches);
     }
 
     private static Optional<Instant> latest(Map<String, Instant> archived) {
@@ -161,9 +174,10 @@ public final class PitrRestore {
     }
 
     /**
-     * Writes a planned restore into a directory that does not exist or is empty: the base
-     * backup unpacked, the WAL in {@value #WAL_DIRECTORY}, the recovery settings appended to
-     * {@code postgresql.auto.conf}, and {@code recovery.signal}.
+     * Writes a planned restore into a directory that does not exist or is empty: the WAL in
+     * {@value #WAL_DIRECTORY}, each file checked as it comes, the base backup unpacked, the
+     * recovery settings appended to {@code postgresql.auto.conf}, and {@code recovery.signal}.
+     * A failure leaves what was written; the caller clears it.
      *
      * @throws ArchiveCorruptException if a stored file does not match its checksum
      * @throws IOException if the destination cannot be read or the directory written
@@ -176,13 +190,7 @@ public final class PitrRestore {
                 throw new IllegalStateException("Not empty: " + directory);
             }
         }
-        Path scratch = directory.toAbsolutePath().getParent();
-        BaseBackupManifest base = plan.base();
-        String what = "base backup " + base.name() + " of service '" + service + "' in " + destination;
-        try (SealedDownload download = SealedDownload.fetch(storage, BaseBackup.directory(service), base.object(),
-                base.sha256(), scratch, what); InputStream plain = download.plain(encryption, what)) {
-            unpack(plain, directory);
-        }
+        // The WAL first: a damaged segment is the likelier refusal, and it then comes before the large part.
         Path wal = Files.createDirectories(directory.resolve(WAL_DIRECTORY));
         for (String name : plan.files()) {
             archive.fetch(service, destination, name, wal.resolve(name));
@@ -190,6 +198,13 @@ public final class PitrRestore {
         if (plan.partial().isPresent()) {
             String name = plan.partial().get();
             archive.fetch(service, destination, name, wal.resolve(name.substring(0, name.length() - PARTIAL.length())));
+        }
+        Path scratch = directory.toAbsolutePath().getParent();
+        BaseBackupManifest base = plan.base();
+        String what = "base backup " + base.name() + " of service '" + service + "' in " + destination;
+        try (SealedDownload download = SealedDownload.fetch(storage, BaseBackup.directory(service), base.object(),
+                base.sha256(), scratch, what); InputStream plain = download.plain(encryption, what)) {
+            unpack(plain, directory);
         }
         StringBuilder settings = new StringBuilder("\n# Point-in-time recovery, written by pg-backup-controller\n")
                 .append("restore_command = 'cp ").append(WAL_DIRECTORY).append("/%f \"%p\"'\n")

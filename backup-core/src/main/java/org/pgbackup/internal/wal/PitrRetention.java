@@ -35,7 +35,7 @@ public record PitrRetention(List<BaseBackupManifest> bases, List<String> wal) {
      * @param archived the names of the archived files
      * @param window how far back a restore may go ({@code PITR_RETENTION_DAYS})
      */
-    static PitrRetention decide(List<BaseBackupManifest> stored, Set<String> archived, Instant now,
+    public static PitrRetention decide(List<BaseBackupManifest> stored, Set<String> archived, Instant now,
             Duration window) {
         List<BaseBackupManifest> bases = new ArrayList<>(stored);
         bases.sort(Comparator.comparing(BaseBackupManifest::ended));

@@ -166,17 +166,26 @@ public final class WalArchive {
      */
     public void delete(String service, String name) throws IOException {
         IOException failure = null;
-        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+        for (String destination : destinations.keySet()) {
             try {
-                for (String object : List.of(name + CHECKSUM, name + ".zst", name + ".zst.age")) {
-                    destination.getValue().delete(directory(service), object);
-                }
+                delete(service, destination, name);
             } catch (IOException e) {
                 failure = failure == null ? e : failure;
             }
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Deletes a file from one destination, its checksum first.
+     *
+     * @throws IOException if the destination fails
+     */
+    public void delete(String service, String destination, String name) throws IOException {
+        for (String object : List.of(name + CHECKSUM, name + ".zst", name + ".zst.age")) {
+            storage(destination).delete(directory(service), object);
         }
     }
 

@@ -31,7 +31,6 @@ public final class WalReceiver implements AutoCloseable {
     private static final Duration FIRST_BACK_OFF = Duration.ofSeconds(1);
     /** The program runs until it fails or is stopped; this only bounds a process that hangs for ever. */
     private static final Duration NO_END = Duration.ofDays(36_500);
-    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(1);
 
     private final String service;
     private final PgConnection connection;
@@ -129,15 +128,7 @@ public final class WalReceiver implements AutoCloseable {
      * through it means a gap: said, counted, and the spool's files set aside.
      */
     private void ensureSlot(boolean streamedBefore) throws IOException {
-        String literal = "'" + slot + "'";
-        ProcessResult result = runner.run(ProcessSpec.of(connection.command(psql, "--no-psqlrc", "--tuples-only",
-                "--no-align", "--command=SELECT count(*) FROM (SELECT pg_create_physical_replication_slot(" + literal
-                        + ", true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
-                        + literal + ")) AS created"), connection.environment(), QUERY_TIMEOUT));
-        if (!result.succeeded()) {
-            throw new IOException("checking replication slot '" + slot + "' failed: " + result.failure());
-        }
-        if (!result.stdout().strip().equals("1")) {
+        if (!ReplicationSlot.ensure(connection, psql, slot)) {
             return;
         }
         Logger.info("{}: created replication slot '{}' at {}", service, slot, connection.service().address());

@@ -17,7 +17,8 @@
  * window, or a gap on the way, before anything is written) and writes it into a directory that
  * PostgreSQL recovers on by itself; {@code PitrRetention} decides what retention deletes without
  * leaving the window a gap. {@code PointInTimeRecoveryTest} proves the whole way on a real
- * server. No command uses them yet: the supervision in {@code start}, {@code basebackup},
- * {@code restore-pitr}, retention and health will build on them.
+ * server. The operations in {@code org.pgbackup.internal.operation} put them to work for
+ * {@code start}, {@code basebackup}, {@code restore-pitr}, {@code list --pitr} and
+ * {@code health}.
  */
 package org.pgbackup.internal.wal;

@@ -214,6 +214,24 @@ class PointInTimeRecoveryTest {
         assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
     }
 
+    @Test
+    void theNewestSegmentMissingBeforeAStoredPartialCopyIsNamedNotTakenForTheEnd() throws Exception {
+        WalArchive archive = new WalArchive(destinations, Encryption.none());
+        archiveAroundATarget(archive);
+        List<String> segments = archive.archived("shop", "memory").stream().filter(n -> n.length() == 24).toList();
+        String newest = segments.get(segments.size() - 1);
+        WalSegment next = new WalSegment(1, WalSegment.parse(newest, 16L << 20).orElseThrow().number() + 1, 16L << 20);
+        Path copy = root.resolve("copy");
+        archive.fetch("shop", "memory", newest, copy);
+        // The segment after it was being written when the controller last stored it.
+        assertThat(archive.store("shop", next.name() + ".partial", copy, new HashMap<>())).containsExactly("memory");
+        storage.delete("shop/wal.archive", newest + ".sha256");
+
+        assertThatThrownBy(() -> plan(archive, Optional.empty()))
+                .isInstanceOf(ArchiveCorruptException.class)
+                .hasMessageContaining(": WAL segment " + newest + " is missing from memory");
+    }
+
     /**
      * The restored server promotes onto timeline 2 and its WAL streams into the same archive,
      * history file included: a restore to a time on timeline 2 follows the history from the

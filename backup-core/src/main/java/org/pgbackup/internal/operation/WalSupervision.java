@@ -1,0 +1,151 @@
+package org.pgbackup.internal.operation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.pgbackup.config.Configuration;
+import org.pgbackup.controller.PointInTimeRecovery;
+import org.pgbackup.error.BackupException;
+import org.pgbackup.pitr.WalStream;
+import org.tinylog.Logger;
+
+/**
+ * Point-in-time recovery while {@code start} runs, on a thread of its own so that dumps never
+ * wait for it: each service with {@code <PREFIX>_PITR=true} gets its WAL stream once its server
+ * is ready (a server that is not is named with everything it lacks, once, and asked again each
+ * {@link #RETRY} without being changed); a base backup follows at once when the service has none,
+ * or when its stream found the slot dropped (a gap, so a new window must start), and then on
+ * {@code BASE_BACKUP_SCHEDULE}. Dumps go on whatever happens here.
+ */
+public final class WalSupervision implements AutoCloseable {
+    /** How often a stream that could not start, or a base backup that failed, is tried again. */
+    static final Duration RETRY = Duration.ofSeconds(30);
+
+    private final PointInTimeRecovery pitr;
+    private final Configuration config;
+    private final Clock clock;
+    private final Map<String, WalStream> streams = new HashMap<>();
+    private final Map<String, Integer> gapsSeen = new HashMap<>();
+    private final Map<String, String> refusals = new HashMap<>();
+    private final Set<String> baseBackupDue = new LinkedHashSet<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+
+    public WalSupervision(PointInTimeRecovery pitr, Configuration config, Clock clock) {
+        this.pitr = pitr;
+        this.config = config;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "pitr");
+    }
+
+    /** Starts the supervision's thread, if any service has point-in-time recovery. */
+    public void start() {
+        List<String> services = config.pitrServices();
+        if (services.isEmpty()) {
+            return;
+        }
+        Logger.info("Point-in-time recovery of {}: WAL streamed to {}, base backups on {}, window {} days", String.join(
+                ", ", services), String.join(", ", config.targets()), config.pitr().baseBackups(),
+                config.pitr().window().toDays());
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            Instant nextBase = config.pitr().baseBackups().next(clock.instant());
+            while (stopped.getCount() > 0) {
+                tend();
+                if (!clock.instant().isBefore(nextBase)) {
+                    baseBackupDue.addAll(streams.keySet());
+                    nextBase = config.pitr().baseBackups().next(clock.instant());
+                }
+                takeDueBaseBackups();
+                Duration wait = Duration.between(clock.instant(), nextBase);
+                if (wait.compareTo(RETRY) > 0) {
+                    wait = RETRY;
+                }
+                if (stopped.await(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streams.values().forEach(WalStream::close);
+        }
+    }
+
+    /** Starts the streams still missing, and notes the base backups a new stream or a gap calls for. */
+    private void tend() {
+        for (String service : config.pitrServices()) {
+            WalStream stream = streams.get(service);
+            if (stream == null) {
+                try {
+                    stream = pitr.stream(service);
+                    streams.put(service, stream);
+                    gapsSeen.put(service, 0);
+                    refusals.remove(service);
+                    if (hasNoBaseBackup(service)) {
+                        baseBackupDue.add(service);
+                    }
+                } catch (BackupException e) {
+                    if (!e.getMessage().equals(refusals.put(service, e.getMessage()))) {
+                        Logger.error("{}: {} (asked again every {} s)", service, e.getMessage(), RETRY.toSeconds());
+                    }
+                    continue;
+                }
+            }
+            if (stream.gaps() > gapsSeen.get(service)) {
+                gapsSeen.put(service, stream.gaps());
+                Logger.error("{}: the WAL archive has a gap; taking a base backup now so that a new window starts",
+                        service);
+                baseBackupDue.add(service);
+            }
+        }
+    }
+
+    private boolean hasNoBaseBackup(String service) {
+        try {
+            return pitr.windows(service).stream().allMatch(window -> window.baseBackups().isEmpty());
+        } catch (BackupException e) {
+            Logger.warn("{}: reading its base backups failed: {}; taking one", service, e.getMessage());
+            return true;
+        }
+    }
+
+    private void takeDueBaseBackups() {
+        for (String service : List.copyOf(baseBackupDue)) {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            try {
+                // The operation logs what it stored and what retention deleted.
+                pitr.baseBackup(service);
+                baseBackupDue.remove(service);
+            } catch (BackupException e) {
+                Logger.error("{}: base backup failed: {}; trying again in {} s", service, e.getMessage(),
+                        RETRY.toSeconds());
+            }
+        }
+    }
+
+    /** Ends the streams: each stores what it has before it stops. */
+    @Override
+    public void close() {
+        stopped.countDown();
+        if (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
