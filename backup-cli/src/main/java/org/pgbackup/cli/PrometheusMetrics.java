@@ -18,6 +18,7 @@ import org.pgbackup.controller.ArchiveInfo;
 import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.controller.DrillResult;
+import org.pgbackup.pitr.BaseBackupResult;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
@@ -43,6 +44,13 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
     private final Gauge lastDrill;
     private final Counter drills;
     private final Counter notifications;
+    private final Gauge lastWal;
+    private final Counter walFiles;
+    private final Gauge walGaps;
+    private final Counter walFailures;
+    private final Gauge lastBaseBackup;
+    private final Gauge lastBaseBackupSize;
+    private final Counter baseBackups;
 
     private PrometheusMetrics(Optional<Integer> port, Clock clock) throws IOException {
         this.clock = clock;
@@ -74,6 +82,22 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
         notifications = Counter.builder().name("pgbackup_notifications_total")
                 .help("Notices sent to each kind of channel, by result (ok, failed)").labelNames("channel", "result")
                 .register(registry);
+        lastWal = Gauge.builder().name("pgbackup_pitr_last_wal_archived_timestamp_seconds")
+                .help("When the service's last WAL file was stored in every destination").labelNames("service")
+                .register(registry);
+        walFiles = Counter.builder().name("pgbackup_pitr_wal_files_archived").help("WAL files stored in every"
+                + " destination since start").labelNames("service").register(registry);
+        walGaps = Gauge.builder().name("pgbackup_pitr_wal_gaps").help("Times the service's replication slot was"
+                + " found dropped since start: each is a gap in the archive until the next base backup")
+                .labelNames("service").register(registry);
+        walFailures = Counter.builder().name("pgbackup_pitr_wal_failures").help("Times WAL streaming could not start"
+                + " or met a gap").labelNames("service").register(registry);
+        lastBaseBackup = Gauge.builder().name("pgbackup_pitr_last_base_backup_timestamp_seconds")
+                .help("When the service's last base backup ended").labelNames("service").register(registry);
+        lastBaseBackupSize = Gauge.builder().name("pgbackup_pitr_last_base_backup_size_bytes")
+                .help("The stored size of the service's last base backup").labelNames("service").register(registry);
+        baseBackups = Counter.builder().name("pgbackup_pitr_base_backups").help("Base backups by result (ok, failed)")
+                .labelNames("service", "result").register(registry);
         server = port.isPresent() ? Optional.of(HTTPServer.builder().port(port.get()).registry(registry)
                 .buildAndStart()) : Optional.empty();
     }
@@ -174,6 +198,31 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
     @Override
     public void drillFailed(String service, BackupException failure) {
         drills.labelValues(service, "failed").inc();
+    }
+
+    @Override
+    public void baseBackupSucceeded(BaseBackupResult result) {
+        lastBaseBackup.labelValues(result.service()).set(result.backup().ended().toEpochMilli() / 1000.0);
+        lastBaseBackupSize.labelValues(result.service()).set(result.backup().size());
+        baseBackups.labelValues(result.service(), "ok").inc();
+    }
+
+    @Override
+    public void baseBackupFailed(String service, BackupException failure) {
+        baseBackups.labelValues(service, "failed").inc();
+    }
+
+    @Override
+    public void walFailed(String service, String problem) {
+        walFailures.labelValues(service).inc();
+    }
+
+    @Override
+    public void walArchived(String service, int archived, Instant lastArchived, int gaps) {
+        lastWal.labelValues(service).set(lastArchived.toEpochMilli() / 1000.0);
+        double before = walFiles.labelValues(service).get();
+        walFiles.labelValues(service).inc(Math.max(0, archived - before));
+        walGaps.labelValues(service).set(gaps);
     }
 
     @Override

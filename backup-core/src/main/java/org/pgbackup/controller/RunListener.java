@@ -1,9 +1,11 @@
 package org.pgbackup.controller;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.naming.BackupKind;
+import org.pgbackup.pitr.BaseBackupResult;
 
 /**
  * Hears what scheduled runs do, for metrics and notifications: the run's events here, and
@@ -67,5 +69,28 @@ public interface RunListener extends ProgressListener {
 
     /** The run ended; {@code allSucceeded} if every service's dump was complete. */
     default void runFinished(boolean allSucceeded) {
+    }
+
+    /** A base backup of a service with point-in-time recovery was stored. */
+    default void baseBackupSucceeded(BaseBackupResult result) {
+    }
+
+    /** A base backup failed; it is tried again. */
+    default void baseBackupFailed(String service, BackupException failure) {
+    }
+
+    /**
+     * WAL streaming of a service could not start (its server lacks something, or cannot be
+     * reached), or its slot was found dropped, which leaves a gap in the archive until the next
+     * base backup; it is tried again.
+     */
+    default void walFailed(String service, String problem) {
+    }
+
+    /**
+     * How a service's WAL archiving stands, whenever it moves: how many files were stored since
+     * the stream started, when the last was, and how many gaps (slots found dropped) it met.
+     */
+    default void walArchived(String service, int archived, Instant lastArchived, int gaps) {
     }
 }

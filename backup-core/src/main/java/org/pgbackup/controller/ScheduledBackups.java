@@ -94,7 +94,7 @@ public final class ScheduledBackups {
                 config.schedule(), config.copyToShared() ? "on (COPING_TO_SHARED=true)" : "off");
         config.drills().schedule().ifPresent(drills -> Logger.info("Restore drills of {} on {}",
                 String.join(", ", config.serviceNames()), drills));
-        WalSupervision wal = new WalSupervision(controller.pointInTimeRecovery(), config, clock);
+        WalSupervision wal = new WalSupervision(controller.pointInTimeRecovery(), config, clock, this::tell);
         wal.start();
         try {
             while (!stopRequested()) {

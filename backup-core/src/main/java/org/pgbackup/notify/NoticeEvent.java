@@ -20,7 +20,13 @@ public enum NoticeEvent {
     /** A restore drill failed. */
     DRILL_FAILED("drill.failed", true),
     /** A restore drill passed. */
-    DRILL_SUCCEEDED("drill.succeeded", false);
+    DRILL_SUCCEEDED("drill.succeeded", false),
+    /** A base backup for point-in-time recovery failed. */
+    BASE_BACKUP_FAILED("basebackup.failed", true),
+    /** A base backup for point-in-time recovery is in every destination. */
+    BASE_BACKUP_SUCCEEDED("basebackup.succeeded", false),
+    /** WAL streaming could not start, or met a gap (its slot was dropped). */
+    WAL_FAILED("wal.failed", true);
 
     private final String id;
     private final boolean failure;

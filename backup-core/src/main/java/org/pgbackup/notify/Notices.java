@@ -11,6 +11,7 @@ import org.pgbackup.controller.DumpResult;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.internal.channel.JsonBody;
 import org.pgbackup.naming.BackupKind;
+import org.pgbackup.pitr.BaseBackupResult;
 import org.pgbackup.spi.channel.Notice;
 
 /**
@@ -142,6 +143,50 @@ public final class Notices {
     }
 
     /** The event of a notice, as {@code ?events=} names it. */
+    /** A base backup stored for point-in-time recovery. */
+    public Notice baseBackup(BaseBackupResult result) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        NoticeEvent event = NoticeEvent.BASE_BACKUP_SUCCEEDED;
+        String text = "Base backup " + result.backup().name() + " (" + bytes(result.backup().size()) + ") is stored in "
+                + String.join(", ", result.storedIn()) + "; a restore can now start from " + result.backup().ended()
+                + ".";
+        return new Notice(event.id(), result.service(), now, false, "Base backup of '" + result.service() + "'", text,
+                JsonBody.of(json -> {
+                    json.writeStringField("event", event.id());
+                    json.writeStringField("service", result.service());
+                    json.writeStringField("name", result.backup().name());
+                    json.writeNumberField("size", result.backup().size());
+                    json.writeStringField("startLsn", result.backup().startLsn());
+                    json.writeStringField("endLsn", result.backup().endLsn());
+                    json.writeStringField("ended", result.backup().ended().toString());
+                    json.writeStringField("time", now.toString());
+                }));
+    }
+
+    /** A base backup that failed. */
+    public Notice baseBackupFailed(String service, BackupException failure) {
+        return pitrFailure(NoticeEvent.BASE_BACKUP_FAILED, service, "Base backup of '" + service + "' failed",
+                "A base backup of '" + service + "' failed; it is tried again, and the window keeps its older"
+                        + " base backups.\nError: " + firstLine(failure.getMessage()), failure.getMessage());
+    }
+
+    /** WAL streaming that could not start, or met a gap. */
+    public Notice walFailed(String service, String problem) {
+        return pitrFailure(NoticeEvent.WAL_FAILED, service, "WAL archiving of '" + service + "' needs attention",
+                firstLine(problem), problem);
+    }
+
+    private Notice pitrFailure(NoticeEvent event, String service, String title, String text, String error) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return new Notice(event.id(), service, now, true, title, text + "\nWhere to look: the controller's log at "
+                + now + "; 'controller list --pitr " + service + "' shows the window.", JsonBody.of(json -> {
+                    json.writeStringField("event", event.id());
+                    json.writeStringField("service", service);
+                    json.writeStringField("error", error);
+                    json.writeStringField("time", now.toString());
+                }));
+    }
+
     static NoticeEvent event(Notice notice) {
         return NoticeEvent.parse(notice.event()).orElseThrow().iterator().next();
     }

@@ -21,6 +21,7 @@ import org.pgbackup.controller.DrillResult;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
+import org.pgbackup.pitr.BaseBackupResult;
 import org.pgbackup.internal.channel.WebhookChannels;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.spi.channel.Channel;
@@ -161,6 +162,21 @@ public final class Notifications implements RunListener, AutoCloseable {
     @Override
     public void drillFailed(String service, BackupException failure) {
         tell(notices.drillFailed(service, failure));
+    }
+
+    @Override
+    public void baseBackupSucceeded(BaseBackupResult result) {
+        tell(notices.baseBackup(result));
+    }
+
+    @Override
+    public void baseBackupFailed(String service, BackupException failure) {
+        tell(notices.baseBackupFailed(service, failure));
+    }
+
+    @Override
+    public void walFailed(String service, String problem) {
+        tell(notices.walFailed(service, problem));
     }
 
     private void tell(Notice notice) {

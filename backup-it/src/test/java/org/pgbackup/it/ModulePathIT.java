@@ -31,7 +31,7 @@ class ModulePathIT {
     static final Set<String> API = Set.of("org.pgbackup", "org.pgbackup.compression", "org.pgbackup.config",
             "org.pgbackup.controller", "org.pgbackup.encryption", "org.pgbackup.error", "org.pgbackup.hooks",
             "org.pgbackup.manifest", "org.pgbackup.naming", "org.pgbackup.notify", "org.pgbackup.retention",
-            "org.pgbackup.schedule");
+            "org.pgbackup.schedule", "org.pgbackup.pitr");
 
     @RegisterExtension
     static ClusterExtension users = new ClusterExtension("users", "backup", "backup-pw", "users", 300);

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PointInTimeRecoveryIT {
     private static final Duration BOUND = Duration.ofSeconds(120);
     private static final String SERVICE = "pitr-db";
-    private static final Pattern PORT = Pattern.compile("runs on localhost port (\\d+)");
     /** The rows, in one string, as both servers compute it. */
     private static final String FINGERPRINT = "SELECT count(*) || ' ' || coalesce(md5(string_agg(id || '|' || at || '|'"
             + " || payload, ',' ORDER BY id)), '-') FROM ticks";
@@ -46,7 +42,7 @@ class PointInTimeRecoveryIT {
     Path output;
 
     private Process writer;
-    private final List<Path> started = new ArrayList<>();
+    private final RestoredServers servers = new RestoredServers();
 
     @BeforeEach
     void writeARowEvery100Milliseconds() throws IOException {
@@ -64,10 +60,7 @@ class PointInTimeRecoveryIT {
     @AfterEach
     void stopWriterAndRestoredServers() {
         writer.destroyForcibly();
-        for (Path data : started) {
-            Exec.run(new ProcessBuilder(asServerUser(PgCluster.serverBinaries().resolve("pg_ctl").toString(),
-                    "--pgdata=" + data, "--mode=immediate", "--wait", "stop")).directory(Path.of("/").toFile()), null);
-        }
+        servers.close();
     }
 
     private Map<String, String> streaming(Map<String, String> env) {
@@ -87,15 +80,13 @@ class PointInTimeRecoveryIT {
         String target = streamed.target();
         String expected = rowsUpTo(target);
 
-        Path restored = serverDirectory().resolve("restored");
+        Path restored = RestoredServers.home(root).resolve("restored");
         ControllerProcess.Run run = controller.run(env, "restore-pitr", SERVICE, "--to", target, "--into",
                 restored.toString(), "--start");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        started.add(restored);
+        int port = servers.started(run, restored);
         assertThat(run.stdout()).contains(SERVICE + ": restored base backup base_").contains(" from local into "
                 + restored).contains("the server recovered and promoted");
-        int port = port(run);
         assertThat(query(port, FINGERPRINT)).as("every row up to T, equal to the source's, and none after")
                 .isEqualTo(expected);
         assertThat(source.cluster().psql("SELECT count(*) > 0 FROM ticks WHERE at > '" + target
@@ -115,8 +106,9 @@ class PointInTimeRecoveryIT {
 
         // A deleted segment: the latest is refused naming it, before anything is written.
         String deleted = streamed.switched().get(0);
-        Files.delete(archive.resolve(deleted + ".sha256"));
-        Path refusedInto = serverDirectory().resolve("refused");
+        Path aside = root.resolve(deleted + ".sha256");
+        Files.move(archive.resolve(deleted + ".sha256"), aside);
+        Path refusedInto = RestoredServers.home(root).resolve("refused");
         ControllerProcess.Run refused = controller.run(env, "restore-pitr", SERVICE, "--latest", "--into",
                 refusedInto.toString());
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
@@ -127,6 +119,39 @@ class PointInTimeRecoveryIT {
         assertThat(gap.exitCode()).as(gap.toString()).isEqualTo(1);
         assertThat(gap.stdout()).contains("the point-in-time window in local has a gap: ").contains("WAL segment "
                 + deleted + " is missing from local");
+
+        Files.move(aside, archive.resolve(deleted + ".sha256"));
+
+        // The restored server, promoted onto timeline 2, becomes the service and streams into the same archive.
+        Map<String, String> promoted = new java.util.HashMap<>(env);
+        promoted.put("PITR_DB_POSTGRES_PORT", Integer.toString(port));
+        String secondTarget;
+        String expectedOnTimeline2;
+        try (ControllerProcess.Background start = controller.start(Files.createDirectories(output.resolve("tl2")),
+                promoted, "start")) {
+            Waiting.until("a base backup on timeline 2", BOUND, () -> start.log().contains("timeline 2)"), start::log);
+            query(port, "INSERT INTO ticks DEFAULT VALUES");
+            query(port, "INSERT INTO ticks DEFAULT VALUES");
+            query(port, "SELECT pg_sleep(0.2)");
+            secondTarget = query(port, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+            query(port, "SELECT pg_sleep(0.2)");
+            query(port, "INSERT INTO ticks DEFAULT VALUES");
+            expectedOnTimeline2 = query(port, FINGERPRINT + " WHERE at <= '" + secondTarget + "'::timestamptz");
+            String segment = query(port, "SELECT pg_walfile_name(pg_switch_wal())");
+            assertThat(segment).startsWith("00000002");
+            Waiting.until("segment " + segment + " archived", BOUND, () -> Files.exists(archive.resolve(segment
+                    + ".sha256")), start::log);
+            assertThat(archive.resolve("00000002.history.sha256")).exists();
+            start.terminate();
+            assertThat(start.waitFor(BOUND)).as(start.log()).isNotEqualTo(-1);
+        }
+        Path second = RestoredServers.home(root).resolve("second");
+        ControllerProcess.Run onTimeline2 = controller.run(promoted, "restore-pitr", SERVICE, "--to", secondTarget,
+                "--into", second.toString(), "--start");
+        assertThat(onTimeline2.exitCode()).as(onTimeline2.toString()).isZero();
+        assertThat(query(servers.started(onTimeline2, second), FINGERPRINT)).as("the rows of timeline 2 up to its target")
+                .isEqualTo(expectedOnTimeline2).isNotEqualTo(expected);
 
         // Outside the window, or onto a running server's directory: refused, and nothing is changed.
         ControllerProcess.Run before = controller.run(env, "restore-pitr", SERVICE, "--to", "2000-01-01T00:00:00Z",
@@ -163,15 +188,14 @@ class PointInTimeRecoveryIT {
                 .allSatisfy(k -> assertThat(k).matches(".*(\\.age|\\.sha256|\\.json)"));
         assertThat(root.resolve("data").resolve(SERVICE).resolve("wal.archive")).doesNotExist();
 
-        Path restored = serverDirectory().resolve("restored");
+        Path restored = RestoredServers.home(root).resolve("restored");
         env.put("AGE_IDENTITY_FILE", key.identityFile().toString());
         ControllerProcess.Run run = controller.run(env, "restore-pitr", SERVICE, "--to", target, "--into",
                 restored.toString(), "--start");
 
-        assertThat(run.exitCode()).as(run.toString()).isZero();
-        started.add(restored);
+        int port = servers.started(run, restored);
         assertThat(run.stdout()).contains(" from s3 into " + restored);
-        assertThat(query(port(run), FINGERPRINT)).isEqualTo(expected);
+        assertThat(query(port, FINGERPRINT)).isEqualTo(expected);
     }
 
     @Test
@@ -259,40 +283,8 @@ class PointInTimeRecoveryIT {
         return source.cluster().psql(FINGERPRINT + " WHERE at <= '" + target + "'::timestamptz");
     }
 
-    /** A directory the server's OS user owns, for restored directories to live in. */
-    private Path serverDirectory() throws IOException {
-        // The server's user must reach it through the test's directory.
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path servers = Files.createDirectories(root.resolve("servers"));
-        Files.setPosixFilePermissions(servers, PosixFilePermissions.fromString("rwxr-xr-x"));
-        if (PgCluster.isRoot()) {
-            Files.setOwner(servers, servers.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName("postgres"));
-        }
-        return servers;
-    }
-
-    private static int port(ControllerProcess.Run run) {
-        Matcher port = PORT.matcher(run.stdout());
-        assertThat(port.find()).as(run.toString()).isTrue();
-        return Integer.parseInt(port.group(1));
-    }
 
     private String query(int port, String sql) {
-        PgCluster cluster = source.cluster();
-        ProcessBuilder builder = new ProcessBuilder(PgCluster.serverBinaries().resolve("psql").toString(),
-                "--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--host=127.0.0.1",
-                "--port=" + port, "--username=" + cluster.user(), "--dbname=" + cluster.database(), "--command=" + sql);
-        builder.environment().put("PGPASSWORD", cluster.password());
-        return Exec.run(builder, null).requireSuccess("psql").stdout().strip();
-    }
-
-    private static List<String> asServerUser(String... command) {
-        List<String> full = new ArrayList<>();
-        if (PgCluster.isRoot()) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(List.of(command));
-        return full;
+        return RestoredServers.query(source.cluster(), port, sql);
     }
 }

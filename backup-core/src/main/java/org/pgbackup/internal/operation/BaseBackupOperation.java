@@ -49,6 +49,7 @@ public final class BaseBackupOperation {
                 throw new BaseBackupFailedException("A base backup of service '" + service + "' could not start: "
                         + e.getMessage(), e);
             }
+            BaseBackup.removeStale(ctx.destinations(), service);
             Map<String, String> failed = new LinkedHashMap<>();
             BaseBackup.Taken taken;
             try {

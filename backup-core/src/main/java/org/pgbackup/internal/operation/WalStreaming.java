@@ -70,9 +70,11 @@ public final class WalStreaming implements WalStream {
             throw new StorageException("Cannot create the WAL spool of service '" + service + "' in "
                     + config.stateDirectory(service) + ": " + e.getMessage(), e);
         }
+        WalArchive archive = new WalArchive(ctx.destinations(), config.encryption());
+        archive.removeStale(service);
         WalReceiver receiver = WalReceiver.start(server.connection(), receiveWal, server.psql(), slot, spool,
                 MAX_BACK_OFF);
-        WalShipper shipper = WalShipper.start(service, spool, new WalArchive(ctx.destinations(), config.encryption()),
+        WalShipper shipper = WalShipper.start(service, spool, archive,
                 ctx.destinations().keySet(), PASS, config.pitr().partialEvery(), ctx.clock());
         Logger.info("{}: streaming WAL from {} (PostgreSQL {}) through slot '{}' to {}; a slot keeps WAL on the server"
                 + " while the controller is down: set max_slot_wal_keep_size on the server to bound it", service,

@@ -10,8 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.controller.PointInTimeRecovery;
+import org.pgbackup.controller.RunListener;
+import org.pgbackup.pitr.BaseBackupResult;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.pitr.WalStream;
 import org.tinylog.Logger;
@@ -27,6 +31,8 @@ import org.tinylog.Logger;
 public final class WalSupervision implements AutoCloseable {
     /** How often a stream that could not start, or a base backup that failed, is tried again. */
     static final Duration RETRY = Duration.ofSeconds(30);
+    /** How often the streams are looked at, for a gap to be answered with a base backup soon. */
+    private static final Duration LOOK = Duration.ofSeconds(5);
 
     private final PointInTimeRecovery pitr;
     private final Configuration config;
@@ -35,13 +41,23 @@ public final class WalSupervision implements AutoCloseable {
     private final Map<String, Integer> gapsSeen = new HashMap<>();
     private final Map<String, String> refusals = new HashMap<>();
     private final Set<String> baseBackupDue = new LinkedHashSet<>();
+    /** When a stream that could not start, or a base backup that failed, is next tried. */
+    private final Map<String, Instant> notBefore = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<String, Integer> archivedSeen = new HashMap<>();
+    private final BiConsumer<String, Consumer<RunListener>> tell;
     private final Thread thread;
 
-    public WalSupervision(PointInTimeRecovery pitr, Configuration config, Clock clock) {
+    /**
+     * @param tell tells the run's listeners (metrics, notifications) about an event, named by
+     *     its first argument for a failure's log line
+     */
+    public WalSupervision(PointInTimeRecovery pitr, Configuration config, Clock clock,
+            BiConsumer<String, Consumer<RunListener>> tell) {
         this.pitr = pitr;
         this.config = config;
         this.clock = clock;
+        this.tell = tell;
         this.thread = new Thread(this::run, "pitr");
     }
 
@@ -68,8 +84,8 @@ public final class WalSupervision implements AutoCloseable {
                 }
                 takeDueBaseBackups();
                 Duration wait = Duration.between(clock.instant(), nextBase);
-                if (wait.compareTo(RETRY) > 0) {
-                    wait = RETRY;
+                if (wait.compareTo(LOOK) > 0) {
+                    wait = LOOK;
                 }
                 if (stopped.await(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS)) {
                     return;
@@ -87,6 +103,9 @@ public final class WalSupervision implements AutoCloseable {
         for (String service : config.pitrServices()) {
             WalStream stream = streams.get(service);
             if (stream == null) {
+                if (clock.instant().isBefore(notBefore.getOrDefault(service, Instant.MIN))) {
+                    continue;
+                }
                 try {
                     stream = pitr.stream(service);
                     streams.put(service, stream);
@@ -96,8 +115,10 @@ public final class WalSupervision implements AutoCloseable {
                         baseBackupDue.add(service);
                     }
                 } catch (BackupException e) {
+                    notBefore.put(service, clock.instant().plus(RETRY));
                     if (!e.getMessage().equals(refusals.put(service, e.getMessage()))) {
                         Logger.error("{}: {} (asked again every {} s)", service, e.getMessage(), RETRY.toSeconds());
+                        tell.accept(service + "'s WAL streaming", l -> l.walFailed(service, e.getMessage()));
                     }
                     continue;
                 }
@@ -106,7 +127,16 @@ public final class WalSupervision implements AutoCloseable {
                 gapsSeen.put(service, stream.gaps());
                 Logger.error("{}: the WAL archive has a gap; taking a base backup now so that a new window starts",
                         service);
+                tell.accept(service + "'s WAL gap", l -> l.walFailed(service, "The replication slot of '" + service
+                        + "' was dropped and has been created again: the WAL written meanwhile is not in the archive,"
+                        + " so no restore can reach a time in that gap; a new base backup starts a new window"));
                 baseBackupDue.add(service);
+            }
+            WalStream observed = stream;
+            if (observed.archived() != archivedSeen.getOrDefault(service, -1) && observed.lastArchived().isPresent()) {
+                archivedSeen.put(service, observed.archived());
+                tell.accept(service + "'s WAL archiving", l -> l.walArchived(service, observed.archived(),
+                        observed.lastArchived().get(), observed.gaps()));
             }
         }
     }
@@ -125,13 +155,19 @@ public final class WalSupervision implements AutoCloseable {
             if (stopped.getCount() == 0) {
                 return;
             }
+            if (clock.instant().isBefore(notBefore.getOrDefault(service + " base", Instant.MIN))) {
+                continue;
+            }
             try {
                 // The operation logs what it stored and what retention deleted.
-                pitr.baseBackup(service);
+                BaseBackupResult result = pitr.baseBackup(service);
                 baseBackupDue.remove(service);
+                tell.accept(service + "'s base backup", l -> l.baseBackupSucceeded(result));
             } catch (BackupException e) {
+                notBefore.put(service + " base", clock.instant().plus(RETRY));
                 Logger.error("{}: base backup failed: {}; trying again in {} s", service, e.getMessage(),
                         RETRY.toSeconds());
+                tell.accept(service + "'s base backup", l -> l.baseBackupFailed(service, e));
             }
         }
     }

@@ -28,6 +28,7 @@ import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.process.ProcessResult;
 import org.pgbackup.internal.process.ProcessSpec;
 import org.pgbackup.spi.Storage;
+import org.tinylog.Logger;
 import org.pgbackup.spi.StoredObject;
 
 /**
@@ -128,6 +129,22 @@ public final class BaseBackup {
         }
         found.sort(Comparator.comparing(BaseBackupManifest::ended));
         return found;
+    }
+
+    /**
+     * Removes what a base backup of a controller that was killed left in each destination,
+     * such as temporary files; called under the service's lock, before the next one. A
+     * destination that fails is only logged.
+     */
+    public static void removeStale(Map<String, Storage> destinations, String service) {
+        destinations.forEach((id, storage) -> {
+            try {
+                storage.removeStale(directory(service));
+            } catch (IOException e) {
+                Logger.warn("{}: removing what an unfinished base backup left in {} failed: {}", service, id,
+                        e.getMessage());
+            }
+        });
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.spi.Storage;
+import org.tinylog.Logger;
 import org.pgbackup.spi.StoredObject;
 
 /**
@@ -175,6 +176,22 @@ public final class WalArchive {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Removes what stores of a controller that was killed left in each destination's WAL
+     * directory, such as temporary files. Called before a stream starts storing, so that no
+     * store of this service is in progress; a destination that fails is only logged.
+     */
+    public void removeStale(String service) {
+        for (Map.Entry<String, Storage> destination : destinations.entrySet()) {
+            try {
+                destination.getValue().removeStale(directory(service));
+            } catch (IOException e) {
+                Logger.warn("{}: removing what an unfinished WAL store left in {} failed: {}", service,
+                        destination.getKey(), e.getMessage());
+            }
         }
     }
 
