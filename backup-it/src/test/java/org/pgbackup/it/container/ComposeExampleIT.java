@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.pgbackup.it.Waiting;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -64,6 +65,11 @@ class ComposeExampleIT {
             String archive = list.lines().map(String::strip).filter(l -> l.startsWith("file_")).findFirst()
                     .orElseThrow(() -> new AssertionError("no archive listed: " + list));
             assertThat(ok("exec", "-T", "controller", "/controller", "list", "orders-db")).contains("file_");
+
+            // orders-db streams its WAL: its first base backup opens a window.
+            Waiting.until("a point-in-time window for orders-db", Duration.ofSeconds(120), () -> compose("exec", "-T",
+                    "controller", "/controller", "list", "--pitr", "orders-db").stdout()
+                    .contains("orders-db: local: window from "), () -> compose("logs", "controller").toString());
 
             sql("users-db", "users", "DELETE FROM accounts WHERE id > 10");
             ok("exec", "-T", "controller", "/controller", "restore", "users-db", archive.split("\\s+")[0]);

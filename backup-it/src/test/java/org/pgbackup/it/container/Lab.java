@@ -74,11 +74,29 @@ final class Lab implements AutoCloseable, AfterAllCallback {
 
     /** A PostgreSQL server reachable on the network as {@code alias}, its data on a named volume when given. */
     Pg postgres(String alias, String user, String password, String database, String dataVolume) {
+        return server(alias, user, password, database, dataVolume, false);
+    }
+
+    /**
+     * A PostgreSQL server started on a data directory that is already there, such as one
+     * {@code restore-pitr} wrote: it is up once it has recovered and accepts connections, which
+     * it says once (a fresh one says it twice, around its initialisation).
+     */
+    Pg postgresOn(String alias, String user, String password, String database, String dataVolume) {
+        return server(alias, user, password, database, dataVolume, true);
+    }
+
+    private Pg server(String alias, String user, String password, String database, String dataVolume,
+            boolean existing) {
         @SuppressWarnings("resource")
         PostgreSQLContainer<?> container = new PostgreSQLContainer<>(
                 DockerImageName.parse(ContainerEngine.POSTGRES_IMAGE).asCompatibleSubstituteFor("postgres"))
                 .withUsername(user).withPassword(password).withDatabaseName(database)
                 .withNetwork(network()).withNetworkAliases(alias);
+        if (existing) {
+            container.waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 1)
+                    .withStartupTimeout(java.time.Duration.ofMinutes(3)));
+        }
         if (dataVolume != null) {
             mount(container, Map.of(dataVolume, "/var/lib/postgresql/data"));
         }
