@@ -87,6 +87,9 @@ final class ListCommand extends OneServiceCommand {
             out.println(service + ": " + window.destination() + ": window from "
                     + TIME.format(window.from().orElseThrow().atZone(zone)) + " to " + window.to()
                             .map(to -> TIME.format(to.atZone(zone))).orElse("(none: a gap)"));
+            window.earlierGap().ifPresent(why -> err.println(service + ": " + window.destination() + ": before "
+                    + TIME.format(window.from().orElseThrow().atZone(zone)) + ", not every moment can be reached: "
+                    + why));
             if (window.gap().isPresent()) {
                 err.error(service + ": " + window.destination() + ": " + window.gap().get());
                 status = 1;

@@ -37,7 +37,8 @@ class NotifyUrlsTest {
         assertThat(channels).extracting(NotificationChannel::id).containsExactly("telegram", "slack", "ntfy");
         assertThat(channels.get(0).events()).isEqualTo(NoticeEvent.failures());
         assertThat(channels.get(0).events()).containsExactlyInAnyOrder(NoticeEvent.BACKUP_FAILED,
-                NoticeEvent.BACKUP_INCOMPLETE, NoticeEvent.DRILL_FAILED);
+                NoticeEvent.BACKUP_INCOMPLETE, NoticeEvent.DRILL_FAILED, NoticeEvent.BASE_BACKUP_FAILED,
+                NoticeEvent.WAL_FAILED);
         assertThat(channels.get(1).events()).containsExactlyInAnyOrder(NoticeEvent.BACKUP_SUCCEEDED,
                 NoticeEvent.DRILL_FAILED);
         assertThat(channels.get(2).events()).containsExactlyInAnyOrder(NoticeEvent.values());

@@ -25,8 +25,8 @@ import org.pgbackup.storage.s3.S3ProxyServer;
  * test: timings on shared machines are figures to read, never assertions.
  */
 public final class Benchmark {
-    private static final String USER = "bench";
-    private static final String PASSWORD = "Bench-Pa55-not-secret";
+    static final String USER = "bench";
+    static final String PASSWORD = "Bench-Pa55-not-secret";
     private static final double MIB = 1024.0 * 1024.0;
 
     private final Path repository;
@@ -381,7 +381,7 @@ public final class Benchmark {
                 ratio <= 1.10 && ratio >= 0.90 ? "yes" : "**no**"));
     }
 
-    private static String machine() {
+    static String machine() {
         String cpu = "unknown CPU";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.replaceFirst(".*:\\s*", ""))
@@ -559,8 +559,15 @@ public final class Benchmark {
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
     private static final Pattern CPU = Pattern.compile("(?:User|System) time \\(seconds\\): ([0-9.]+)");
 
-    /** Runs a command under {@code /usr/bin/time -v}; the size of what it wrote is taken after it ends. */
     private Sample measureOnce(Command command, LongSupplier written) {
+        return measureOnce(work, command, written);
+    }
+
+    /**
+     * Runs a command under {@code /usr/bin/time -v}, its report in {@code work}; the size of what
+     * it wrote is taken after it ends.
+     */
+    static Sample measureOnce(Path work, Command command, LongSupplier written) {
         Path timeFile = work.resolve("time.txt");
         List<String> full = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o", timeFile.toString()));
         full.addAll(command.command());
@@ -612,7 +619,7 @@ public final class Benchmark {
         }
     }
 
-    private static long sizeOf(Path file) {
+    static long sizeOf(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {
@@ -620,7 +627,7 @@ public final class Benchmark {
         }
     }
 
-    private static void log(String line) {
+    static void log(String line) {
         System.err.println("bench: " + line);
     }
 }

@@ -198,7 +198,8 @@ public final class HealthCheck {
                             + human(max) + " (is start running, and streaming?)");
                 }
                 window = window.or(() -> Optional.of("point-in-time window " + each.from().orElseThrow() + " to " + to
-                        + in));
+                        + in + each.earlierGap().map(why -> " (earlier times cannot all be reached: " + why + ")")
+                                .orElse("")));
             }
         }
         return new ServiceHealth(service, health.healthy() && problems.isEmpty(), health.detail() + "; "

@@ -3,12 +3,14 @@ package org.pgbackup.internal.operation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.error.ArchiveCorruptException;
+import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.wal.BaseBackup;
 import org.pgbackup.internal.wal.BaseBackupManifest;
@@ -40,15 +42,32 @@ public final class PitrWindowRead {
                 List<BaseBackupManifest> bases = BaseBackup.list(destination.getValue(), service);
                 if (bases.isEmpty()) {
                     windows.add(new PitrWindow(service, id, List.of(), Optional.empty(), Optional.empty(),
-                            Optional.empty()));
+                            Optional.empty(), Optional.empty()));
                     continue;
                 }
-                Optional<java.time.Instant> to = Optional.empty();
+                Optional<Instant> to = Optional.empty();
                 Optional<String> gap = Optional.empty();
+                Instant from = bases.get(0).ended();
+                Optional<String> earlierGap = Optional.empty();
                 Path scratch = Files.createTempDirectory("pitr-window");
                 try {
                     to = Optional.of(PitrRestore.plan(archive, destination.getValue(), id, service,
                             Optional.empty(), scratch).reaches());
+                    // Each base backup must reach the next one's end: the moment just before it is restored from
+                    // the older one. One that cannot moves the window's start past the gap.
+                    for (int i = 0; i + 1 < bases.size(); i++) {
+                        Instant justBefore = bases.get(i + 1).ended().minusMillis(1);
+                        if (!justBefore.isAfter(bases.get(i).ended())) {
+                            continue;
+                        }
+                        try {
+                            PitrRestore.plan(archive, destination.getValue(), id, service, Optional.of(justBefore),
+                                    scratch);
+                        } catch (ArchiveCorruptException | ArchiveNotFoundException e) {
+                            from = bases.get(i + 1).ended();
+                            earlierGap = Optional.of(e.getMessage());
+                        }
+                    }
                 } catch (ArchiveCorruptException e) {
                     gap = Optional.of(e.getMessage());
                 } finally {
@@ -56,7 +75,7 @@ public final class PitrWindowRead {
                     Files.deleteIfExists(scratch);
                 }
                 windows.add(new PitrWindow(service, id, bases.stream().map(BaseBackupOperation::info).toList(),
-                        Optional.of(bases.get(0).ended()), to, gap));
+                        Optional.of(from), to, gap, earlierGap));
             } catch (IOException e) {
                 throw new StorageException("Cannot read the point-in-time recovery archive of service '" + service
                         + "' in " + id + ": " + e.getMessage(), e);
