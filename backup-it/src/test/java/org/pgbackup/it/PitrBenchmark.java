@@ -83,9 +83,8 @@ public final class PitrBenchmark {
         // (k) WAL archiving under pgbench at full speed.
         Streaming streaming = stream(root, seconds);
 
-        // (l) a restore to a point in time: the target is now, after all of the above.
-        String target = cluster.psql("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
-                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        // (l) a restore to a point in time: the middle of (k)'s load.
+        String target = streaming.middle();
         String segment = cluster.psql("SELECT pg_walfile_name(pg_switch_wal())");
         runOnce(controller(root, "start"), root, segment);
         Path servers = Files.createDirectories(work.resolve("servers"));
@@ -135,7 +134,7 @@ public final class PitrBenchmark {
 
     /** What (k) found. */
     private record Streaming(long walBytes, double tps, long lagSegments, double catchUpSeconds, double cpuSeconds,
-            long jvmRssKib, long idleRssKib, long receiverRssKib) {
+            long jvmRssKib, long idleRssKib, long receiverRssKib, String middle) {
     }
 
     private Streaming stream(Path root, int seconds) throws Exception {
@@ -152,6 +151,17 @@ public final class PitrBenchmark {
             long cpuBefore = treeCpuTicks(start.toHandle());
             String lsnBefore = cluster.psql("SELECT pg_current_wal_lsn()");
             Benchmark.log("(k) pgbench -c 2 -j 2 -T " + seconds + " at full speed while the controller streams");
+            // The middle of the load, for (l)'s target: transactions end on both sides of it.
+            java.util.concurrent.CompletableFuture<String> middle = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            Thread.sleep(seconds * 500L);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return cluster.psql("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+                                + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+                    });
             String report = pgbench("-c", "2", "-j", "2", "-T", Integer.toString(seconds), "-n");
             long cpuAfter = treeCpuTicks(start.toHandle());
             String current = cluster.psql("SELECT pg_walfile_name(pg_current_wal_lsn())");
@@ -169,7 +179,7 @@ public final class PitrBenchmark {
             double tps = report.lines().filter(l -> l.startsWith("tps")).findFirst()
                     .map(l -> Double.parseDouble(l.replaceAll("tps = ([0-9.]+).*", "$1"))).orElse(0.0);
             return new Streaming(walBytes, tps, Math.max(0, lag), catchUp, (cpuAfter - cpuBefore) / 100.0, jvmRss,
-                    idleRss, receiverRss);
+                    idleRss, receiverRss, middle.join());
         } finally {
             start.destroy();
             start.waitFor();
@@ -285,8 +295,8 @@ public final class PitrBenchmark {
                 asServer + "'" + bin("pg_ctl") + "' --pgdata='" + dir + "' --log='" + dir + "/log' --wait -o"
                         + " \"-c port=" + freePort() + " -c listen_addresses=localhost -c unix_socket_directories=''\""
                         + " start > /dev/null",
-                "until grep -q 'database system is ready to accept connections' '" + dir + "/log'; do sleep 0.1;"
-                        + " done");
+                "until grep -q 'database system is ready to accept connections' '" + dir + "/log'; do"
+                        + " if grep -q FATAL '" + dir + "/log'; then exit 1; fi; sleep 0.1; done");
         return new Benchmark.Command(List.of("bash", "-c", script), new HashMap<>());
     }
 

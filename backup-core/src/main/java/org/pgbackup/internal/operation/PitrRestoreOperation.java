@@ -16,6 +16,7 @@ import org.pgbackup.error.RestoreFailedException;
 import org.pgbackup.error.ServerRunningException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.postgres.RecoveredServer;
+import org.pgbackup.internal.wal.NewestCommit;
 import org.pgbackup.internal.wal.PitrRestore;
 import org.pgbackup.internal.wal.WalArchive;
 import org.pgbackup.pitr.PitrRestoreOptions;
@@ -69,7 +70,7 @@ public final class PitrRestoreOperation {
                     Logger.warn("{}: moved the contents of {} aside to {}", service, into, aside);
                 }
                 PitrRestore.write(chosen.plan(), archive, chosen.storage(), chosen.destination(), service,
-                        config.encryption(), into);
+                        config.encryption(), into, this::newestCommit);
             } catch (IOException | RuntimeException e) {
                 undo(service, into, movedAside);
                 if (e instanceof BackupException failure) {
@@ -88,6 +89,17 @@ public final class PitrRestoreOperation {
             return new PitrRestoreResult(service, into, chosen.destination(), BaseBackupOperation.info(plan.base()),
                     plan.files().size() + plan.partial().map(p -> 1).orElse(0), plan.target(), movedAside, started);
         }
+    }
+
+    /** The newest transaction end in restored WAL, read by the pg_waldump of its major. */
+    private Optional<Instant> newestCommit(Path wal, java.util.List<String> segments, int major) throws IOException {
+        Path waldump;
+        try {
+            waldump = ctx.binaries().exactly("pg_waldump", major);
+        } catch (BackupException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        return NewestCommit.in(waldump, wal, segments, ctx.runner());
     }
 
     private record Chosen(String destination, Storage storage, PitrRestore.Plan plan) {

@@ -20,6 +20,7 @@ import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ArchiveCorruptException;
 import org.pgbackup.error.ArchiveNotFoundException;
 import org.pgbackup.spi.Storage;
+import org.tinylog.Logger;
 
 /**
  * A service's server as it was at a point in time, from the base backups and the WAL archive
@@ -159,6 +160,11 @@ public final class PitrRestore {
         if (partial.isPresent() && partial.get().number() != reached + 1) {
             partial = Optional.empty();
         }
+        if (partial.isEmpty()) {
+            // The segment after the last whole one, as far as it was written when last stored: the newest WAL there is.
+            long after = reached + 1;
+            partial = partials.stream().filter(s -> s.number() == after).findFirst();
+        }
         List<String> files = new ArrayList<>();
         archived.keySet().stream().filter(name -> name.endsWith(".history")).forEach(files::add);
         contiguous.stream().map(WalSegment::name).forEach(files::add);
@@ -183,7 +189,7 @@ public final class PitrRestore {
      * @throws IOException if the destination cannot be read or the directory written
      */
     public static void write(Plan plan, WalArchive archive, Storage storage, String destination, String service,
-            Encryption encryption, Path directory) throws IOException {
+            Encryption encryption, Path directory, CommitReader commits) throws IOException {
         Files.createDirectories(directory);
         try (var entries = Files.list(directory)) {
             if (entries.findAny().isPresent()) {
@@ -206,15 +212,60 @@ public final class PitrRestore {
                 base.sha256(), scratch, what); InputStream plain = download.plain(encryption, what)) {
             unpack(plain, directory);
         }
+        Optional<Instant> target = reachable(plan, wal, directory, commits);
         StringBuilder settings = new StringBuilder("\n# Point-in-time recovery, written by pg-backup-controller\n")
                 .append("restore_command = 'cp ").append(WAL_DIRECTORY).append("/%f \"%p\"'\n")
                 .append("recovery_target_timeline = 'latest'\n");
-        plan.target().ifPresent(time -> settings.append("recovery_target_time = '").append(SERVER_TIME.format(time))
+        target.ifPresent(time -> settings.append("recovery_target_time = '").append(SERVER_TIME.format(time))
                 .append("'\n")
                 .append("recovery_target_action = 'promote'\n"));
         Files.writeString(directory.resolve("postgresql.auto.conf"), settings,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Files.createFile(directory.resolve("recovery.signal"));
+    }
+
+    /**
+     * Finds the newest transaction end in the WAL a restore fetched, for {@link #write}; see
+     * {@link NewestCommit}.
+     */
+    @FunctionalInterface
+    public interface CommitReader {
+        /**
+         * @param segments the segment files in {@code walDirectory}, oldest first
+         * @param major the restored server's major version
+         * @return the newest transaction end, or empty if there is none
+         * @throws IOException if the WAL cannot be read; the target is then kept as it is
+         */
+        Optional<Instant> newest(Path walDirectory, List<String> segments, int major) throws IOException;
+    }
+
+    /**
+     * The target to write: the plan's, unless no transaction ended after it in the WAL fetched,
+     * in which case PostgreSQL would stop short of it, and the end of that WAL is the state at
+     * the target (the plan checked that the archive reaches past the target).
+     */
+    private static Optional<Instant> reachable(Plan plan, Path wal, Path directory, CommitReader commits)
+            throws IOException {
+        if (plan.target().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> segments = new ArrayList<>(plan.files().stream().filter(n -> n.length() == 24).toList());
+        plan.partial().ifPresent(name -> segments.add(name.substring(0, name.length() - PARTIAL.length())));
+        int major = Integer.parseInt(Files.readString(directory.resolve("PG_VERSION")).strip());
+        try {
+            Optional<Instant> newest = commits.newest(wal, segments, major);
+            if (newest.isEmpty() || !newest.get().isAfter(plan.target().get())) {
+                Logger.info("No transaction ended after {} in the archived WAL (the newest ended at {}): the restore"
+                        + " recovers to the end of the archive, which is the state at the target", plan.target().get(),
+                        newest.map(Instant::toString).orElse("none"));
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            Logger.warn("Could not read the transaction times of the restored WAL ({}); the target stays. If the"
+                    + " server stops with 'recovery ended before configured recovery target was reached', no"
+                    + " transaction ended after the target: restore --latest gives the same state", e.getMessage());
+        }
+        return plan.target();
     }
 
     /** Unpacks a tar into a directory; an entry that would land outside it is refused. */

@@ -132,7 +132,8 @@ class PointInTimeRecoveryTest {
     /** Writes a planned restore into {@code <name>/data}, starts a server on it and waits until it has promoted. */
     private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan, String name) throws IOException {
         Path data = root.resolve(name).resolve("data");
-        PitrRestore.write(plan, archive, storage, "memory", "shop", encryption, data);
+        PitrRestore.write(plan, archive, storage, "memory", "shop", encryption, data, (wal, segments, major) ->
+                NewestCommit.in(source.bin().resolve("pg_waldump"), wal, segments, connection().runner()));
         ScratchServer server = ScratchServer.startOn(data);
         restored.add(server);
         await(name + " to promote").atMost(BOUND).until(() -> server.sql("SELECT pg_is_in_recovery()").equals("f"));
@@ -212,6 +213,33 @@ class PointInTimeRecoveryTest {
 
         ScratchServer server = restore(archive, plan(archive, Optional.of(instant(target))));
         assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
+    }
+
+    @Test
+    void aTargetAfterTheLastCommitOfAnIdleServerRestoresTheStateAtTheTarget() throws Exception {
+        WalArchive archive = new WalArchive(destinations, Encryption.none());
+        WalSpool spool = new WalSpool(root.resolve("spool"));
+        String target;
+        try (WalReceiver receiver = WalReceiver.start(connection(), source.bin().resolve("pg_receivewal"),
+                source.bin().resolve("psql"), SLOT, spool, Duration.ofSeconds(2))) {
+            await("the slot to stream").atMost(BOUND).until(() -> source.sql("SELECT active FROM pg_replication_slots"
+                    + " WHERE slot_name = '" + SLOT + "'").equals("t"));
+            Map<String, String> failed = new HashMap<>();
+            BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop", destinations, encryption,
+                    Clock.systemUTC(), failed);
+            write(3000);
+            // Nothing is committed after the target: recovery finds no transaction end after it.
+            target = source.sql("SELECT clock_timestamp()");
+            String segment = source.sql("SELECT file_name FROM pg_walfile_name_offset(pg_switch_wal())");
+            await(segment + " spooled").atMost(BOUND).until(() -> spool.finished().contains(segment));
+        }
+        storeAll(archive, spool);
+        String expected = rowsUpTo(source, target);
+
+        ScratchServer server = restore(archive, plan(archive, Optional.of(instant(target))));
+
+        assertThat(rowsUpTo(server, target)).as(server.log()).isEqualTo(expected);
+        assertThat(server.sql("SELECT count(*) FROM ticks")).isEqualTo(source.sql("SELECT count(*) FROM ticks"));
     }
 
     @Test
