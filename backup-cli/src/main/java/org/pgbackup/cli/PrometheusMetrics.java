@@ -19,6 +19,7 @@ import org.pgbackup.controller.ArchiveListing;
 import org.pgbackup.manifest.Manifest;
 import org.pgbackup.controller.DrillResult;
 import org.pgbackup.pitr.BaseBackupResult;
+import org.pgbackup.pitr.WalPosition;
 import org.pgbackup.controller.DumpResult;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.error.BackupException;
@@ -51,6 +52,10 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
     private final Gauge lastBaseBackup;
     private final Gauge lastBaseBackupSize;
     private final Counter baseBackups;
+    private final Gauge walLagBytes;
+    private final Gauge walLagSeconds;
+    private final Gauge slotRetained;
+    private final Gauge currentLsn;
 
     private PrometheusMetrics(Optional<Integer> port, Clock clock) throws IOException {
         this.clock = clock;
@@ -98,6 +103,15 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
                 .help("The stored size of the service's last base backup").labelNames("service").register(registry);
         baseBackups = Counter.builder().name("pgbackup_pitr_base_backups").help("Base backups by result (ok, failed)")
                 .labelNames("service", "result").register(registry);
+        walLagBytes = Gauge.builder().name("pgbackup_pitr_wal_lag_bytes").help("WAL the server wrote that is not yet"
+                + " stored as a whole segment (under one segment when archiving keeps up)").labelNames("service")
+                .register(registry);
+        walLagSeconds = Gauge.builder().name("pgbackup_pitr_wal_lag_seconds").help("How long a finished WAL segment"
+                + " has waited to be stored; 0 when every finished one is").labelNames("service").register(registry);
+        slotRetained = Gauge.builder().name("pgbackup_pitr_slot_retained_bytes").help("WAL the service's replication"
+                + " slot holds back on its server").labelNames("service").register(registry);
+        currentLsn = Gauge.builder().name("pgbackup_pitr_server_lsn_bytes").help("The server's current WAL position,"
+                + " as a byte offset").labelNames("service").register(registry);
         server = port.isPresent() ? Optional.of(HTTPServer.builder().port(port.get()).registry(registry)
                 .buildAndStart()) : Optional.empty();
     }
@@ -223,6 +237,15 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
         double before = walFiles.labelValues(service).get();
         walFiles.labelValues(service).inc(Math.max(0, archived - before));
         walGaps.labelValues(service).set(gaps);
+    }
+
+    @Override
+    public void walPosition(String service, WalPosition position) {
+        walLagBytes.labelValues(service).set(position.lagBytes());
+        walLagSeconds.labelValues(service).set(position.lag().toMillis() / 1000.0);
+        slotRetained.labelValues(service).set(position.slotRetainedBytes());
+        String[] lsn = position.currentLsn().split("/");
+        currentLsn.labelValues(service).set(Long.parseLong(lsn[0], 16) * 0x1_0000_0000L + Long.parseLong(lsn[1], 16));
     }
 
     @Override

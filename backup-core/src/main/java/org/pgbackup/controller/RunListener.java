@@ -6,6 +6,7 @@ import java.util.Map;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.naming.BackupKind;
 import org.pgbackup.pitr.BaseBackupResult;
+import org.pgbackup.pitr.WalPosition;
 
 /**
  * Hears what scheduled runs do, for metrics and notifications: the run's events here, and
@@ -92,5 +93,9 @@ public interface RunListener extends ProgressListener {
      * the stream started, when the last was, and how many gaps (slots found dropped) it met.
      */
     default void walArchived(String service, int archived, Instant lastArchived, int gaps) {
+    }
+
+    /** Where a streamed service's WAL stands against its server, asked every half minute. */
+    default void walPosition(String service, WalPosition position) {
     }
 }

@@ -35,7 +35,8 @@ import org.tinylog.Logger;
  * healthchecks.io-style pings go to {@code HEALTHCHECK_PING_URL}: {@code /start} when a run
  * begins, the URL itself when every service succeeded, {@code /fail} otherwise. A service with
  * a ping URL of its own ({@code <PREFIX>_HEALTHCHECK_PING_URL}) gets the same three for its own
- * dump.
+ * dump, and {@code /fail} when its point-in-time recovery meets a failed base backup or a WAL
+ * streaming failure.
  *
  * <p>Notices are delivered on a thread of this object's own, in order, so that a slow mail
  * server never holds a dump up; a notification that fails is logged and counted, and never
@@ -172,11 +173,13 @@ public final class Notifications implements RunListener, AutoCloseable {
     @Override
     public void baseBackupFailed(String service, BackupException failure) {
         tell(notices.baseBackupFailed(service, failure));
+        servicePing(service, "/fail");
     }
 
     @Override
     public void walFailed(String service, String problem) {
         tell(notices.walFailed(service, problem));
+        servicePing(service, "/fail");
     }
 
     private void tell(Notice notice) {

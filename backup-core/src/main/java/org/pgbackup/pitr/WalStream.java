@@ -25,6 +25,13 @@ public interface WalStream extends AutoCloseable {
      */
     int gaps();
 
+    /**
+     * Asks the server where its WAL stands against the archive.
+     *
+     * @throws java.io.IOException if the server cannot be asked
+     */
+    WalPosition position() throws java.io.IOException;
+
     /** Stops streaming; the spool keeps what was not yet stored, for the next stream to store. */
     @Override
     void close();

@@ -145,6 +145,7 @@ class PitrFaultIT {
         env.put("NOTIFY_WEBHOOK_URL", receiver.url("/hook"));
         env.put("NOTIFY_ON", "all");
         int metricsPort = Metrics.freePort();
+        long lsnBefore = lsn(cluster);
         env.put("METRICS_PORT", Integer.toString(metricsPort));
         try (receiver; ControllerProcess.Background start = startController(output.resolve("0"), env)) {
             Waiting.until("the first base backup", BOUND, () -> BASE_BACKUP.matcher(start.log()).find(), start::log);
@@ -166,6 +167,12 @@ class PitrFaultIT {
             String segment = cluster.psql("SELECT pg_walfile_name(pg_switch_wal())");
             Waiting.until(segment + " stored", BOUND, () -> stored().containsKey(segment), start::log);
             String metrics = Metrics.get("http://127.0.0.1:" + metricsPort + "/metrics");
+            long lsnAfter = lsn(cluster);
+            assertThat(Metrics.value(metrics, "pgbackup_pitr_server_lsn_bytes{service=\"" + SERVICE + "\"}"))
+                    .as("the server's position, asked by the controller").isBetween((double) lsnBefore,
+                            (double) lsnAfter);
+            assertThat(Metrics.value(metrics, "pgbackup_pitr_slot_retained_bytes{service=\"" + SERVICE + "\"}"))
+                    .isGreaterThanOrEqualTo(0);
             assertThat(Metrics.value(metrics, "pgbackup_pitr_wal_gaps{service=\"" + SERVICE + "\"}")).isEqualTo(1);
             assertThat(Metrics.value(metrics, "pgbackup_pitr_base_backups_total{result=\"ok\",service=\"" + SERVICE
                     + "\"}")).as(metrics).isEqualTo(2);
@@ -179,6 +186,11 @@ class PitrFaultIT {
         }
         assertThat(cluster.psql("SELECT count(*) FROM pg_replication_slots")).isEqualTo("1");
         assertLatestRestoresEveryRow();
+    }
+
+    /** The server's WAL position as a byte offset, as the metric gives it. */
+    private static long lsn(PgCluster cluster) {
+        return Long.parseLong(cluster.psql("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint"));
     }
 
     private static int baseBackups(String log) {

@@ -1,6 +1,8 @@
 package org.pgbackup.internal.operation;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -9,12 +11,16 @@ import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.error.StreamingNotReadyException;
+import org.pgbackup.internal.postgres.PgConnection;
+import org.pgbackup.internal.process.ProcessResult;
+import org.pgbackup.internal.process.ProcessSpec;
 import org.pgbackup.internal.wal.SlotName;
 import org.pgbackup.internal.wal.StreamingReadiness;
 import org.pgbackup.internal.wal.WalArchive;
 import org.pgbackup.internal.wal.WalReceiver;
 import org.pgbackup.internal.wal.WalShipper;
 import org.pgbackup.internal.wal.WalSpool;
+import org.pgbackup.pitr.WalPosition;
 import org.pgbackup.pitr.WalStream;
 import org.tinylog.Logger;
 
@@ -28,14 +34,20 @@ public final class WalStreaming implements WalStream {
     static final String SPOOL = "wal-spool";
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(1);
     private static final Duration PASS = Duration.ofSeconds(2);
+    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(1);
 
     private final String service;
     private final WalReceiver receiver;
     private final WalShipper shipper;
     private final Consumer<WalStream> onClose;
+    private final ReplicationServer server;
+    private final Clock clock;
 
-    private WalStreaming(String service, WalReceiver receiver, WalShipper shipper, Consumer<WalStream> onClose) {
+    private WalStreaming(String service, WalReceiver receiver, WalShipper shipper, Consumer<WalStream> onClose,
+            ReplicationServer server, Clock clock) {
         this.service = service;
+        this.server = server;
+        this.clock = clock;
         this.receiver = receiver;
         this.shipper = shipper;
         this.onClose = onClose;
@@ -79,7 +91,7 @@ public final class WalStreaming implements WalStream {
         Logger.info("{}: streaming WAL from {} (PostgreSQL {}) through slot '{}' to {}; a slot keeps WAL on the server"
                 + " while the controller is down: set max_slot_wal_keep_size on the server to bound it", service,
                 settings.address(), server.version(), slot, String.join(", ", ctx.destinations().keySet()));
-        return new WalStreaming(service, receiver, shipper, onClose);
+        return new WalStreaming(service, receiver, shipper, onClose, server, ctx.clock());
     }
 
     @Override
@@ -100,6 +112,34 @@ public final class WalStreaming implements WalStream {
     @Override
     public int gaps() {
         return receiver.slotsRecreated();
+    }
+
+    @Override
+    public WalPosition position() throws IOException {
+        String slot = SlotName.of(service);
+        PgConnection connection = server.connection();
+        ProcessResult result = connection.runner().run(ProcessSpec.of(connection.command(server.psql(), "--no-psqlrc",
+                "--tuples-only", "--no-align", "--field-separator= ", "--command=SELECT pg_current_wal_lsn(),"
+                        + " pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint,"
+                        + " (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size'), coalesce((SELECT"
+                        + " pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_replication_slots"
+                        + " WHERE slot_name = '" + slot + "'), 0)"), connection.environment(), QUERY_TIMEOUT));
+        if (!result.succeeded()) {
+            throw new IOException("asking " + connection.service().address() + " for its WAL position failed: "
+                    + result.failure());
+        }
+        String[] fields = result.stdout().strip().split(" ");
+        long current = Long.parseLong(fields[1]);
+        long segmentSize = Long.parseLong(fields[2]);
+        Optional<String> last = shipper.lastSegment();
+        // WAL up to the end of the newest segment stored whole is archived; the rest is still to come.
+        long archivedThrough = last.map(name -> (Long.parseLong(name.substring(8, 16), 16) * (0x1_0000_0000L
+                / segmentSize) + Long.parseLong(name.substring(16, 24), 16) + 1) * segmentSize).orElse(0L);
+        long lagBytes = Math.max(0, current - archivedThrough);
+        // A finished segment not yet stored: the segment being written is always one behind the current position.
+        Duration lag = lagBytes > segmentSize && shipper.lastShipped().isPresent()
+                ? Duration.between(shipper.lastShipped().get(), clock.instant()) : Duration.ZERO;
+        return new WalPosition(fields[0], last, lagBytes, lag, Long.parseLong(fields[3]));
     }
 
     /** The receiver first, so that the shipper's last pass stores what it wrote last. */

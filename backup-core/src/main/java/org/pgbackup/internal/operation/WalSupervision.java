@@ -16,6 +16,7 @@ import org.pgbackup.config.Configuration;
 import org.pgbackup.controller.PointInTimeRecovery;
 import org.pgbackup.controller.RunListener;
 import org.pgbackup.pitr.BaseBackupResult;
+import org.pgbackup.pitr.WalPosition;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.pitr.WalStream;
 import org.tinylog.Logger;
@@ -45,6 +46,7 @@ public final class WalSupervision implements AutoCloseable {
     private final Map<String, Instant> notBefore = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Integer> archivedSeen = new HashMap<>();
+    private Instant nextPosition = Instant.MIN;
     private final BiConsumer<String, Consumer<RunListener>> tell;
     private final Thread thread;
 
@@ -83,6 +85,10 @@ public final class WalSupervision implements AutoCloseable {
                     nextBase = config.pitr().baseBackups().next(clock.instant());
                 }
                 takeDueBaseBackups();
+                if (!clock.instant().isBefore(nextPosition)) {
+                    nextPosition = clock.instant().plus(RETRY);
+                    tellPositions();
+                }
                 Duration wait = Duration.between(clock.instant(), nextBase);
                 if (wait.compareTo(LOOK) > 0) {
                     wait = LOOK;
@@ -139,6 +145,18 @@ public final class WalSupervision implements AutoCloseable {
                         observed.lastArchived().get(), observed.gaps()));
             }
         }
+    }
+
+    /** Asks each streamed server where its WAL stands, for the metrics. */
+    private void tellPositions() {
+        streams.forEach((service, stream) -> {
+            try {
+                WalPosition position = stream.position();
+                tell.accept(service + "'s WAL position", l -> l.walPosition(service, position));
+            } catch (java.io.IOException | RuntimeException e) {
+                Logger.warn("{}: asking the server where its WAL stands failed: {}", service, e.getMessage());
+            }
+        });
     }
 
     private boolean hasNoBaseBackup(String service) {

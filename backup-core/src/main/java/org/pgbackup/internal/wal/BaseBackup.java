@@ -1,6 +1,8 @@
 package org.pgbackup.internal.wal;
 
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,10 +40,10 @@ import org.pgbackup.spi.StoredObject;
  * {@code <service>/base.backup/<name>.tar.zst[.age]}, with {@code <name>.json} beside it,
  * written last: where recovery from it starts and must at least reach (start and end LSN,
  * timeline), when it ran, and the stored bytes' size and SHA-256. The start and the timeline
- * are read from the {@code backup_label} in the tar as it streams by, the end from the
- * {@code backup_manifest} behind it (PostgreSQL 13 and later) or from {@code pg_basebackup}'s
- * own report. The server's {@code backup_manifest} stays in the tar, for
- * {@code pg_verifybackup}.
+ * are read from the {@code backup_label} at the head of the tar as it streams by, the end from
+ * the {@code backup_manifest} at its tail (PostgreSQL 13 and later) or from
+ * {@code pg_basebackup}'s own report; what lies between is copied unparsed. The server's
+ * {@code backup_manifest} stays in the tar, for {@code pg_verifybackup}.
  *
  * <p>A server with tablespaces beyond {@code pg_default} and {@code pg_global} is refused:
  * {@code pg_basebackup} writes one tablespace to a stream, and a backup of the main one alone
@@ -51,11 +53,15 @@ public final class BaseBackup {
     /** The directory under a service that holds its base backups; a dot keeps it apart from database directories. */
     public static final String DIRECTORY = "base.backup";
     private static final Duration NO_END = Duration.ofDays(36_500);
+    private static final int TRANSFER = 256 * 1024;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Pattern START = Pattern.compile("START WAL LOCATION: (\\S+) \\(file ([0-9A-F]{24})\\)");
     private static final Pattern TIMELINE = Pattern.compile("START TIMELINE: (\\d+)");
     private static final Pattern MANIFEST_END = Pattern.compile("\"End-LSN\": \"([0-9A-F]+/[0-9A-F]+)\"");
+    /** Where the end of the tar is kept among the labels read from it. */
+    private static final String TAIL = "tail";
+    private static final int TAIL_BYTES = 64 * 1024;
     private static final Pattern REPORTED_END = Pattern.compile("write-ahead log end point: (\\S+)");
 
     /**
@@ -168,17 +174,22 @@ public final class BaseBackup {
     }
 
     /**
-     * Copies the tar to {@code plain}, every byte, keeping {@code backup_label} and
-     * {@code backup_manifest} as they pass.
+     * Copies the tar to {@code plain}, every byte, keeping {@code backup_label} and the tar's
+     * end, which holds the {@code backup_manifest}'s WAL range, as they pass.
      */
     private static void readLabels(InputStream tar, OutputStream plain, Map<String, String> labels)
             throws IOException {
+        // Large writes: each one crosses into the native compressor. The tail keeps the end of the tar, where
+        // the backup_manifest's WAL range is.
+        Tail tail = new Tail(plain);
+        BufferedOutputStream copy = new BufferedOutputStream(tail, TRANSFER);
         // The tar reader skips what it does not read; skipped bytes must still reach the copy.
-        InputStream copied = new FilterInputStream(new TeeInputStream(tar, plain)) {
+        InputStream copied = new FilterInputStream(new TeeInputStream(tar, copy)) {
+            private final byte[] buffer = new byte[TRANSFER];
+
             @Override
             public long skip(long n) throws IOException {
                 long skipped = 0;
-                byte[] buffer = new byte[8192];
                 while (skipped < n) {
                     int read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
                     if (read < 0) {
@@ -189,13 +200,54 @@ public final class BaseBackup {
                 return skipped;
             }
         };
+        // The server sends backup_label first; what follows is copied as it comes, unparsed, which keeps a
+        // base backup as fast as the bare pipeline.
         TarArchiveInputStream entries = new TarArchiveInputStream(copied);
-        for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
-            if (entry.getName().equals("backup_label") || entry.getName().equals("backup_manifest")) {
-                labels.put(entry.getName(), new String(entries.readAllBytes(), StandardCharsets.UTF_8));
-            }
+        TarArchiveEntry first = entries.getNextEntry();
+        if (first != null && first.getName().equals("backup_label")) {
+            labels.put(first.getName(), new String(entries.readAllBytes(), StandardCharsets.UTF_8));
         }
         copied.transferTo(OutputStream.nullOutputStream());
+        copy.flush();
+        labels.put(TAIL, tail.text());
+    }
+
+    /**
+     * Passes bytes on and keeps the last {@value #TAIL_BYTES} of them: the manifest's WAL range
+     * and checksum close it, and the tar's end-of-archive blocks follow.
+     */
+    private static final class Tail extends FilterOutputStream {
+        private final byte[] ring = new byte[TAIL_BYTES];
+        private long written;
+
+        Tail(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            ring[(int) (written++ % TAIL_BYTES)] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            int from = Math.max(0, length - TAIL_BYTES);
+            for (int i = from; i < length; i++) {
+                ring[(int) ((written + i) % TAIL_BYTES)] = bytes[offset + i];
+            }
+            written += length;
+        }
+
+        String text() {
+            int kept = (int) Math.min(written, TAIL_BYTES);
+            byte[] ordered = new byte[kept];
+            for (int i = 0; i < kept; i++) {
+                ordered[i] = ring[(int) ((written - kept + i) % TAIL_BYTES)];
+            }
+            return new String(ordered, StandardCharsets.ISO_8859_1);
+        }
     }
 
     private record Fields(Lsn start, Lsn end, int timeline, long segmentSize) {
@@ -205,7 +257,7 @@ public final class BaseBackup {
         String label = labels.getOrDefault("backup_label", "");
         Matcher start = START.matcher(label);
         Matcher timeline = TIMELINE.matcher(label);
-        Optional<String> end = last(MANIFEST_END.matcher(labels.getOrDefault("backup_manifest", "")))
+        Optional<String> end = last(MANIFEST_END.matcher(labels.getOrDefault(TAIL, "")))
                 .or(() -> last(REPORTED_END.matcher(result.stderr())));
         if (!start.find() || !timeline.find() || end.isEmpty()) {
             return Optional.empty();

@@ -41,6 +41,7 @@ public final class WalShipper implements AutoCloseable {
     private final StopSignal closed = new StopSignal();
     private final AtomicInteger shipped = new AtomicInteger();
     private final AtomicReference<Instant> lastShipped = new AtomicReference<>();
+    private final AtomicReference<String> lastSegment = new AtomicReference<>();
     private final Thread thread;
     private Instant partialShipped = Instant.MIN;
 
@@ -74,6 +75,11 @@ public final class WalShipper implements AutoCloseable {
     /** How many finished files have been stored everywhere and left the spool. */
     public int shipped() {
         return shipped.get();
+    }
+
+    /** The newest segment stored everywhere, if one has been. */
+    public Optional<String> lastSegment() {
+        return Optional.ofNullable(lastSegment.get());
     }
 
     /** When the last finished file was stored everywhere, if one has been. */
@@ -112,6 +118,9 @@ public final class WalShipper implements AutoCloseable {
             spool.remove(name);
             shipped.incrementAndGet();
             lastShipped.set(clock.instant());
+            if (!name.endsWith(".history")) {
+                lastSegment.set(name);
+            }
             try {
                 archive.delete(service, name + PARTIAL);
             } catch (IOException e) {

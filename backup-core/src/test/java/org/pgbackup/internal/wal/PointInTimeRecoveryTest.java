@@ -72,14 +72,20 @@ class PointInTimeRecoveryTest {
         source.sql("INSERT INTO ticks (pad) SELECT repeat('x', 100) FROM generate_series(1, " + rows + ")");
     }
 
+    /** Starts streaming the source's WAL into a spool, and waits until its slot is in use. */
+    private WalReceiver streamInto(WalSpool spool) {
+        WalReceiver receiver = WalReceiver.start(connection(), source.bin().resolve("pg_receivewal"),
+                source.bin().resolve("psql"), SLOT, spool, Duration.ofSeconds(2));
+        await("the slot to stream").atMost(BOUND).until(() -> source.sql("SELECT active FROM pg_replication_slots"
+                + " WHERE slot_name = '" + SLOT + "'").equals("t"));
+        return receiver;
+    }
+
     /** Streams and archives WAL while writing: 2000 rows, a base backup, 3000 rows, the target, 1000 rows later. */
     private String archiveAroundATarget(WalArchive archive) throws Exception {
         WalSpool spool = new WalSpool(root.resolve("spool"));
         String target;
-        try (WalReceiver receiver = WalReceiver.start(connection(), source.bin().resolve("pg_receivewal"),
-                source.bin().resolve("psql"), SLOT, spool, Duration.ofSeconds(2))) {
-            await("the slot to stream").atMost(BOUND).until(() -> source.sql("SELECT active FROM pg_replication_slots"
-                    + " WHERE slot_name = '" + SLOT + "'").equals("t"));
+        try (WalReceiver receiver = streamInto(spool)) {
             write(2000);
             Map<String, String> failed = new HashMap<>();
             BaseBackup.Taken base = BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop",
@@ -220,10 +226,7 @@ class PointInTimeRecoveryTest {
         WalArchive archive = new WalArchive(destinations, Encryption.none());
         WalSpool spool = new WalSpool(root.resolve("spool"));
         String target;
-        try (WalReceiver receiver = WalReceiver.start(connection(), source.bin().resolve("pg_receivewal"),
-                source.bin().resolve("psql"), SLOT, spool, Duration.ofSeconds(2))) {
-            await("the slot to stream").atMost(BOUND).until(() -> source.sql("SELECT active FROM pg_replication_slots"
-                    + " WHERE slot_name = '" + SLOT + "'").equals("t"));
+        try (WalReceiver receiver = streamInto(spool)) {
             Map<String, String> failed = new HashMap<>();
             BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop", destinations, encryption,
                     Clock.systemUTC(), failed);
