@@ -233,10 +233,14 @@ public final class BaseBackup {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             out.write(bytes, offset, length);
-            int from = Math.max(0, length - TAIL_BYTES);
-            for (int i = from; i < length; i++) {
-                ring[(int) ((written + i) % TAIL_BYTES)] = bytes[offset + i];
-            }
+            // Only the last TAIL_BYTES of this write can stay, copied in at most two runs around the ring.
+            int kept = Math.min(length, TAIL_BYTES);
+            long at = written + length - kept;
+            int from = offset + length - kept;
+            int start = (int) (at % TAIL_BYTES);
+            int first = Math.min(kept, TAIL_BYTES - start);
+            System.arraycopy(bytes, from, ring, start, first);
+            System.arraycopy(bytes, from + first, ring, 0, kept - first);
             written += length;
         }
 
