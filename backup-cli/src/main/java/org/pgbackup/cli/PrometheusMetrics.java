@@ -56,6 +56,7 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
     private final Gauge walLagSeconds;
     private final Gauge slotRetained;
     private final Gauge currentLsn;
+    private final Gauge archivedLsn;
 
     private PrometheusMetrics(Optional<Integer> port, Clock clock) throws IOException {
         this.clock = clock;
@@ -112,6 +113,9 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
                 + " slot holds back on its server").labelNames("service").register(registry);
         currentLsn = Gauge.builder().name("pgbackup_pitr_server_lsn_bytes").help("The server's current WAL position,"
                 + " as a byte offset").labelNames("service").register(registry);
+        archivedLsn = Gauge.builder().name("pgbackup_pitr_archived_lsn_bytes").help("Where the newest WAL segment"
+                + " stored whole ends, as a byte offset: everything before it is archived").labelNames("service")
+                .register(registry);
         server = port.isPresent() ? Optional.of(HTTPServer.builder().port(port.get()).registry(registry)
                 .buildAndStart()) : Optional.empty();
     }
@@ -244,6 +248,9 @@ final class PrometheusMetrics implements RunListener, Notifications.Outcomes, Au
         walLagBytes.labelValues(service).set(position.lagBytes());
         walLagSeconds.labelValues(service).set(position.lag().toMillis() / 1000.0);
         slotRetained.labelValues(service).set(position.slotRetainedBytes());
+        if (position.archivedThrough() > 0) {
+            archivedLsn.labelValues(service).set(position.archivedThrough());
+        }
         String[] lsn = position.currentLsn().split("/");
         currentLsn.labelValues(service).set(Long.parseLong(lsn[0], 16) * 0x1_0000_0000L + Long.parseLong(lsn[1], 16));
     }

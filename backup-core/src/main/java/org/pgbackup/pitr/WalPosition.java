@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param currentLsn the server's current WAL write position
  * @param lastArchivedSegment the newest WAL segment stored whole in every destination since the
  *     stream started, if any
+ * @param archivedThrough where that segment ends, as a byte offset of the WAL (an LSN as a
+ *     number): everything before it is archived; 0 if none is
  * @param lagBytes the WAL the server has written that is not yet stored as a whole segment:
  *     under one segment when archiving keeps up (the segment being written is stored as a
  *     partial copy)
@@ -19,8 +21,8 @@ import java.util.Optional;
  *     segment is stored
  * @param slotRetainedBytes the WAL the service's replication slot holds back on the server
  */
-public record WalPosition(String currentLsn, Optional<String> lastArchivedSegment, long lagBytes, Duration lag,
-        long slotRetainedBytes) {
+public record WalPosition(String currentLsn, Optional<String> lastArchivedSegment, long archivedThrough,
+        long lagBytes, Duration lag, long slotRetainedBytes) {
 
     public WalPosition {
         requireNonNull(currentLsn, "currentLsn is null");

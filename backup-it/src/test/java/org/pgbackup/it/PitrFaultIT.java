@@ -173,6 +173,10 @@ class PitrFaultIT {
                             (double) lsnAfter);
             assertThat(Metrics.value(metrics, "pgbackup_pitr_slot_retained_bytes{service=\"" + SERVICE + "\"}"))
                     .isGreaterThanOrEqualTo(0);
+            // The end of a segment the test saw stored, or of a later one.
+            double archived = Metrics.value(metrics, "pgbackup_pitr_archived_lsn_bytes{service=\"" + SERVICE + "\"}");
+            assertThat(archived).as(metrics).isBetween((double) lsnBefore, (double) lsnAfter);
+            assertThat(archived % (16 * 1024 * 1024)).isZero();
             assertThat(Metrics.value(metrics, "pgbackup_pitr_wal_gaps{service=\"" + SERVICE + "\"}")).isEqualTo(1);
             assertThat(Metrics.value(metrics, "pgbackup_pitr_base_backups_total{result=\"ok\",service=\"" + SERVICE
                     + "\"}")).as(metrics).isEqualTo(2);

@@ -139,7 +139,7 @@ public final class WalStreaming implements WalStream {
         // A finished segment not yet stored: the segment being written is always one behind the current position.
         Duration lag = lagBytes > segmentSize && shipper.lastShipped().isPresent()
                 ? Duration.between(shipper.lastShipped().get(), clock.instant()) : Duration.ZERO;
-        return new WalPosition(fields[0], last, lagBytes, lag, Long.parseLong(fields[3]));
+        return new WalPosition(fields[0], last, archivedThrough, lagBytes, lag, Long.parseLong(fields[3]));
     }
 
     /** The receiver first, so that the shipper's last pass stores what it wrote last. */

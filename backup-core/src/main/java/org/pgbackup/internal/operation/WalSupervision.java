@@ -47,6 +47,8 @@ public final class WalSupervision implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, Integer> archivedSeen = new HashMap<>();
     private Instant nextPosition = Instant.MIN;
+    /** Whether a stream stored something since the servers were last asked where their WAL stands. */
+    private boolean moved;
     private final BiConsumer<String, Consumer<RunListener>> tell;
     private final Thread thread;
 
@@ -85,7 +87,9 @@ public final class WalSupervision implements AutoCloseable {
                     nextBase = config.pitr().baseBackups().next(clock.instant());
                 }
                 takeDueBaseBackups();
-                if (!clock.instant().isBefore(nextPosition)) {
+                // Asked every half minute, and at each look while WAL moves.
+                if (moved || !clock.instant().isBefore(nextPosition)) {
+                    moved = false;
                     nextPosition = clock.instant().plus(RETRY);
                     tellPositions();
                 }
@@ -141,6 +145,7 @@ public final class WalSupervision implements AutoCloseable {
             WalStream observed = stream;
             if (observed.archived() != archivedSeen.getOrDefault(service, -1) && observed.lastArchived().isPresent()) {
                 archivedSeen.put(service, observed.archived());
+                moved = true;
                 tell.accept(service + "'s WAL archiving", l -> l.walArchived(service, observed.archived(),
                         observed.lastArchived().get(), observed.gaps()));
             }
