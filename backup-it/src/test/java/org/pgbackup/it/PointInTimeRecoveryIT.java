@@ -153,6 +153,30 @@ class PointInTimeRecoveryIT {
         assertThat(query(servers.started(onTimeline2, second), FINGERPRINT)).as("the rows of timeline 2 up to its target")
                 .isEqualTo(expectedOnTimeline2).isNotEqualTo(expected);
 
+        // A directory that is not empty: refused without --yes; with it, its contents are moved aside, not lost.
+        Path occupied = RestoredServers.home(root).resolve("occupied");
+        Files.createDirectories(occupied);
+        Files.writeString(occupied.resolve("keep.txt"), "the operator's file");
+        ControllerProcess.Run notEmpty = controller.run(env, "restore-pitr", SERVICE, "--to", target, "--into",
+                occupied.toString());
+        assertThat(notEmpty.exitCode()).as(notEmpty.toString()).isEqualTo(2);
+        assertThat(notEmpty.errorLines()).singleElement().asString().contains("it is not empty. Add --yes to move"
+                + " its contents aside");
+        assertThat(occupied.resolve("keep.txt")).hasContent("the operator's file");
+        assertThat(occupied.resolve("PG_VERSION")).doesNotExist();
+        ControllerProcess.Run replaced = controller.run(env, "restore-pitr", SERVICE, "--to", target, "--into",
+                occupied.toString(), "--yes");
+        assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+        Path movedTo;
+        try (var saves = Files.list(root.resolve("data").resolve(SERVICE).resolve(".pgbackup/pitr-aside"))) {
+            movedTo = saves.findFirst().orElseThrow();
+        }
+        assertThat(replaced.stdout()).contains("moved the directory's earlier contents to " + movedTo);
+        assertThat(movedTo.resolve("keep.txt")).hasContent("the operator's file");
+        assertThat(occupied.resolve("keep.txt")).doesNotExist();
+        assertThat(occupied.resolve("PG_VERSION")).exists();
+        assertThat(occupied.resolve("recovery.signal")).exists();
+
         // Outside the window, or onto a running server's directory: refused, and nothing is changed.
         ControllerProcess.Run before = controller.run(env, "restore-pitr", SERVICE, "--to", "2000-01-01T00:00:00Z",
                 "--into", refusedInto.toString());
