@@ -119,7 +119,7 @@ final class EnvironmentReader {
         }
         StatusPageReader.read(variables, builder.metricsPort).ifPresent(builder::statusPage);
         readDrills();
-        readPitr();
+        builder.pitr(PitrPolicyReader.read(variables, builder.zone));
         Duration hookTimeout = variables.text("HOOK_TIMEOUT").flatMap(text -> {
             Optional<Duration> parsed = parseDuration(text);
             if (parsed.isEmpty()) {
@@ -173,29 +173,6 @@ final class EnvironmentReader {
             return parsed;
         });
         builder.drills(new DrillPolicy(schedule, maxAge, variables.bool("DRILL_COUNT_ROWS", true)));
-    }
-
-    private void readPitr() {
-        PitrPolicy defaults = PitrPolicy.defaults(builder.zone);
-        Schedule baseBackups = variables.text("BASE_BACKUP_SCHEDULE").flatMap(text -> {
-            Optional<Schedule> parsed = Schedule.parse(text, builder.zone);
-            if (parsed.isEmpty()) {
-                variables.invalid("BASE_BACKUP_SCHEDULE", "a cron expression such as '0 1 * * *'", text);
-            }
-            return parsed;
-        }).orElse(defaults.baseBackups());
-        long days = variables.whole("PITR_RETENTION_DAYS", defaults.window().toDays(), 1, MAX_WHOLE,
-                "a whole number of days, 1 or more");
-        Duration maxLag = variables.text("WAL_MAX_LAG").flatMap(text -> {
-            Optional<Duration> parsed = parseDuration(text);
-            if (parsed.isEmpty()) {
-                variables.invalid("WAL_MAX_LAG", "a positive duration such as 5m, 1h or 300", text);
-            }
-            return parsed;
-        }).orElse(defaults.maxLag());
-        long partial = variables.whole("WAL_PARTIAL_SECONDS", defaults.partialEvery().toSeconds(), 1, 86_400,
-                "a whole number of seconds from 1 to 86400");
-        builder.pitr(new PitrPolicy(baseBackups, Duration.ofDays(days), maxLag, Duration.ofSeconds(partial)));
     }
 
     private void readSchedule() {

@@ -135,7 +135,8 @@ class OperationSettingsTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).contains(
                         "Invalid value for BASE_BACKUP_SCHEDULE (should be a cron expression such as '0 1 * * *'):"
                                 + " nightly",
-                        "Invalid value for WAL_MAX_LAG (should be a positive duration such as 5m, 1h or 300): soon",
+                        "Invalid value for WAL_MAX_LAG (should be a positive duration such as 1d, 26h, 90m or 3600):"
+                                + " soon",
                         "Invalid value for SHOP_PITR (should be true or false): yes please")
                         .anySatisfy(p -> assertThat(p).startsWith("Invalid value for PITR_RETENTION_DAYS"))
                         .anySatisfy(p -> assertThat(p).startsWith("Invalid value for WAL_PARTIAL_SECONDS")));
