@@ -95,6 +95,7 @@ public final class WalReceiver implements AutoCloseable {
             try {
                 streamedBefore |= hasStreamed();
                 ensureSlot(streamedBefore);
+                TornPartialSegment.complete(spool, connection, psql, service);
                 starts.incrementAndGet();
                 streamedBefore = true;
                 ProcessResult result = runner.run(ProcessSpec.of(connection.command(receiveWal,

@@ -109,6 +109,25 @@ class WalReceiverTest {
     }
 
     @Test
+    void aPartialSegmentCutShortWhileItWasFilledWithZerosIsFilledUpAndStreamedIntoAgain() throws Exception {
+        String current;
+        try (WalReceiver receiver = receiver()) {
+            current = awaitPartial();
+        }
+        // What a SIGKILL leaves while pg_receivewal fills a new segment with zeros: a short file of zeros.
+        Path partial = spool.file(current + ".partial");
+        Files.write(partial, new byte[(int) ScratchServer.SEGMENT_SIZE / 2 - 8192]);
+
+        try (WalReceiver receiver = receiver()) {
+            String[] switched = writeAndSwitch();
+            assertThat(switched[0]).isEqualTo(current);
+            awaitFinished(current);
+            assertSpooledAsTheServerWroteIt(switched);
+            assertThat(receiver.starts()).as("pg_receivewal took the filled file at its first start").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aSlotDroppedByHandIsCreatedAgainAndTheGapIsCounted() throws Exception {
         try (WalReceiver receiver = receiver()) {
             String[] first = writeAndSwitch();
