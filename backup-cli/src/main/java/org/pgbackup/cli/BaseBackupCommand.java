@@ -12,7 +12,7 @@ final class BaseBackupCommand extends EachServiceCommand {
     @Override
     int run(BackupController controller, PrintStream out, ErrorStream err) {
         if (!choice.all()) {
-            return print(controller.pointInTimeRecovery().baseBackup(choice.service()), out);
+            return print(controller.pointInTimeRecovery().baseBackup(choice.service(), err.progress()), out);
         }
         return ServiceArgument.report(controller.pointInTimeRecovery().baseBackupAll(),
                 (service, result) -> print(result, out), err);

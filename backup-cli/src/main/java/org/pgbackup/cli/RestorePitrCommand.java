@@ -66,7 +66,7 @@ final class RestorePitrCommand extends OneServiceCommand {
         String service = service();
         PitrRestoreOptions options = new PitrRestoreOptions(Optional.ofNullable(to).map(RestorePitrCommand::target),
                 Optional.ofNullable(into).map(Path::of), yes, start);
-        PitrRestoreResult result = controller.pointInTimeRecovery().restore(service, options);
+        PitrRestoreResult result = controller.pointInTimeRecovery().restore(service, options, err.progress());
         result.movedAside().ifPresent(aside -> out.println(service + ": moved the directory's earlier contents to "
                 + aside));
         out.println(service + ": restored base backup " + result.baseBackup().name() + " and " + result.walFiles()

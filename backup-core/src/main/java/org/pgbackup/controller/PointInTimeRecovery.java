@@ -1,5 +1,7 @@
 package org.pgbackup.controller;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -62,8 +64,20 @@ public final class PointInTimeRecovery {
      * @throws org.pgbackup.error.StorageException if a destination did not store it
      */
     public BaseBackupResult baseBackup(String service) {
+        return baseBackup(service, ProgressListener.NONE);
+    }
+
+    /**
+     * The same, told to a listener: {@link ProgressListener.Phase#WAITING_FOR_LOCK},
+     * {@link ProgressListener.Phase#CONNECTING} (the server's readiness and slot),
+     * {@link ProgressListener.Phase#BASE_BACKUP} with the bytes of the tar the server sends,
+     * {@link ProgressListener.Phase#APPLYING_RETENTION} and {@link ProgressListener.Phase#FINISHED}.
+     * {@link BackupController#cancel()} stops it, and no destination keeps anything.
+     */
+    public BaseBackupResult baseBackup(String service, ProgressListener listener) {
+        requireNonNull(listener, "listener is null");
         return running.run(service, "base backup", Optional.empty(), "no destination keeps any of it",
-                op -> bases.take(service));
+                op -> bases.take(service, listener, op));
     }
 
     /** A base backup of every service with point-in-time recovery, going on after one fails. */
@@ -97,8 +111,22 @@ public final class PointInTimeRecovery {
      *     and {@link PitrRestoreOptions#replace()} is false
      */
     public PitrRestoreResult restore(String service, PitrRestoreOptions options) {
+        return restore(service, options, ProgressListener.NONE);
+    }
+
+    /**
+     * The same, told to a listener: {@link ProgressListener.Phase#WAITING_FOR_LOCK},
+     * {@link ProgressListener.Phase#RESTORING} with the stored bytes of every file fetched (the
+     * WAL first, then the base backup), {@link ProgressListener.Phase#RECOVERING} while a server
+     * started on the directory recovers ({@link PitrRestoreOptions#start()}), and
+     * {@link ProgressListener.Phase#FINISHED}. {@link BackupController#cancel()} stops it
+     * between files, and the directory is left as it was.
+     */
+    public PitrRestoreResult restore(String service, PitrRestoreOptions options, ProgressListener listener) {
+        requireNonNull(options, "options is null");
+        requireNonNull(listener, "listener is null");
         return running.run(service, "point-in-time restore", Optional.empty(), "the directory is left as it was",
-                op -> restores.restore(service, options));
+                op -> restores.restore(service, options, listener, op));
     }
 
     /** A service's restorable window in each destination, the local one first, with its base backups. */

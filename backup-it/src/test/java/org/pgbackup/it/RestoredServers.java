@@ -45,6 +45,12 @@ final class RestoredServers implements AutoCloseable {
         return Integer.parseInt(port.group(1));
     }
 
+    /** The port of the server a library restore with {@code start} started; stopped on close. */
+    int started(org.pgbackup.pitr.PitrRestoreResult result) {
+        started.add(result.directory());
+        return result.started().orElseThrow().port();
+    }
+
     /** Runs SQL on a restored server as the source's role, which it restored. */
     static String query(PgCluster source, int port, String sql) {
         ProcessBuilder psql = new ProcessBuilder(PgCluster.serverBinaries().resolve("psql").toString(), "--no-psqlrc",

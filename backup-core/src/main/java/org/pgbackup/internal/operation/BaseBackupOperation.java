@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pgbackup.config.Configuration;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.ProgressListener;
+import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.error.BaseBackupFailedException;
 import org.pgbackup.error.StorageException;
 import org.pgbackup.internal.wal.BaseBackup;
@@ -30,18 +33,39 @@ public final class BaseBackupOperation {
         this.retention = new PitrRetentionSweep(ctx);
     }
 
+    /** A base backup as {@code start} takes it: no one listens, and only the client's close cancels it. */
     public BaseBackupResult take(String service) {
+        return take(service, ProgressListener.NONE, new Cancellation());
+    }
+
+    /**
+     * A base backup, told to a listener: {@link Phase#WAITING_FOR_LOCK}, {@link Phase#CONNECTING},
+     * {@link Phase#BASE_BACKUP} with the tar's bytes, {@link Phase#APPLYING_RETENTION} and
+     * {@link Phase#FINISHED}. A cancellation stops {@code pg_basebackup}; nothing is kept then.
+     */
+    public BaseBackupResult take(String service, ProgressListener listener, Cancellation cancellation) {
+        Progress progress = new Progress(listener, service, cancellation, ctx.runner());
+        progress.phase(Phase.WAITING_FOR_LOCK);
+        try {
+            return taken(service, progress);
+        } finally {
+            progress.phase(Phase.FINISHED);
+        }
+    }
+
+    private BaseBackupResult taken(String service, Progress progress) {
         Configuration config = ctx.config();
-        ReplicationServer server = ReplicationServer.of(ctx, service);
-        String slot = SlotName.of(service);
         try (ServiceLock lock = ctx.lock(service, "basebackup")) {
+            progress.phase(Phase.CONNECTING);
+            ReplicationServer server = ReplicationServer.of(ctx, service, progress.runner());
+            String slot = SlotName.of(service);
             try {
                 StreamingReadiness readiness = StreamingReadiness.check(server.connection(), server.psql(), slot);
                 if (!readiness.ready()) {
                     throw new org.pgbackup.error.StreamingNotReadyException(readiness.message(
                             server.connection().service()).replace("cannot stream its WAL", "cannot take a base backup"));
                 }
-                if (ReplicationSlot.ensure(server.connection(), server.psql(), slot)) {
+                if (!readiness.slotExists() && ReplicationSlot.ensure(server.connection(), server.psql(), slot)) {
                     Logger.warn("{}: created replication slot '{}': the server keeps its WAL from now until the"
                             + " controller's start streams it", service, slot);
                 }
@@ -49,13 +73,15 @@ public final class BaseBackupOperation {
                 throw new BaseBackupFailedException("A base backup of service '" + service + "' could not start: "
                         + e.getMessage(), e);
             }
+            progress.phase(Phase.BASE_BACKUP);
             BaseBackup.removeStale(ctx.destinations(), service);
             Map<String, String> failed = new LinkedHashMap<>();
             BaseBackup.Taken taken;
             try {
                 taken = BaseBackup.take(server.connection(), server.program(ctx, "pg_basebackup"), service,
-                        ctx.destinations(), config.encryption(), ctx.clock(), failed);
+                        ctx.destinations(), config.encryption(), ctx.clock(), failed, progress::counting);
             } catch (IOException e) {
+                progress.checkCancelled();
                 throw new BaseBackupFailedException(e.getMessage(), e);
             }
             if (!failed.isEmpty()) {
@@ -70,6 +96,7 @@ public final class BaseBackupOperation {
             Logger.info("{}: base backup {} stored in {} ({} bytes, WAL {} to {}, timeline {})", service,
                     manifest.name(), String.join(", ", taken.destinations()), manifest.size(), manifest.start(),
                     manifest.end(), manifest.timeline());
+            progress.phaseAfterCommit(Phase.APPLYING_RETENTION);
             PitrRetentionSweep.Deleted deleted = retention.apply(service);
             if (!failed.isEmpty()) {
                 throw new StorageException("Base backup " + manifest.name() + " of service '" + service + "' was"

@@ -1,6 +1,7 @@
 package org.pgbackup.internal.operation;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -8,8 +9,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.pgbackup.config.Configuration;
 import org.pgbackup.config.ServiceSettings;
+import org.pgbackup.controller.Cancellation;
+import org.pgbackup.controller.ProgressListener;
+import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.error.BackupException;
 import org.pgbackup.error.ConfirmationRequiredException;
 import org.pgbackup.error.RestoreFailedException;
@@ -43,7 +48,24 @@ public final class PitrRestoreOperation {
         this.ctx = ctx;
     }
 
-    public PitrRestoreResult restore(String service, PitrRestoreOptions options) {
+    /**
+     * Restores, told to a listener: {@link Phase#WAITING_FOR_LOCK}, {@link Phase#RESTORING} with
+     * the stored bytes fetched, {@link Phase#RECOVERING} when it starts the server, and
+     * {@link Phase#FINISHED}. A cancellation stops it between files; the directory is then left
+     * as it was.
+     */
+    public PitrRestoreResult restore(String service, PitrRestoreOptions options, ProgressListener listener,
+            Cancellation cancellation) {
+        Progress progress = new Progress(listener, service, cancellation, ctx.runner());
+        progress.phase(Phase.WAITING_FOR_LOCK);
+        try {
+            return restored(service, options, progress);
+        } finally {
+            progress.phase(Phase.FINISHED);
+        }
+    }
+
+    private PitrRestoreResult restored(String service, PitrRestoreOptions options, Progress progress) {
         Configuration config = ctx.config();
         ServiceSettings settings = config.service(service);
         Path into = options.into().orElse(settings.dataDirectory()).toAbsolutePath().normalize();
@@ -62,6 +84,8 @@ public final class PitrRestoreOperation {
             }
             WalArchive archive = new WalArchive(ctx.destinations(), config.encryption());
             Chosen chosen = plan(archive, service, options.target());
+            progress.phase(Phase.RESTORING);
+            UnaryOperator<InputStream> fetched = progress.countingAll();
             Optional<Path> movedAside = Optional.empty();
             try {
                 if (occupied) {
@@ -70,7 +94,10 @@ public final class PitrRestoreOperation {
                     Logger.warn("{}: moved the contents of {} aside to {}", service, into, aside);
                 }
                 PitrRestore.write(chosen.plan(), archive, chosen.storage(), chosen.destination(), service,
-                        config.encryption(), into, this::newestCommit);
+                        config.encryption(), into, this::newestCommit, in -> {
+                            progress.checkCancelled();
+                            return fetched.apply(in);
+                        });
             } catch (IOException | RuntimeException e) {
                 undo(service, into, movedAside);
                 if (e instanceof BackupException failure) {
@@ -83,9 +110,12 @@ public final class PitrRestoreOperation {
             Logger.info("{}: restored base backup {} and {} WAL file(s) from {} into {}, to recover to {}", service,
                     plan.base().name(), plan.files().size() + plan.partial().map(p -> 1).orElse(0),
                     chosen.destination(), into, plan.target().map(Instant::toString).orElse("the latest time"));
-            Optional<StartedServer> started = options.start()
-                    ? Optional.of(RecoveredServer.start(into, ctx.binaries(), ctx.runner(), config.operationTimeout()))
-                    : Optional.empty();
+            Optional<StartedServer> started = Optional.empty();
+            if (options.start()) {
+                progress.phase(Phase.RECOVERING);
+                started = Optional.of(RecoveredServer.start(into, ctx.binaries(), progress.runner(),
+                        config.operationTimeout()));
+            }
             return new PitrRestoreResult(service, into, chosen.destination(), BaseBackupOperation.info(plan.base()),
                     plan.files().size() + plan.partial().map(p -> 1).orElse(0), plan.target(), movedAside, started);
         }

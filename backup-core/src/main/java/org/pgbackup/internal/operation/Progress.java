@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import org.apache.commons.io.input.ProxyInputStream;
 import org.apache.commons.io.output.ProxyOutputStream;
 import org.pgbackup.controller.Cancellation;
@@ -110,18 +112,24 @@ public final class Progress {
         };
     }
 
-    /** The stream, counting what is read through it. */
-    InputStream counting(InputStream in) {
-        return new ProxyInputStream(in) {
-            private long total;
-
+    /**
+     * Wraps streams so that what is read through all of them counts as one total: a phase that
+     * reads several files, such as a restore to a point in time.
+     */
+    UnaryOperator<InputStream> countingAll() {
+        AtomicLong total = new AtomicLong();
+        return in -> new ProxyInputStream(in) {
             @Override
             protected void afterRead(int n) {
                 if (n > 0) {
-                    total += n;
-                    transferred(total);
+                    transferred(total.addAndGet(n));
                 }
             }
         };
+    }
+
+    /** The stream, counting what is read through it. */
+    InputStream counting(InputStream in) {
+        return countingAll().apply(in);
     }
 }

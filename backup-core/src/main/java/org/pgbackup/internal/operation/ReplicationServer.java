@@ -5,6 +5,7 @@ import org.pgbackup.config.ServiceSettings;
 import org.pgbackup.error.ConfigurationException;
 import org.pgbackup.internal.postgres.PgConnection;
 import org.pgbackup.internal.postgres.PgVersion;
+import org.pgbackup.internal.process.ProcessRunner;
 
 /**
  * A point-in-time recovery service's server as its replication role reaches it, with the
@@ -23,12 +24,17 @@ record ReplicationServer(PgConnection connection, PgVersion version, Path psql) 
      * @throws org.pgbackup.error.DatabaseConnectionException if the server cannot be reached
      */
     static ReplicationServer of(OperationContext ctx, String service) {
+        return of(ctx, service, ctx.runner());
+    }
+
+    /** The same, its programs run by {@code runner}, such as an operation's own, which its cancellation stops. */
+    static ReplicationServer of(OperationContext ctx, String service, ProcessRunner runner) {
         ServiceSettings settings = ctx.config().service(service);
         if (!settings.pitr().enabled()) {
             throw new ConfigurationException("Service '" + service + "' does not have point-in-time recovery: set "
                     + settings.setting("PITR=true", "pitr") + " to stream its WAL and take base backups");
         }
-        PgConnection connection = new PgConnection(settings.asReplicationRole(), ctx.runner());
+        PgConnection connection = new PgConnection(settings.asReplicationRole(), runner);
         PgVersion version = connection.serverVersion(ctx.binaries());
         return new ReplicationServer(connection, version, ctx.binaries().clientFor("psql", version));
     }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -85,12 +86,13 @@ public final class BaseBackup {
      *
      * @param pgBaseBackup {@code pg_basebackup} of the server's major or newer
      * @param failed receives why each destination that does not hold it failed
+     * @param sending wraps the stream the tar is written to as the server sends it, such as to count it
      * @throws IOException if {@code pg_basebackup} fails, or what it wrote is no base backup;
      *     then no destination keeps anything
      */
     public static Taken take(PgConnection connection, Path pgBaseBackup, String service,
-            Map<String, Storage> destinations, Encryption encryption, Clock clock, Map<String, String> failed)
-            throws IOException {
+            Map<String, Storage> destinations, Encryption encryption, Clock clock, Map<String, String> failed,
+            UnaryOperator<OutputStream> sending) throws IOException {
         Instant started = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String name = "base_" + STAMP.format(started);
         String object = name + (encryption.encryptsNewArchives() ? ".tar.zst.age" : ".tar.zst");
@@ -104,7 +106,7 @@ public final class BaseBackup {
                 plain -> {
                     result[0] = connection.runner().run(ProcessSpec.of(connection.replicationCommand(pgBaseBackup,
                             "--pgdata=-", "--format=tar", "--wal-method=none", "--checkpoint=fast", "--verbose"),
-                            environment, NO_END).withStdout(tar -> readLabels(tar, plain, labels)));
+                            environment, NO_END).withStdout(tar -> readLabels(tar, sending.apply(plain), labels)));
                     if (!result[0].succeeded()) {
                         throw new IOException(refusal(service, result[0]));
                     }

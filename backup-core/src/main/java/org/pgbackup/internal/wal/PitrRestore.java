@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.function.UnaryOperator;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.pgbackup.encryption.Encryption;
@@ -185,11 +186,13 @@ public final class PitrRestore {
      * recovery settings appended to {@code postgresql.auto.conf}, and {@code recovery.signal}.
      * A failure leaves what was written; the caller clears it.
      *
+     * @param reading wraps each stored file's bytes as they are fetched, such as to count them
      * @throws ArchiveCorruptException if a stored file does not match its checksum
      * @throws IOException if the destination cannot be read or the directory written
      */
     public static void write(Plan plan, WalArchive archive, Storage storage, String destination, String service,
-            Encryption encryption, Path directory, CommitReader commits) throws IOException {
+            Encryption encryption, Path directory, CommitReader commits, UnaryOperator<InputStream> reading)
+            throws IOException {
         Files.createDirectories(directory);
         try (var entries = Files.list(directory)) {
             if (entries.findAny().isPresent()) {
@@ -199,17 +202,18 @@ public final class PitrRestore {
         // The WAL first: a damaged segment is the likelier refusal, and it then comes before the large part.
         Path wal = Files.createDirectories(directory.resolve(WAL_DIRECTORY));
         for (String name : plan.files()) {
-            archive.fetch(service, destination, name, wal.resolve(name));
+            archive.fetch(service, destination, name, wal.resolve(name), reading);
         }
         if (plan.partial().isPresent()) {
             String name = plan.partial().get();
-            archive.fetch(service, destination, name, wal.resolve(name.substring(0, name.length() - PARTIAL.length())));
+            archive.fetch(service, destination, name, wal.resolve(name.substring(0, name.length() - PARTIAL.length())),
+                    reading);
         }
         Path scratch = directory.toAbsolutePath().getParent();
         BaseBackupManifest base = plan.base();
         String what = "base backup " + base.name() + " of service '" + service + "' in " + destination;
         try (SealedDownload download = SealedDownload.fetch(storage, BaseBackup.directory(service), base.object(),
-                base.sha256(), scratch, what); InputStream plain = download.plain(encryption, what)) {
+                base.sha256(), scratch, what, reading); InputStream plain = download.plain(encryption, what)) {
             unpack(plain, directory);
         }
         Optional<Instant> target = reachable(plan, wal, directory, commits);

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.function.UnaryOperator;
 import org.pgbackup.compression.ArchiveForm;
 import org.pgbackup.encryption.Encryption;
 import org.pgbackup.error.ArchiveCorruptException;
@@ -32,14 +33,15 @@ final class SealedDownload implements AutoCloseable {
      * Copies an object into a file in {@code scratch} and checks it.
      *
      * @param what the object for messages, such as {@code WAL file 0000000100000000000000A3 of service 'shop' in s3}
+     * @param reading wraps the stored bytes as they are read, such as to count them
      * @throws ArchiveCorruptException if the object is missing or its bytes are not those recorded
      */
     static SealedDownload fetch(Storage storage, String directory, String object, String sha256, Path scratch,
-            String what) throws IOException {
+            String what, UnaryOperator<InputStream> reading) throws IOException {
         Path stored = Files.createTempFile(scratch, "fetch", ".stored");
         try {
             MessageDigest digest = SealedUpload.sha256();
-            try (InputStream in = new DigestInputStream(storage.open(directory, object), digest)) {
+            try (InputStream in = new DigestInputStream(reading.apply(storage.open(directory, object)), digest)) {
                 Files.copy(in, stored, StandardCopyOption.REPLACE_EXISTING);
             } catch (NoSuchFileException e) {
                 throw new ArchiveCorruptException(what + " is missing: its checksum names " + object

@@ -19,8 +19,10 @@ import org.pgbackup.internal.process.ProcessSpec;
  * message.
  *
  * @param missing what the server lacks, each with its fix; empty when it is ready
+ * @param slotExists whether the service's slot was there when asked: then a base backup need
+ *     not ask again before it starts
  */
-public record StreamingReadiness(List<String> missing) {
+public record StreamingReadiness(List<String> missing, boolean slotExists) {
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(1);
 
     public StreamingReadiness {
@@ -67,7 +69,8 @@ public record StreamingReadiness(List<String> missing) {
         if (noSender) {
             missing.add("no WAL sender is free (raise max_wal_senders and restart the server)");
         }
-        if (!fields[4].equals("t") && Integer.parseInt(fields[3]) <= 0) {
+        boolean slotExists = fields[4].equals("t");
+        if (!slotExists && Integer.parseInt(fields[3]) <= 0) {
             missing.add("no replication slot is free for '" + slot + "' (raise max_replication_slots and restart"
                     + " the server, or drop a slot nobody uses)");
         }
@@ -88,7 +91,7 @@ public record StreamingReadiness(List<String> missing) {
                 missing.add("a replication connection failed (" + why + ")");
             }
         }
-        return new StreamingReadiness(missing);
+        return new StreamingReadiness(missing, slotExists);
     }
 
     /** The one message for a service that is not ready: everything missing, and that nothing was changed. */

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pgbackup.encryption.Encryption;
@@ -116,7 +117,7 @@ public final class WalArchive {
     public String text(String service, String destination, String name, Path scratch) throws IOException {
         Path file = Files.createTempFile(scratch, name, ".text");
         try {
-            fetch(service, destination, name, file);
+            fetch(service, destination, name, file, in -> in);
             return Files.readString(file);
         } finally {
             Files.deleteIfExists(file);
@@ -130,8 +131,10 @@ public final class WalArchive {
      * @throws ArchiveCorruptException if the stored bytes are not those the checksum names, or the
      *     file or its checksum is missing: a restore that needs it must refuse before it writes
      * @throws IOException if the destination cannot be read
+     * @param reading wraps the stored bytes as they are read, such as to count them
      */
-    public void fetch(String service, String destination, String name, Path target) throws IOException {
+    public void fetch(String service, String destination, String name, Path target, UnaryOperator<InputStream> reading)
+            throws IOException {
         Storage storage = storage(destination);
         String recorded;
         try (InputStream sidecar = storage.open(directory(service), name + CHECKSUM)) {
@@ -148,7 +151,7 @@ public final class WalArchive {
         String what = "WAL file " + name + " of service '" + service + "' in " + destination;
         Path scratch = target.toAbsolutePath().getParent();
         try (SealedDownload download = SealedDownload.fetch(storage, directory(service), line.group(2), line.group(1),
-                scratch, what)) {
+                scratch, what, reading)) {
             Path partial = Files.createTempFile(scratch, name, ".part");
             try (InputStream plain = download.plain(encryption, what)) {
                 Files.copy(plain, partial, StandardCopyOption.REPLACE_EXISTING);

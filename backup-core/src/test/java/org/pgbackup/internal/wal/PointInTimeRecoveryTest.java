@@ -89,7 +89,7 @@ class PointInTimeRecoveryTest {
             write(2000);
             Map<String, String> failed = new HashMap<>();
             BaseBackup.Taken base = BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop",
-                    destinations, encryption, Clock.systemUTC(), failed);
+                    destinations, encryption, Clock.systemUTC(), failed, out -> out);
             assertThat(failed).isEmpty();
             assertThat(base.destinations()).containsExactly("memory");
             write(3000);
@@ -139,7 +139,7 @@ class PointInTimeRecoveryTest {
     private ScratchServer restore(WalArchive archive, PitrRestore.Plan plan, String name) throws IOException {
         Path data = root.resolve(name).resolve("data");
         PitrRestore.write(plan, archive, storage, "memory", "shop", encryption, data, (wal, segments, major) ->
-                NewestCommit.in(source.bin().resolve("pg_waldump"), wal, segments, connection().runner()));
+                NewestCommit.in(source.bin().resolve("pg_waldump"), wal, segments, connection().runner()), in -> in);
         ScratchServer server = ScratchServer.startOn(data);
         restored.add(server);
         await(name + " to promote").atMost(BOUND).until(() -> server.sql("SELECT pg_is_in_recovery()").equals("f"));
@@ -229,7 +229,7 @@ class PointInTimeRecoveryTest {
         try (WalReceiver receiver = streamInto(spool)) {
             Map<String, String> failed = new HashMap<>();
             BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop", destinations, encryption,
-                    Clock.systemUTC(), failed);
+                    Clock.systemUTC(), failed, out -> out);
             write(3000);
             // Nothing is committed after the target: recovery finds no transaction end after it.
             target = source.sql("SELECT clock_timestamp()");
@@ -253,7 +253,7 @@ class PointInTimeRecoveryTest {
         String newest = segments.get(segments.size() - 1);
         WalSegment next = new WalSegment(1, WalSegment.parse(newest, 16L << 20).orElseThrow().number() + 1, 16L << 20);
         Path copy = root.resolve("copy");
-        archive.fetch("shop", "memory", newest, copy);
+        archive.fetch("shop", "memory", newest, copy, in -> in);
         // The segment after it was being written when the controller last stored it.
         assertThat(archive.store("shop", next.name() + ".partial", copy, new HashMap<>())).containsExactly("memory");
         storage.delete("shop/wal.archive", newest + ".sha256");
@@ -309,7 +309,7 @@ class PointInTimeRecoveryTest {
         source.sql("CREATE TABLESPACE extra LOCATION '" + space + "'");
 
         assertThatThrownBy(() -> BaseBackup.take(connection(), source.bin().resolve("pg_basebackup"), "shop",
-                destinations, Encryption.none(), Clock.systemUTC(), new HashMap<>()))
+                destinations, Encryption.none(), Clock.systemUTC(), new HashMap<>(), out -> out))
                 .isInstanceOf(IOException.class)
                 .hasMessageStartingWith("Service 'shop' has tablespaces besides pg_default and pg_global, and a base"
                         + " backup streams one: point-in-time recovery is not offered for such a server (");

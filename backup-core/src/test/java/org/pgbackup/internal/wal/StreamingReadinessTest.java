@@ -100,11 +100,15 @@ class StreamingReadinessTest {
         server.sql("ALTER SYSTEM SET max_replication_slots = 1");
         server.pgCtl("restart");
         server.sql("SELECT pg_create_physical_replication_slot('someone_else')");
-        assertThat(check(server.service("shop")).missing()).singleElement().asString()
+        StreamingReadiness full = check(server.service("shop"));
+        assertThat(full.missing()).singleElement().asString()
                 .startsWith("no replication slot is free for '" + SLOT + "'");
+        assertThat(full.slotExists()).isFalse();
 
         server.sql("SELECT pg_drop_replication_slot('someone_else'); SELECT pg_create_physical_replication_slot('"
                 + SLOT + "')");
-        assertThat(check(server.service("shop")).missing()).isEmpty();
+        StreamingReadiness own = check(server.service("shop"));
+        assertThat(own.missing()).isEmpty();
+        assertThat(own.slotExists()).isTrue();
     }
 }

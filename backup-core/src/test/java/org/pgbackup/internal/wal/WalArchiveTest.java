@@ -81,7 +81,7 @@ class WalArchiveTest {
 
         Path fetched = dir.resolve("restored").resolve(SEGMENT);
         Files.createDirectories(fetched.getParent());
-        archive(Encryption.none()).fetch("shop", "far", SEGMENT, fetched);
+        archive(Encryption.none()).fetch("shop", "far", SEGMENT, fetched, in -> in);
         assertThat(fetched).hasSameBinaryContentAs(file);
     }
 
@@ -98,7 +98,7 @@ class WalArchiveTest {
         assertThat(new String(object, 0, 21, StandardCharsets.US_ASCII)).isEqualTo("age-encryption.org/v1");
         assertThat(near.bytes(WAL, SEGMENT + ".zst")).isEmpty();
         Path fetched = dir.resolve("fetched");
-        archive(encryption).fetch("shop", "near", SEGMENT, fetched);
+        archive(encryption).fetch("shop", "near", SEGMENT, fetched, in -> in);
         assertThat(fetched).hasSameBinaryContentAs(file);
     }
 
@@ -112,13 +112,13 @@ class WalArchiveTest {
         put(near, SEGMENT + ".zst", object);
         Path target = dir.resolve("target");
 
-        assertThatThrownBy(() -> archive.fetch("shop", "near", SEGMENT, target))
+        assertThatThrownBy(() -> archive.fetch("shop", "near", SEGMENT, target, in -> in))
                 .isInstanceOf(ArchiveCorruptException.class)
                 .hasMessage("WAL file " + SEGMENT + " of service 'shop' in near is damaged: " + SEGMENT + ".zst has"
                         + " sha256 " + sha256(object) + ", its checksum says " + sha256(far.bytes(WAL, SEGMENT
                         + ".zst").orElseThrow()));
         far.delete(WAL, SEGMENT + ".zst");
-        assertThatThrownBy(() -> archive.fetch("shop", "far", SEGMENT, target))
+        assertThatThrownBy(() -> archive.fetch("shop", "far", SEGMENT, target, in -> in))
                 .isInstanceOf(ArchiveCorruptException.class)
                 .hasMessage("WAL file " + SEGMENT + " of service 'shop' in far is missing: its checksum names " + SEGMENT
                         + ".zst, which is not there");
@@ -133,7 +133,7 @@ class WalArchiveTest {
         // As a controller killed between the two writes leaves it.
         put(near, SEGMENT + ".zst", new byte[] {1, 2, 3});
         assertThat(archive(Encryption.none()).archived("shop", "near")).isEmpty();
-        assertThatThrownBy(() -> archive(Encryption.none()).fetch("shop", "near", SEGMENT, dir.resolve("t")))
+        assertThatThrownBy(() -> archive(Encryption.none()).fetch("shop", "near", SEGMENT, dir.resolve("t"), in -> in))
                 .isInstanceOf(ArchiveCorruptException.class)
                 .hasMessage("WAL file " + SEGMENT + " of service 'shop' is not in near (no checksum " + SEGMENT
                         + ".sha256)");

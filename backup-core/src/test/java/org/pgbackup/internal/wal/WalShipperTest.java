@@ -66,7 +66,7 @@ class WalShipperTest {
                     archived("far").contains(first[0]) && archived("near").contains(first[0])
                             && !spool.finished().contains(first[0]));
             Path fetched = root.resolve("fetched");
-            archive.fetch("shop", "far", first[0], fetched);
+            archive.fetch("shop", "far", first[0], fetched, in -> in);
             int length = Integer.parseInt(first[1]);
             assertThat(head(fetched, length)).as("what the server wrote into " + first[0])
                     .isEqualTo(head(server.data().resolve("pg_wal").resolve(first[0]), length));
@@ -80,7 +80,7 @@ class WalShipperTest {
                 if (!archived("near").contains(current[0] + ".partial")) {
                     return false;
                 }
-                archive.fetch("shop", "near", current[0] + ".partial", partial);
+                archive.fetch("shop", "near", current[0] + ".partial", partial, in -> in);
                 return Arrays.equals(head(partial, written), head(server.data().resolve("pg_wal")
                         .resolve(current[0]), written));
             });
