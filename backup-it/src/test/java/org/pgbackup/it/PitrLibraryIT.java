@@ -1,6 +1,7 @@
 package org.pgbackup.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,8 @@ import org.pgbackup.controller.BackupController;
 import org.pgbackup.controller.PointInTimeRecovery;
 import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.controller.ProgressListener.Phase;
+import org.pgbackup.error.CancelledException;
+import org.pgbackup.error.StreamingNotReadyException;
 import org.pgbackup.pitr.BaseBackupResult;
 import org.pgbackup.pitr.PitrRestoreOptions;
 import org.pgbackup.pitr.PitrRestoreResult;
@@ -83,7 +87,7 @@ class PitrLibraryIT {
     }
 
     /** What a listener heard: the phases, and each phase's last total of bytes, checked never to go down. */
-    private static final class Heard implements ProgressListener {
+    private static class Heard implements ProgressListener {
         final List<Phase> phases = new CopyOnWriteArrayList<>();
         final Map<Phase, Long> totals = new ConcurrentHashMap<>();
 
@@ -194,6 +198,71 @@ class PitrLibraryIT {
                 + " fetched").isEqualTo(fetched);
         assertThat(RestoredServers.query(cluster, port, FINGERPRINT)).as("every row, equal to the source's")
                 .isEqualTo(cluster.psql(FINGERPRINT));
+    }
+
+    @Test
+    void cancelledOnTheirFirstBytesABaseBackupKeepsNothingAndARestoreLeavesNoDirectory() throws IOException {
+        PgCluster cluster = source.cluster();
+        cluster.psql("CREATE TABLE notes AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 200000) g");
+        Path into = RestoredServers.home(root).resolve("restored");
+        try (BackupController client = client(Clock.systemUTC())) {
+            PointInTimeRecovery pitr = client.pointInTimeRecovery();
+            BaseBackupResult kept = pitr.baseBackup(SERVICE);
+            try (WalStream stream = pitr.stream(SERVICE)) {
+                writeAndArchive(cluster, 1);
+            }
+            List<String> before = stored(baseBackups());
+            CancelsOnFirstBytes baseListener = new CancelsOnFirstBytes(client);
+
+            assertThatThrownBy(() -> pitr.baseBackup(SERVICE, baseListener)).isInstanceOf(CancelledException.class);
+
+            assertThat(baseListener.phases).endsWith(Phase.BASE_BACKUP, Phase.FINISHED);
+            assertThat(stored(baseBackups())).as("only the earlier base backup").isEqualTo(before)
+                    .contains(kept.backup().name() + ".json");
+            CancelsOnFirstBytes restoreListener = new CancelsOnFirstBytes(client);
+
+            assertThatThrownBy(() -> pitr.restore(SERVICE, PitrRestoreOptions.latest().into(into), restoreListener))
+                    .isInstanceOf(CancelledException.class);
+
+            assertThat(restoreListener.phases).endsWith(Phase.RESTORING, Phase.FINISHED);
+            assertThat(into).doesNotExist();
+        }
+    }
+
+    /** Cancels its client's operations when the first bytes flow. */
+    private static final class CancelsOnFirstBytes extends Heard {
+        private final BackupController client;
+
+        CancelsOnFirstBytes(BackupController client) {
+            this.client = client;
+        }
+
+        @Override
+        public void transferred(String service, long total) {
+            super.transferred(service, total);
+            client.cancel();
+        }
+    }
+
+    @Test
+    void withTheSlotThereAPgHbaThatRefusesReplicationIsNamedAndNothingIsStored() throws IOException {
+        PgCluster cluster = source.cluster();
+        try (BackupController client = client(Clock.systemUTC())) {
+            client.pointInTimeRecovery().baseBackup(SERVICE);
+            List<String> before = stored(baseBackups());
+            Path hba = cluster.dataDirectory().resolve("pg_hba.conf");
+            Files.writeString(hba, Files.readAllLines(hba).stream()
+                    .filter(line -> !line.matches("\\s*\\w+\\s+replication\\s.*")).collect(Collectors.joining("\n", "",
+                            "\n")));
+            cluster.psql("SELECT pg_reload_conf()");
+
+            assertThatThrownBy(() -> client.pointInTimeRecovery().baseBackup(SERVICE))
+                    .isInstanceOf(StreamingNotReadyException.class)
+                    .hasMessageContaining("cannot take a base backup for point-in-time recovery: a replication"
+                            + " connection was refused (")
+                    .hasMessageContaining("add a line to pg_hba.conf such as 'host replication paula ");
+            assertThat(stored(baseBackups())).isEqualTo(before);
+        }
     }
 
     /** Commits rows, switches to a new WAL segment and waits until the finished one is archived. */

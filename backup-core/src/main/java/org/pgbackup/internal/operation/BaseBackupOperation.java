@@ -9,6 +9,7 @@ import org.pgbackup.controller.ProgressListener;
 import org.pgbackup.controller.ProgressListener.Phase;
 import org.pgbackup.error.BaseBackupFailedException;
 import org.pgbackup.error.StorageException;
+import org.pgbackup.error.StreamingNotReadyException;
 import org.pgbackup.internal.wal.BaseBackup;
 import org.pgbackup.internal.wal.BaseBackupManifest;
 import org.pgbackup.internal.wal.ReplicationSlot;
@@ -60,11 +61,15 @@ public final class BaseBackupOperation {
             ReplicationServer server = ReplicationServer.of(ctx, service, progress.runner());
             String slot = SlotName.of(service);
             try {
-                StreamingReadiness readiness = StreamingReadiness.check(server.connection(), server.psql(), slot);
-                if (!readiness.ready()) {
-                    throw new org.pgbackup.error.StreamingNotReadyException(readiness.message(
-                            server.connection().service()).replace("cannot stream its WAL", "cannot take a base backup"));
+                // With the slot there, pg_basebackup's own replication connection is the test of pg_hba.conf: the
+                // whole check runs only if it fails, to say why. Without it, everything is checked before the slot
+                // is made, so that a server that cannot stream is left untouched.
+                StreamingReadiness readiness = StreamingReadiness.checkSettings(server.connection(), server.psql(),
+                        slot);
+                if (!readiness.slotExists()) {
+                    readiness = StreamingReadiness.check(server.connection(), server.psql(), slot);
                 }
+                requireReady(server, readiness);
                 if (!readiness.slotExists() && ReplicationSlot.ensure(server.connection(), server.psql(), slot)) {
                     Logger.warn("{}: created replication slot '{}': the server keeps its WAL from now until the"
                             + " controller's start streams it", service, slot);
@@ -82,6 +87,11 @@ public final class BaseBackupOperation {
                         ctx.destinations(), config.encryption(), ctx.clock(), failed, progress::counting);
             } catch (IOException e) {
                 progress.checkCancelled();
+                try {
+                    requireReady(server, StreamingReadiness.check(server.connection(), server.psql(), slot));
+                } catch (IOException unasked) {
+                    e.addSuppressed(unasked);
+                }
                 throw new BaseBackupFailedException(e.getMessage(), e);
             }
             if (!failed.isEmpty()) {
@@ -105,6 +115,13 @@ public final class BaseBackupOperation {
             }
             return new BaseBackupResult(service, info(manifest), taken.destinations(), deleted.baseBackups(),
                     deleted.walFiles());
+        }
+    }
+
+    private static void requireReady(ReplicationServer server, StreamingReadiness readiness) {
+        if (!readiness.ready()) {
+            throw new StreamingNotReadyException(readiness.message(server.connection().service())
+                    .replace("cannot stream its WAL", "cannot take a base backup"));
         }
     }
 

@@ -87,6 +87,7 @@ public final class PitrRestoreOperation {
             progress.phase(Phase.RESTORING);
             UnaryOperator<InputStream> fetched = progress.countingAll();
             Optional<Path> movedAside = Optional.empty();
+            boolean existed = Files.exists(into);
             try {
                 if (occupied) {
                     DirectoryContents.move(into, aside);
@@ -99,7 +100,7 @@ public final class PitrRestoreOperation {
                             return fetched.apply(in);
                         });
             } catch (IOException | RuntimeException e) {
-                undo(service, into, movedAside);
+                undo(service, into, existed, movedAside);
                 if (e instanceof BackupException failure) {
                     throw failure;
                 }
@@ -182,9 +183,13 @@ public final class PitrRestoreOperation {
         }
     }
 
-    private static void undo(String service, Path into, Optional<Path> movedAside) {
+    /** Puts the directory back as it was: its old contents back, or gone if the restore made it. */
+    private static void undo(String service, Path into, boolean existed, Optional<Path> movedAside) {
         try {
             DirectoryContents.clear(into);
+            if (!existed) {
+                Files.deleteIfExists(into);
+            }
             if (movedAside.isPresent()) {
                 DirectoryContents.move(movedAside.get(), into);
                 Files.delete(movedAside.get());

@@ -42,6 +42,22 @@ public record StreamingReadiness(List<String> missing, boolean slotExists) {
      * @throws IOException if the server cannot be asked at all (down, or refusing the login)
      */
     public static StreamingReadiness check(PgConnection connection, Path psql, String slot) throws IOException {
+        return ask(connection, psql, slot, true);
+    }
+
+    /**
+     * Asks the server for its settings alone, without trying a replication connection: for a
+     * caller whose next step makes one anyway, and asks with {@link #check} only if it fails.
+     *
+     * @throws IOException if the server cannot be asked at all (down, or refusing the login)
+     */
+    public static StreamingReadiness checkSettings(PgConnection connection, Path psql, String slot)
+            throws IOException {
+        return ask(connection, psql, slot, false);
+    }
+
+    private static StreamingReadiness ask(PgConnection connection, Path psql, String slot, boolean connect)
+            throws IOException {
         ServiceSettings service = connection.service();
         ProcessResult settings = connection.runner().run(ProcessSpec.of(connection.command(psql, "--no-psqlrc",
                 "--tuples-only", "--no-align", "--field-separator= ", "--command=SELECT current_setting('wal_level'),"
@@ -73,6 +89,9 @@ public record StreamingReadiness(List<String> missing, boolean slotExists) {
         if (!slotExists && Integer.parseInt(fields[3]) <= 0) {
             missing.add("no replication slot is free for '" + slot + "' (raise max_replication_slots and restart"
                     + " the server, or drop a slot nobody uses)");
+        }
+        if (!connect) {
+            return new StreamingReadiness(missing, slotExists);
         }
         ProcessResult identify = connection.runner().run(ProcessSpec.of(connection.replicationCommand(psql,
                 "--no-psqlrc", "--tuples-only", "--no-align", "--command=IDENTIFY_SYSTEM"), connection.environment(),
