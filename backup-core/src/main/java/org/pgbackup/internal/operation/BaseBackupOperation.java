@@ -34,11 +34,6 @@ public final class BaseBackupOperation {
         this.retention = new PitrRetentionSweep(ctx);
     }
 
-    /** A base backup as {@code start} takes it: no one listens, and only the client's close cancels it. */
-    public BaseBackupResult take(String service) {
-        return take(service, ProgressListener.NONE, new Cancellation());
-    }
-
     /**
      * A base backup, told to a listener: {@link Phase#WAITING_FOR_LOCK}, {@link Phase#CONNECTING},
      * {@link Phase#BASE_BACKUP} with the tar's bytes, {@link Phase#APPLYING_RETENTION} and
