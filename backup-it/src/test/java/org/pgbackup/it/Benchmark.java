@@ -62,7 +62,8 @@ public final class Benchmark {
                     medianOf(samples.stream().mapToDouble(Sample::machineCpu).toArray()));
         }
 
-        private static double medianOf(double[] values) {
+        /** The median of the values, which it sorts in place. */
+        static double medianOf(double[] values) {
             Arrays.sort(values);
             int n = values.length;
             return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;

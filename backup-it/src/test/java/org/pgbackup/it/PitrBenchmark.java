@@ -75,10 +75,23 @@ public final class PitrBenchmark {
         List<String> bare = List.of("bash", "-c", "set -o pipefail; '" + bin("pg_basebackup") + "' --host="
                 + cluster.host() + " --port=" + cluster.port() + " --username=" + Benchmark.USER + " --pgdata=-"
                 + " --format=tar --wal-method=none --checkpoint=fast | zstd -1 -q > '" + bareFile + "'");
-        Benchmark.Result bareBase = measure("j bare", new Benchmark.Command(bare, new HashMap<>()),
-                () -> Benchmark.sizeOf(bareFile));
-        Benchmark.Result controllerBase = measure("j controller", controller(root, "basebackup", SERVICE),
-                () -> newestBaseBackupSize(root));
+        // In turn, bare then controller, so that the machine's drift over the runs falls on both alike: the ratio
+        // is the median of the pairs' ratios.
+        List<Benchmark.Sample> bareSamples = new ArrayList<>();
+        List<Benchmark.Sample> controllerSamples = new ArrayList<>();
+        double[] pairs = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            bareSamples.add(Benchmark.measureOnce(work, new Benchmark.Command(bare, new HashMap<>()),
+                    () -> Benchmark.sizeOf(bareFile)));
+            controllerSamples.add(Benchmark.measureOnce(work, controller(root, "basebackup", SERVICE),
+                    () -> newestBaseBackupSize(root)));
+            pairs[i] = controllerSamples.get(i).seconds() / bareSamples.get(i).seconds();
+        }
+        Benchmark.Result bareBase = Benchmark.Result.median(bareSamples);
+        Benchmark.Result controllerBase = Benchmark.Result.median(controllerSamples);
+        double baseRatio = Benchmark.Result.medianOf(pairs.clone());
+        Benchmark.log(String.format(Locale.ROOT, "(j) bare %.2f s, controller %.2f s (medians); pairs %s, median"
+                + " %.2f", bareBase.seconds(), controllerBase.seconds(), ratios(pairs), baseRatio));
 
         // (k) WAL archiving under pgbench at full speed.
         Streaming streaming = stream(root, seconds);
@@ -109,6 +122,9 @@ public final class PitrBenchmark {
         row(out, "l bare", "by hand: decompress base and WAL, recovery settings, `pg_ctl start`, wait for promotion",
                 handRestore);
         row(out, "l ctl", "controller `restore-pitr --to T --start`", controllerRestore);
+        out.append(String.format(Locale.ROOT, "\n(j) runs in turn, bare then controller; each pair's ratio,"
+                + " controller over bare: %s. Their median is the goal's figure; the medians' ratio is %.2f×.\n",
+                ratios(pairs), controllerBase.seconds() / bareBase.seconds()));
         out.append("\n(k) WAL archiving while `pgbench -c 2 -j 2 -T ").append(seconds).append("` runs at full speed: ")
                 .append(String.format(Locale.ROOT, "%.0f MiB of WAL (%d segments), %.0f transactions a second. When"
                         + " the load stopped, the newest archived segment was %d behind the one being written"
@@ -123,13 +139,21 @@ public final class PitrBenchmark {
                         streaming.idleRssKib() / 1024.0, (streaming.jvmRssKib() - streaming.idleRssKib()) / 1024.0,
                         streaming.receiverRssKib() / 1024.0));
         out.append("\n| Goal | Figure | Met |\n| --- | --- | --- |\n");
-        goal(out, "base backup ≤ 1.2× the bare pipeline", controllerBase.seconds() / bareBase.seconds(), 1.2, "×");
+        goal(out, "base backup ≤ 1.2× the bare pipeline (median of the pairs' ratios)", baseRatio, 1.2, "×");
         goal(out, "lag when the load stops ≤ 1 segment", streaming.lagSegments(), 1, " segments");
         goal(out, "RSS per streamed service ≤ 64 MiB (JVM streaming − JVM idle + pg_receivewal)",
                 (streaming.jvmRssKib() - streaming.idleRssKib() + streaming.receiverRssKib()) / 1024.0, 64, " MiB");
         goal(out, "restore to a point in time against the same by hand (no goal set; shown)",
                 controllerRestore.seconds() / handRestore.seconds(), Double.MAX_VALUE, "×");
         return out.toString();
+    }
+
+    private static String ratios(double[] pairs) {
+        StringBuilder text = new StringBuilder();
+        for (double ratio : pairs) {
+            text.append(text.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", ratio));
+        }
+        return text.toString();
     }
 
     /** What (k) found. */
@@ -308,17 +332,6 @@ public final class PitrBenchmark {
         command.addAll(List.of(bin("pg_ctl").toString(), "--pgdata=" + dir, "--mode=immediate", "--wait", "stop"));
         Exec.run(new ProcessBuilder(command).directory(Path.of("/").toFile()), null);
         PgCluster.deleteTree(dir);
-    }
-
-    private Benchmark.Result measure(String id, Benchmark.Command command, java.util.function.LongSupplier stored) {
-        List<Benchmark.Sample> samples = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            samples.add(Benchmark.measureOnce(work, command, stored));
-        }
-        Benchmark.Result result = Benchmark.Result.median(samples);
-        Benchmark.log(String.format(Locale.ROOT, "(%s) median %.2f s, %.0f MiB RSS", id, result.seconds(),
-                result.rssKib() / 1024.0));
-        return result;
     }
 
     private Map<String, String> env(Path root) {
